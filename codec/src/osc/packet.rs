@@ -1,0 +1,75 @@
+//! OSC packets: a message or a bundle.
+use super::{Bundle, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Message};
+
+/// An OSC packet: the unit a datagram or a stream frame carries.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Packet<'a> {
+    /// A message (first byte `/`).
+    Message(Message<'a>),
+    /// A bundle (first byte `#`).
+    Bundle(Bundle<'a>),
+}
+
+impl<'a> Packet<'a> {
+    /// Decodes `bytes` with the default [`DecodeConfig`]. See [`Packet::decode_with`].
+    pub fn decode(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        Self::decode_with(bytes, &DecodeConfig::DEFAULT)
+    }
+
+    /// Decodes the packet in `bytes`, borrowing from them.
+    ///
+    /// This checks the packet's size and header (and a message's address and type-tag
+    /// string); arguments and bundle elements are checked as they are read, so a bad
+    /// element does not hide its good siblings. Use [`Packet::validate`] to check everything
+    /// at once.
+    pub fn decode_with(bytes: &'a [u8], config: &DecodeConfig) -> Result<Self, DecodeError> {
+        if bytes.is_empty() {
+            return Err(DecodeError::new(Kind::EmptyPacket, 0));
+        }
+        if bytes.len() > config.max_packet_size as usize {
+            return Err(DecodeError::new(Kind::PacketTooLarge, 0));
+        }
+        if bytes.len() % 4 != 0 {
+            return Err(DecodeError::new(Kind::MisalignedSize, 0));
+        }
+        Self::decode_element(bytes, 0, 1, config)
+    }
+
+    /// Decodes a packet or bundle element whose size is already known to be a multiple of 4.
+    pub(super) fn decode_element(
+        bytes: &'a [u8],
+        offset: usize,
+        bundle_depth: u8,
+        config: &DecodeConfig,
+    ) -> Result<Self, DecodeError> {
+        match bytes.first() {
+            None => Err(DecodeError::new(Kind::EmptyPacket, offset)),
+            Some(b'/') => Message::decode_at(bytes, offset, config).map(Packet::Message),
+            Some(b'#') => {
+                Bundle::decode_at(bytes, offset, bundle_depth, config).map(Packet::Bundle)
+            }
+            Some(_) => Err(DecodeError::new(Kind::UnknownPacketType, offset)),
+        }
+    }
+
+    /// Reads the whole packet (every argument, every element, recursively); the first error
+    /// in reading order, if any.
+    pub fn validate(&self) -> Result<(), DecodeError> {
+        match self {
+            Packet::Message(message) => message.validate(),
+            Packet::Bundle(bundle) => bundle.validate(),
+        }
+    }
+}
+
+impl<'a> From<Message<'a>> for Packet<'a> {
+    fn from(message: Message<'a>) -> Self {
+        Packet::Message(message)
+    }
+}
+
+impl<'a> From<Bundle<'a>> for Packet<'a> {
+    fn from(bundle: Bundle<'a>) -> Self {
+        Packet::Bundle(bundle)
+    }
+}

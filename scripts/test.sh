@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every MOX test on a fresh machine: installs what is missing (scripts/setup.sh), then
+#   1. the whole workspace's unit, integration, vector, peer (liblo, python-osc) and doc tests
+#   2. mox-codec with no features (the no_std, no-alloc default) on the host, and built for
+#      thumbv7em-none-eabihf and thumbv6m-none-eabi
+#   3. the benchmarks compiled, not run (figures: docs/performance.md)
+#   4. a fuzz smoke run of every target (FUZZ_SECONDS each, default 25; scripts/fuzz.sh for longer)
+# Usage: scripts/test.sh [--no-fuzz]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+FUZZ=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-fuzz) FUZZ=0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "test: unknown argument: $arg" >&2; exit 2 ;;
+  esac
+done
+
+step() { echo; echo "==> $*"; }
+
+step setup
+scripts/setup.sh
+
+step "workspace tests (all features)"
+cargo test --workspace --all-features --locked
+
+step "mox-codec without default features (no_std, no alloc)"
+cargo test -p mox-codec --no-default-features --lib --locked
+for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
+  cargo build -p mox-codec --no-default-features --target "$target" --locked
+done
+
+step "benchmarks compile"
+cargo bench --workspace --no-run --locked
+
+if [ "$FUZZ" = 1 ] && [ -x scripts/fuzz.sh ]; then
+  step "fuzz smoke (${FUZZ_SECONDS:-25} s per target)"
+  scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-25}"
+fi
+
+step "all tests passed"
