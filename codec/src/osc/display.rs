@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Values are written so that the type is visible: strings and symbols quoted, floats always
-//! with a decimal point (`{:?}`), blobs as `<hex>`, colours as `#rrggbbaa`, MIDI as
+//! with a decimal point (`{:?}`; a NaN with its bits), blobs as `<hex>`, colours as `#rrggbbaa`, MIDI as
 //! `midi(port status data1 data2)` in hex. A read error is shown where it stopped reading.
 use core::fmt::{self, Display, Formatter, Write};
 
@@ -54,6 +54,8 @@ impl Display for Arg<'_> {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Arg::Int(v) => write!(f, "{v}"),
+            // A NaN's payload is data too: show its bits.
+            Arg::Float(v) if v.is_nan() => write!(f, "NaN({:#010x})", v.to_bits()),
             Arg::Float(v) => write!(f, "{v:?}"),
             Arg::String(s) | Arg::Symbol(s) => write!(f, "{s:?}"),
             Arg::Blob(b) => {
@@ -63,6 +65,7 @@ impl Display for Arg<'_> {
             }
             Arg::Long(v) => write!(f, "{v}"),
             Arg::TimeTag(t) => write!(f, "{t}"),
+            Arg::Double(v) if v.is_nan() => write!(f, "NaN({:#018x})", v.to_bits()),
             Arg::Double(v) => write!(f, "{v:?}"),
             Arg::Char(c) => write!(f, "{c:?}"),
             Arg::Color(c) => {
@@ -167,11 +170,12 @@ mod tests {
             Arg::Array(Array::new(&items)),
             Arg::Char('é'),
             Arg::Impulse,
+            Arg::Float(f32::from_bits(0x7f80_0001)),
         ];
         let m = Message::new("/x", &args);
         assert_eq!(
             m.to_string(),
-            r#"/x ,sfbrm[iS]cI "beans" 2.0 <01ab> #01020304 midi(00 90 3c 7f) [1 "s"] 'é' impulse"#
+            r#"/x ,sfbrm[iS]cIf "beans" 2.0 <01ab> #01020304 midi(00 90 3c 7f) [1 "s"] 'é' impulse NaN(0x7f800001)"#
         );
     }
 

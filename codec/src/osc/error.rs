@@ -56,7 +56,7 @@ pub enum DecodeErrorKind {
 }
 
 impl DecodeErrorKind {
-    /// The language-neutral error class of the vector corpus (`vectors/FORMAT.md`).
+    /// The language-neutral error class of the vector corpus (`vectors/README.md`).
     pub const fn class(self) -> &'static str {
         match self {
             Self::EmptyPacket => "empty-packet",

@@ -337,7 +337,7 @@ pub enum PatternError {
 }
 
 impl PatternError {
-    /// The language-neutral error class of the vector corpus (`vectors/FORMAT.md`):
+    /// The language-neutral error class of the vector corpus (`vectors/README.md`):
     /// `invalid-address`, `invalid-pattern`, or `pattern-too-complex`.
     pub const fn class(&self) -> &'static str {
         match self {

@@ -161,7 +161,7 @@ pub enum FrameError {
 }
 
 impl FrameError {
-    /// The language-neutral error class of the vector corpus (`vectors/FORMAT.md`):
+    /// The language-neutral error class of the vector corpus (`vectors/README.md`):
     /// `slip-bad-escape`, `frame-too-large`, `bad-length-prefix` or `truncated-frame`.
     pub const fn class(&self) -> &'static str {
         match self {
