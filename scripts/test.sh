@@ -4,7 +4,7 @@
 #   2. mox-codec with no features (the no_std, no-alloc default) on the host, and built for
 #      thumbv7em-none-eabihf and thumbv6m-none-eabi
 #   3. the benchmarks compiled, not run (figures: docs/performance.md)
-#   4. a fuzz smoke run of every target (FUZZ_SECONDS each, default 25; scripts/fuzz.sh for longer)
+#   4. a fuzz smoke run of every target (FUZZ_SECONDS each, default 20; scripts/fuzz.sh for longer)
 # Usage: scripts/test.sh [--no-fuzz]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,8 +36,8 @@ step "benchmarks compile"
 cargo bench --workspace --no-run --locked
 
 if [ "$FUZZ" = 1 ] && [ -x scripts/fuzz.sh ]; then
-  step "fuzz smoke (${FUZZ_SECONDS:-25} s per target)"
-  scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-25}"
+  step "fuzz smoke (${FUZZ_SECONDS:-20} s per target)"
+  scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-20}"
 fi
 
 step "all tests passed"

@@ -43,3 +43,8 @@
 extern crate alloc;
 
 pub mod osc;
+
+/// The examples in `docs/osc.md` run as doctests, so the guide cannot drift from the code.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/osc.md")]
+pub struct OscGuideDoctests;

@@ -1,0 +1,67 @@
+//! Subcommand groups, one module each: later groups (`sysex`, `schema`, `run`, …) add a
+//! module and a variant here.
+mod osc;
+mod vectors;
+
+use std::fmt;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// MOX: versioned vendor extensions over MIDI System Exclusive and Open Sound Control.
+#[derive(Parser, Debug)]
+#[command(name = "mox", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Open Sound Control: decode, encode, match address patterns.
+    #[command(subcommand)]
+    Osc(osc::OscCommand),
+    /// The golden vector corpus.
+    #[command(subcommand)]
+    Vectors(vectors::VectorsCommand),
+}
+
+/// Why a command failed; each maps to an exit code.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// The input was read but is malformed (exit 1).
+    Malformed(String),
+    /// A check ran and found failures (exit 1).
+    CheckFailed(String),
+    /// The arguments or their syntax are wrong (exit 2).
+    Usage(String),
+    /// A file or stream could not be read or written (exit 2).
+    Io(String),
+}
+
+impl CliError {
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Malformed(_) | CliError::CheckFailed(_) => 1,
+            CliError::Usage(_) | CliError::Io(_) => 2,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Malformed(m) => write!(f, "malformed input: {m}"),
+            CliError::CheckFailed(m) => f.write_str(m),
+            CliError::Usage(m) => write!(f, "usage: {m}"),
+            CliError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Osc(command) => osc::run(command),
+        Command::Vectors(command) => vectors::run(command),
+    }
+}
