@@ -8,7 +8,10 @@ use mox_codec::osc::{
 
 fn hex(s: &str) -> Vec<u8> {
     let s: String = s.split_whitespace().collect();
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 fn message(bytes: &[u8]) -> Message<'_> {
@@ -33,8 +36,10 @@ fn decodes_liblo_message() {
 #[test]
 fn decodes_every_liblo_type_and_reencodes_byte_exact() {
     // `oscsend - /t ihfdsScmTFNI 1 2 3.5 4.25 str sym a 01020304`, captured from liblo 0.31.
-    let bytes = hex("2f740000 2c696866 64735363 6d54464e 49000000 00000001 00000000 00000002
-        40600000 40110000 00000000 73747200 73796d00 00000061 01020304");
+    let bytes = hex(
+        "2f740000 2c696866 64735363 6d54464e 49000000 00000001 00000000 00000002
+        40600000 40110000 00000000 73747200 73796d00 00000061 01020304",
+    );
     let m = message(&bytes);
     let args: Vec<_> = m.args().collect::<Result<_, _>>().unwrap();
     assert_eq!(
@@ -47,7 +52,12 @@ fn decodes_every_liblo_type_and_reencodes_byte_exact() {
             Arg::String("str"),
             Arg::Symbol("sym"),
             Arg::Char('a'),
-            Arg::Midi(MidiMessage { port: 1, status: 2, data1: 3, data2: 4 }),
+            Arg::Midi(MidiMessage {
+                port: 1,
+                status: 2,
+                data1: 3,
+                data2: 4
+            }),
             Arg::True,
             Arg::False,
             Arg::Nil,
@@ -62,8 +72,18 @@ fn decodes_every_liblo_type_and_reencodes_byte_exact() {
 #[test]
 fn color_and_midi_byte_order() {
     let args = [
-        Arg::Color(Rgba { r: 0x11, g: 0x22, b: 0x33, a: 0x44 }),
-        Arg::Midi(MidiMessage { port: 0, status: 0x90, data1: 60, data2: 100 }),
+        Arg::Color(Rgba {
+            r: 0x11,
+            g: 0x22,
+            b: 0x33,
+            a: 0x44,
+        }),
+        Arg::Midi(MidiMessage {
+            port: 0,
+            status: 0x90,
+            data1: 60,
+            data2: 100,
+        }),
     ];
     let bytes = Message::new("/c", &args).to_vec().unwrap();
     assert_eq!(bytes, hex("2f630000 2c726d00 11223344 00903c64"));
@@ -103,7 +123,9 @@ fn bundle_with_bad_element_keeps_siblings() {
         bytes.extend((element.len() as i32).to_be_bytes());
         bytes.extend(element);
     }
-    let Packet::Bundle(b) = Packet::decode(&bytes).unwrap() else { panic!() };
+    let Packet::Bundle(b) = Packet::decode(&bytes).unwrap() else {
+        panic!()
+    };
     assert!(b.timetag().is_immediate());
     let elements: Vec<_> = b.elements().collect();
     assert_eq!(elements.len(), 3);
@@ -118,9 +140,14 @@ fn bundle_with_bad_element_keeps_siblings() {
 fn overrunning_element_ends_iteration() {
     let mut bytes = b"#bundle\0".to_vec();
     bytes.extend(hex("00000000 00000001 00000100 2f610000"));
-    let Packet::Bundle(b) = Packet::decode(&bytes).unwrap() else { panic!() };
+    let Packet::Bundle(b) = Packet::decode(&bytes).unwrap() else {
+        panic!()
+    };
     let mut elements = b.elements();
-    assert_eq!(elements.next().unwrap().unwrap_err().kind(), DecodeErrorKind::ElementOverrun);
+    assert_eq!(
+        elements.next().unwrap().unwrap_err().kind(),
+        DecodeErrorKind::ElementOverrun
+    );
     assert!(elements.next().is_none());
 }
 
@@ -131,7 +158,9 @@ fn huge_declared_blob_is_rejected_without_reading() {
     assert_eq!(err.kind(), DecodeErrorKind::BlobTooLarge);
     let mut config = DecodeConfig::default();
     config.max_blob_size = u32::MAX;
-    let Packet::Message(m) = Packet::decode_with(&bytes, &config).unwrap() else { panic!() };
+    let Packet::Message(m) = Packet::decode_with(&bytes, &config).unwrap() else {
+        panic!()
+    };
     assert_eq!(m.validate().unwrap_err().kind(), DecodeErrorKind::Truncated);
 }
 
@@ -150,9 +179,15 @@ fn bundle_depth_limit() {
     let mut config = DecodeConfig::default();
     config.max_bundle_depth = 3;
     let ok = nest(3);
-    assert!(Packet::decode_with(&ok, &config).unwrap().validate().is_ok());
+    assert!(Packet::decode_with(&ok, &config)
+        .unwrap()
+        .validate()
+        .is_ok());
     let deep = nest(4);
-    let err = Packet::decode_with(&deep, &config).unwrap().validate().unwrap_err();
+    let err = Packet::decode_with(&deep, &config)
+        .unwrap()
+        .validate()
+        .unwrap_err();
     assert_eq!(err.kind(), DecodeErrorKind::BundleTooDeep);
 }
 
@@ -192,16 +227,25 @@ fn builder_matches_one_shot_encoder_even_when_full() {
     }
     let mut small = vec![0; expected.len() - 1];
     let mut b = MessageBuilder::new(&mut small, "/b/uilder").unwrap();
-    let result = args.iter().try_for_each(|a| b.arg(a).map(drop)).and_then(|()| b.finish().map(drop));
+    let result = args
+        .iter()
+        .try_for_each(|a| b.arg(a).map(drop))
+        .and_then(|()| b.finish().map(drop));
     assert!(matches!(result, Err(EncodeError::BufferTooSmall { .. })));
 }
 
 #[test]
 fn builder_refuses_invalid_packets() {
     let mut buf = [0u8; 64];
-    assert_eq!(MessageBuilder::new(&mut buf, "noslash").unwrap_err(), EncodeError::BadAddress);
+    assert_eq!(
+        MessageBuilder::new(&mut buf, "noslash").unwrap_err(),
+        EncodeError::BadAddress
+    );
     let mut b = MessageBuilder::new(&mut buf, "/a").unwrap();
-    assert_eq!(b.string("a\0b").unwrap_err(), EncodeError::StringContainsNul);
+    assert_eq!(
+        b.string("a\0b").unwrap_err(),
+        EncodeError::StringContainsNul
+    );
     assert_eq!(b.end_array().unwrap_err(), EncodeError::UnbalancedArray);
     b.begin_array().unwrap();
     assert_eq!(b.finish().unwrap_err(), EncodeError::UnbalancedArray);
@@ -223,10 +267,16 @@ fn bundle_builder_matches_one_shot_encoder() {
     let mut buf = [0u8; 128];
     let mut b = BundleBuilder::new(&mut buf, TimeTag::new(5, 0)).unwrap();
     b.message("/a", |m| m.int(1).map(drop)).unwrap();
-    b.bundle(TimeTag::new(5, 0), |inner| inner.packet(&inner_elems[0]).map(drop)).unwrap();
+    b.bundle(TimeTag::new(5, 0), |inner| {
+        inner.packet(&inner_elems[0]).map(drop)
+    })
+    .unwrap();
     let n = b.finish();
     assert_eq!(&buf[..n], &expected[..]);
     let mut small = [0u8; 20];
     let mut b = BundleBuilder::new(&mut small, TimeTag::IMMEDIATELY).unwrap();
-    assert!(matches!(b.packet(&elems[0]), Err(EncodeError::BufferTooSmall { needed: 32 })));
+    assert!(matches!(
+        b.packet(&elems[0]),
+        Err(EncodeError::BufferTooSmall { needed: 32 })
+    ));
 }

@@ -35,7 +35,9 @@ impl ByteInput {
             }
         };
         let looks_hex = !raw.is_empty()
-            && raw.iter().all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
+            && raw
+                .iter()
+                .all(|b| b.is_ascii_hexdigit() || b.is_ascii_whitespace())
             && raw.iter().any(u8::is_ascii_hexdigit);
         if looks_hex {
             let text = String::from_utf8_lossy(&raw);
@@ -49,7 +51,10 @@ impl ByteInput {
 pub(crate) fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     if digits.len() % 2 != 0 {
-        return Err(format!("hex input has an odd number of digits ({})", digits.len()));
+        return Err(format!(
+            "hex input has an odd number of digits ({})",
+            digits.len()
+        ));
     }
     digits
         .chunks(2)

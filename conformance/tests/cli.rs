@@ -25,7 +25,10 @@ fn stderr(output: &Output) -> String {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 #[test]
@@ -43,11 +46,24 @@ fn decode_reads_raw_and_hex_from_stdin_and_files() {
     let raw = hex(FEEOOBLAH);
     let from_raw_stdin = mox(&["osc", "decode", "--format", "text"], &raw);
     assert_eq!(stdout(&from_raw_stdin), "/feeooblah ,sif \"beans\" 1 2.0\n");
-    let from_hex_stdin = mox(&["osc", "decode", "--format", "text", "-f", "-"], FEEOOBLAH.as_bytes());
+    let from_hex_stdin = mox(
+        &["osc", "decode", "--format", "text", "-f", "-"],
+        FEEOOBLAH.as_bytes(),
+    );
     assert_eq!(stdout(&from_hex_stdin), "/feeooblah ,sif \"beans\" 1 2.0\n");
     let path = std::env::temp_dir().join(format!("mox-cli-test-{}.osc", std::process::id()));
     std::fs::write(&path, &raw).unwrap();
-    let from_file = mox(&["osc", "decode", "--format", "text", "-f", path.to_str().unwrap()], b"");
+    let from_file = mox(
+        &[
+            "osc",
+            "decode",
+            "--format",
+            "text",
+            "-f",
+            path.to_str().unwrap(),
+        ],
+        b"",
+    );
     std::fs::remove_file(&path).unwrap();
     assert_eq!(stdout(&from_file), "/feeooblah ,sif \"beans\" 1 2.0\n");
 }
@@ -55,16 +71,32 @@ fn decode_reads_raw_and_hex_from_stdin_and_files() {
 #[test]
 fn malformed_input_names_the_error_and_fails() {
     // `/a ,is 7` then a string without its NUL: the int still decodes.
-    let out = mox(&["osc", "decode", "--format", "text", "2f6100002c6973000000000761626364"], b"");
+    let out = mox(
+        &[
+            "osc",
+            "decode",
+            "--format",
+            "text",
+            "2f6100002c6973000000000761626364",
+        ],
+        b"",
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "/a ,is 7 <error: unterminated-string at byte 12>\n");
+    assert_eq!(
+        stdout(&out),
+        "/a ,is 7 <error: unterminated-string at byte 12>\n"
+    );
     assert_eq!(
         stderr(&out),
         "mox: malformed input: string has no terminating NUL at byte 12 (unterminated-string)\n"
     );
     let empty = mox(&["osc", "decode", "-f", "-"], b"");
     assert_eq!(empty.status.code(), Some(1));
-    assert!(stderr(&empty).contains("(empty-packet)"), "{}", stderr(&empty));
+    assert!(
+        stderr(&empty).contains("(empty-packet)"),
+        "{}",
+        stderr(&empty)
+    );
     let bad_hex = mox(&["osc", "decode", "2f6"], b"");
     assert_eq!(bad_hex.status.code(), Some(2));
     assert!(stderr(&bad_hex).contains("odd number of digits"));
@@ -78,21 +110,41 @@ fn encode_round_trips_through_decode() {
     assert_eq!(stdout(&encoded), format!("{FEEOOBLAH}\n"));
     let raw = mox(&["osc", "encode", "--raw", &stdout(&json)], b"");
     assert_eq!(raw.stdout, hex(FEEOOBLAH));
-    let bad = mox(&["osc", "encode", r#"{"message": {"address": "no-slash", "args": []}}"#], b"");
+    let bad = mox(
+        &[
+            "osc",
+            "encode",
+            r#"{"message": {"address": "no-slash", "args": []}}"#,
+        ],
+        b"",
+    );
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("cannot encode"), "{}", stderr(&bad));
 }
 
 #[test]
 fn match_exit_codes() {
-    let hit = mox(&["osc", "match", "/strip/{1,2}/fad*", "/strip/2/fader"], b"");
-    assert_eq!((hit.status.code(), stdout(&hit).as_str()), (Some(0), "match\n"));
+    let hit = mox(
+        &["osc", "match", "/strip/{1,2}/fad*", "/strip/2/fader"],
+        b"",
+    );
+    assert_eq!(
+        (hit.status.code(), stdout(&hit).as_str()),
+        (Some(0), "match\n")
+    );
     let miss = mox(&["osc", "match", "/strip/[!0-9]", "/strip/7"], b"");
-    assert_eq!((miss.status.code(), stdout(&miss).as_str()), (Some(1), "no match\n"));
+    assert_eq!(
+        (miss.status.code(), stdout(&miss).as_str()),
+        (Some(1), "no match\n")
+    );
     // An address containing a wildcard is not an address: the two cannot be swapped.
     let swapped = mox(&["osc", "match", "/strip/7", "/strip/*"], b"");
     assert_eq!(swapped.status.code(), Some(2));
-    assert!(stderr(&swapped).contains("invalid address"), "{}", stderr(&swapped));
+    assert!(
+        stderr(&swapped).contains("invalid address"),
+        "{}",
+        stderr(&swapped)
+    );
 }
 
 #[test]
@@ -111,8 +163,11 @@ fn vectors_check_summarises_the_corpus() {
 fn vectors_check_fails_on_a_broken_corpus() {
     let dir = std::env::temp_dir().join(format!("mox-cli-corpus-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("osc")).unwrap();
-    std::fs::write(dir.join("manifest.json"), r#"{"corpus_version": "1.0.0", "files": ["osc/x.json"]}"#)
-        .unwrap();
+    std::fs::write(
+        dir.join("manifest.json"),
+        r#"{"corpus_version": "1.0.0", "files": ["osc/x.json"]}"#,
+    )
+    .unwrap();
     // A valid case whose expected value is wrong: the decoder says 1, the case says 2.
     std::fs::write(
         dir.join("osc/x.json"),
@@ -125,6 +180,14 @@ fn vectors_check_fails_on_a_broken_corpus() {
     let out = mox(&["vectors", "check", "--dir", dir.to_str().unwrap()], b"");
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("FAIL osc::test::wrong"), "{}", stdout(&out));
-    assert!(stdout(&out).ends_with("0 passed, 1 failed\n"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("FAIL osc::test::wrong"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).ends_with("0 passed, 1 failed\n"),
+        "{}",
+        stdout(&out)
+    );
 }

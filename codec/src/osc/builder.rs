@@ -51,7 +51,13 @@ impl<'b> MessageBuilder<'b> {
         let mut writer = Writer::new(buf, 0);
         writer.string(address.as_bytes())?;
         let data_start = writer.pos();
-        Ok(MessageBuilder { buf, data_start, data_end: data_start, tag_count: 0, open_arrays: 0 })
+        Ok(MessageBuilder {
+            buf,
+            data_start,
+            data_end: data_start,
+            tag_count: 0,
+            open_arrays: 0,
+        })
     }
 
     /// Bytes the message needs if it were finished now.
@@ -63,7 +69,9 @@ impl<'b> MessageBuilder<'b> {
     fn push(&mut self, tag: u8, len: usize) -> Result<&mut [u8], EncodeError> {
         let tags_after = self.tag_count + 1;
         if self.data_end + len + tags_after > self.buf.len() {
-            return Err(EncodeError::BufferTooSmall { needed: self.needed_now(len, 1) });
+            return Err(EncodeError::BufferTooSmall {
+                needed: self.needed_now(len, 1),
+            });
         }
         let tag_at = self.buf.len() - tags_after;
         if let Some(slot) = self.buf.get_mut(tag_at) {
@@ -210,7 +218,13 @@ impl<'b> MessageBuilder<'b> {
         if self.open_arrays != 0 {
             return Err(EncodeError::UnbalancedArray);
         }
-        let MessageBuilder { buf, data_start, data_end, tag_count, .. } = self;
+        let MessageBuilder {
+            buf,
+            data_start,
+            data_end,
+            tag_count,
+            ..
+        } = self;
         let tags_len = string_len(1 + tag_count);
         let data_len = data_end - data_start;
         let total = data_start + tags_len + data_len;
@@ -221,7 +235,10 @@ impl<'b> MessageBuilder<'b> {
         let region = buf.get_mut(data_start..).unwrap_or_default();
         let region_len = len - data_start;
         // Tags were pushed from the end backwards; put them in reading order.
-        region.get_mut(region_len - tag_count..).unwrap_or_default().reverse();
+        region
+            .get_mut(region_len - tag_count..)
+            .unwrap_or_default()
+            .reverse();
         if tags_len + data_len <= region_len - tag_count {
             // Room between data and tags: shift the data, then copy the tags forward.
             region.copy_within(..data_len, tags_len);
@@ -235,7 +252,10 @@ impl<'b> MessageBuilder<'b> {
         if let Some(comma) = region.first_mut() {
             *comma = b',';
         }
-        region.get_mut(1 + tag_count..tags_len).unwrap_or_default().fill(0);
+        region
+            .get_mut(1 + tag_count..tags_len)
+            .unwrap_or_default()
+            .fill(0);
         Ok(total)
     }
 }
@@ -262,7 +282,12 @@ impl<'b> BundleBuilder<'b> {
         let mut writer = Writer::new(buf, 0);
         writer.bytes(BUNDLE_TAG)?;
         writer.bytes(&timetag.to_bits().to_be_bytes())?;
-        Ok(BundleBuilder { buf, pos: 16, timetag, depth })
+        Ok(BundleBuilder {
+            buf,
+            pos: 16,
+            timetag,
+            depth,
+        })
     }
 
     /// Writes one element with `write` (which returns the element's length) after a 4-byte
@@ -276,9 +301,9 @@ impl<'b> BundleBuilder<'b> {
             return Err(EncodeError::BufferTooSmall { needed: start + 4 });
         };
         let size = write(body).map_err(|e| match e {
-            EncodeError::BufferTooSmall { needed } => {
-                EncodeError::BufferTooSmall { needed: start + 4 + needed }
-            }
+            EncodeError::BufferTooSmall { needed } => EncodeError::BufferTooSmall {
+                needed: start + 4 + needed,
+            },
             other => other,
         })?;
         let size_field = i32::try_from(size).map_err(|_| EncodeError::TooLarge)?;

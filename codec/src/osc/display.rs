@@ -39,7 +39,10 @@ fn write_items<'a>(
     Ok(())
 }
 
-fn write_tags<'a>(f: &mut Formatter<'_>, items: impl Iterator<Item = Result<Arg<'a>, DecodeError>>) -> fmt::Result {
+fn write_tags<'a>(
+    f: &mut Formatter<'_>,
+    items: impl Iterator<Item = Result<Arg<'a>, DecodeError>>,
+) -> fmt::Result {
     for arg in items.flatten() {
         f.write_char(char::from(arg.tag()))?;
         if let Arg::Array(array) = arg {
@@ -73,7 +76,11 @@ impl Display for Arg<'_> {
                 hex(f, &c.to_bytes())
             }
             Arg::Midi(m) => {
-                write!(f, "midi({:02x} {:02x} {:02x} {:02x})", m.port, m.status, m.data1, m.data2)
+                write!(
+                    f,
+                    "midi({:02x} {:02x} {:02x} {:02x})",
+                    m.port, m.status, m.data1, m.data2
+                )
             }
             Arg::True => f.write_str("true"),
             Arg::False => f.write_str("false"),
@@ -165,8 +172,18 @@ mod tests {
             Arg::String("beans"),
             Arg::Float(2.0),
             Arg::Blob(&[1, 0xab]),
-            Arg::Color(Rgba { r: 1, g: 2, b: 3, a: 4 }),
-            Arg::Midi(MidiMessage { port: 0, status: 0x90, data1: 60, data2: 127 }),
+            Arg::Color(Rgba {
+                r: 1,
+                g: 2,
+                b: 3,
+                a: 4,
+            }),
+            Arg::Midi(MidiMessage {
+                port: 0,
+                status: 0x90,
+                data1: 60,
+                data2: 127,
+            }),
             Arg::Array(Array::new(&items)),
             Arg::Char('é'),
             Arg::Impulse,
@@ -190,6 +207,9 @@ mod tests {
         let inner = [Packet::Message(Message::new("/c", &[]))];
         let outer = [Packet::Bundle(Bundle::new(TimeTag::new(1, 0), &inner))];
         let b = Bundle::new(TimeTag::IMMEDIATELY, &outer);
-        assert_eq!(b.to_string(), "#bundle immediately\n  #bundle 0x0000000100000000\n    /c ,");
+        assert_eq!(
+            b.to_string(),
+            "#bundle immediately\n  #bundle 0x0000000100000000\n    /c ,"
+        );
     }
 }

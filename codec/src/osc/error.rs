@@ -147,7 +147,13 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {} ({})", self.kind.describe(), self.offset, self.kind.class())
+        write!(
+            f,
+            "{} at byte {} ({})",
+            self.kind.describe(),
+            self.offset,
+            self.kind.class()
+        )
     }
 }
 
@@ -190,7 +196,9 @@ pub enum EncodeError {
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::BufferTooSmall { needed } => write!(f, "output buffer too small: {needed} bytes needed"),
+            Self::BufferTooSmall { needed } => {
+                write!(f, "output buffer too small: {needed} bytes needed")
+            }
             Self::BadAddress => f.write_str("address must start with '/' and contain no NUL"),
             Self::StringContainsNul => f.write_str("string contains a NUL byte"),
             Self::TooLarge => f.write_str("item too large for an int32 size field"),
@@ -200,7 +208,9 @@ impl fmt::Display for EncodeError {
             Self::TimeTagBeforeEnclosing => {
                 f.write_str("nested bundle's timetag is earlier than its parent's")
             }
-            Self::Undecodable { error } => write!(f, "cannot re-encode a malformed packet: {error}"),
+            Self::Undecodable { error } => {
+                write!(f, "cannot re-encode a malformed packet: {error}")
+            }
         }
     }
 }

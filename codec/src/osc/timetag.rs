@@ -21,7 +21,10 @@ pub struct TimeTag {
 
 impl TimeTag {
     /// The special value 1: "immediately" (OSC 1.0).
-    pub const IMMEDIATELY: TimeTag = TimeTag { seconds: 0, fraction: 1 };
+    pub const IMMEDIATELY: TimeTag = TimeTag {
+        seconds: 0,
+        fraction: 1,
+    };
 
     /// A timetag from seconds and fraction.
     pub const fn new(seconds: u32, fraction: u32) -> Self {
@@ -30,7 +33,10 @@ impl TimeTag {
 
     /// A timetag from its 64-bit wire value.
     pub const fn from_bits(bits: u64) -> Self {
-        Self { seconds: (bits >> 32) as u32, fraction: bits as u32 }
+        Self {
+            seconds: (bits >> 32) as u32,
+            fraction: bits as u32,
+        }
     }
 
     /// The 64-bit wire value.
@@ -59,7 +65,10 @@ impl TimeTag {
         // Round to nearest: fraction = nanos * 2^32 / 1e9. Since nanos < 1e9 the result is at
         // most 4 294 967 292, so it never carries into the seconds.
         let fraction = (((since.subsec_nanos() as u64) << 32) + 500_000_000) / 1_000_000_000;
-        Some(Self { seconds: secs as u32, fraction: fraction as u32 })
+        Some(Self {
+            seconds: secs as u32,
+            fraction: fraction as u32,
+        })
     }
 
     /// Convert to a [`std::time::SystemTime`].
@@ -125,15 +134,25 @@ mod tests {
     fn half_second_fraction() {
         let t = TimeTag::new(5, 0x8000_0000);
         assert_eq!(t.to_duration_since_ntp_epoch(), Duration::from_millis(5500));
-        assert_eq!(TimeTag::from_duration_since_ntp_epoch(Duration::from_millis(5500)), Some(t));
+        assert_eq!(
+            TimeTag::from_duration_since_ntp_epoch(Duration::from_millis(5500)),
+            Some(t)
+        );
     }
 
     #[test]
     fn era_end_is_rejected() {
-        assert_eq!(TimeTag::from_duration_since_ntp_epoch(Duration::from_secs(1 << 32)), None);
+        assert_eq!(
+            TimeTag::from_duration_since_ntp_epoch(Duration::from_secs(1 << 32)),
+            None
+        );
         let last = Duration::new(u32::MAX as u64, 999_999_999);
         let tag = TimeTag::from_duration_since_ntp_epoch(last);
-        assert_eq!(tag, Some(TimeTag::new(u32::MAX, 4_294_967_292)), "never carries into seconds");
+        assert_eq!(
+            tag,
+            Some(TimeTag::new(u32::MAX, 4_294_967_292)),
+            "never carries into seconds"
+        );
     }
 
     #[cfg(feature = "std")]
@@ -143,7 +162,10 @@ mod tests {
         assert_eq!(t, TimeTag::new(2_208_988_800, 0));
         assert_eq!(t.to_system_time(), std::time::UNIX_EPOCH);
         let before = std::time::UNIX_EPOCH - Duration::from_secs(10);
-        assert_eq!(TimeTag::from_system_time(before).unwrap().to_system_time(), before);
+        assert_eq!(
+            TimeTag::from_system_time(before).unwrap().to_system_time(),
+            before
+        );
     }
 
     proptest::proptest! {

@@ -25,7 +25,12 @@ impl Rgba {
     }
     /// From the four bytes in wire order.
     pub const fn from_bytes(bytes: [u8; 4]) -> Self {
-        Self { r: bytes[0], g: bytes[1], b: bytes[2], a: bytes[3] }
+        Self {
+            r: bytes[0],
+            g: bytes[1],
+            b: bytes[2],
+            a: bytes[3],
+        }
     }
 }
 
@@ -51,7 +56,12 @@ impl MidiMessage {
     }
     /// From the four bytes in wire order.
     pub const fn from_bytes(bytes: [u8; 4]) -> Self {
-        Self { port: bytes[0], status: bytes[1], data1: bytes[2], data2: bytes[3] }
+        Self {
+            port: bytes[0],
+            status: bytes[1],
+            data1: bytes[2],
+            data2: bytes[3],
+        }
     }
 }
 

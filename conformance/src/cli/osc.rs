@@ -94,8 +94,8 @@ pub(crate) fn run(command: OscCommand) -> Result<ExitCode, CliError> {
 }
 
 fn decode(bytes: &[u8], config: &DecodeConfig, format: DecodeFormat) -> Result<ExitCode, CliError> {
-    let packet = Packet::decode_with(bytes, config)
-        .map_err(|e| CliError::Malformed(format!("{e}")))?;
+    let packet =
+        Packet::decode_with(bytes, config).map_err(|e| CliError::Malformed(format!("{e}")))?;
     match format {
         DecodeFormat::Text => println!("{packet}"),
         DecodeFormat::Json => {

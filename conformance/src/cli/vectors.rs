@@ -43,10 +43,17 @@ fn check(dir: Option<PathBuf>, verbose: bool) -> Result<ExitCode, CliError> {
         }
     }
     let summary = corpus.run();
-    println!("MOX vector corpus {}: {} cases", corpus.corpus_version, corpus.len());
+    println!(
+        "MOX vector corpus {}: {} cases",
+        corpus.corpus_version,
+        corpus.len()
+    );
     println!("{summary}");
     if summary.failed > 0 {
-        return Err(CliError::CheckFailed(format!("{} vector cases failed", summary.failed)));
+        return Err(CliError::CheckFailed(format!(
+            "{} vector cases failed",
+            summary.failed
+        )));
     }
     Ok(ExitCode::SUCCESS)
 }
