@@ -18,27 +18,49 @@ pub(super) struct ReadLimits {
 }
 
 /// A position in a message's type tags and argument data.
-#[derive(Clone, Copy, Debug)]
+///
+/// Offsets for errors are not tracked as the cursor moves: both slices borrow the outermost
+/// packet, so an offset is a slice's address minus the packet's (`origin`), worked out only
+/// when an error is reported.
+#[derive(Clone, Copy)]
 pub(super) struct Cursor<'a> {
     tags: &'a [u8],
     data: &'a [u8],
-    /// Absolute offset of `tags[0]` in the outermost packet.
-    tag_offset: usize,
-    /// Absolute offset of `data[0]` in the outermost packet.
-    data_offset: usize,
-    limits: ReadLimits,
+    /// Address of byte 0 of the outermost packet.
+    origin: usize,
+    max_blob_size: u32,
+    max_array_depth: u8,
     /// Array nesting of the items this cursor yields (0 for a message's own arguments).
     depth: u8,
     /// Only a message's own arguments must account for every data byte; an array's data is
     /// cut to fit its items exactly.
     check_trailing: bool,
-    done: bool,
+}
+
+impl core::fmt::Debug for Cursor<'_> {
+    /// Offsets rather than `origin`, an address, which would make the output differ from
+    /// run to run.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut out = f.debug_struct("Cursor");
+        out.field("tags", &self.tags).field("data", &self.data);
+        if self.origin != 0 {
+            // (An array's items, re-read without offsets, have no origin.)
+            out.field("tag_offset", &self.offset_of(self.tags))
+                .field("data_offset", &self.data_offset());
+        }
+        out.field("max_blob_size", &self.max_blob_size)
+            .field("max_array_depth", &self.max_array_depth)
+            .field("depth", &self.depth)
+            .field("check_trailing", &self.check_trailing)
+            .finish()
+    }
 }
 
 impl<'a> Cursor<'a> {
-    pub(super) const fn new(
+    /// A cursor over `tags` and `data`, which sit at `data_offset` in the outermost packet
+    /// (`tags` being part of the same packet).
+    pub(super) fn new(
         tags: &'a [u8],
-        tag_offset: usize,
         data: &'a [u8],
         data_offset: usize,
         limits: ReadLimits,
@@ -46,17 +68,51 @@ impl<'a> Cursor<'a> {
         Cursor {
             tags,
             data,
-            tag_offset,
-            data_offset,
-            limits,
+            origin: data.as_ptr().addr().wrapping_sub(data_offset),
+            max_blob_size: limits.max_blob_size,
+            max_array_depth: limits.max_array_depth,
             depth: 0,
             check_trailing: true,
-            done: false,
         }
     }
 
+    /// A cursor with nothing to read.
+    pub(super) const fn empty() -> Self {
+        Cursor {
+            tags: &[],
+            data: &[],
+            origin: 0,
+            max_blob_size: 0,
+            max_array_depth: 0,
+            depth: 0,
+            check_trailing: false,
+        }
+    }
+
+    /// The type tags not yet read (all of them for a new cursor).
+    pub(super) const fn tags(&self) -> &'a [u8] {
+        self.tags
+    }
+
+    /// Offset in the outermost packet of where `slice` starts.
     #[inline]
-    fn err<T>(kind: Kind, offset: usize) -> Result<T, DecodeError> {
+    fn offset_of(&self, slice: &[u8]) -> usize {
+        slice.as_ptr().addr().wrapping_sub(self.origin)
+    }
+
+    /// Offset of the next data byte.
+    #[inline]
+    fn data_offset(&self) -> usize {
+        self.offset_of(self.data)
+    }
+
+    /// Nothing after an error can be read reliably (OSC arguments are not self-delimiting):
+    /// empties the cursor so that it yields nothing more.
+    #[cold]
+    fn fail<T>(&mut self, kind: Kind, offset: usize) -> Result<T, DecodeError> {
+        // Empty, but still inside the packet (so `Debug` shows sensible offsets).
+        self.tags = self.tags.get(self.tags.len()..).unwrap_or_default();
+        self.data = self.data.get(self.data.len()..).unwrap_or_default();
         Err(DecodeError::new(kind, offset))
     }
 
@@ -65,10 +121,9 @@ impl<'a> Cursor<'a> {
         match self.data.split_first_chunk::<4>() {
             Some((head, rest)) => {
                 self.data = rest;
-                self.data_offset += 4;
                 Ok(*head)
             }
-            None => Self::err(Kind::Truncated, self.data_offset),
+            None => self.fail(Kind::Truncated, self.data_offset()),
         }
     }
 
@@ -77,44 +132,56 @@ impl<'a> Cursor<'a> {
         match self.data.split_first_chunk::<8>() {
             Some((head, rest)) => {
                 self.data = rest;
-                self.data_offset += 8;
                 Ok(*head)
             }
-            None => Self::err(Kind::Truncated, self.data_offset),
+            None => self.fail(Kind::Truncated, self.data_offset()),
         }
     }
 
     #[inline]
     fn take_str(&mut self) -> Result<&'a str, DecodeError> {
-        let (s, len) = read_str(self.data, self.data_offset)?;
-        self.data = self.data.get(len..).unwrap_or_default();
-        self.data_offset += len;
-        Ok(s)
+        if let Some(scan) = scan_str(self.data) {
+            if let Some((chunk, rest)) = self.data.split_at_checked(scan.len) {
+                if let Some(Ok(text)) = chunk.get(..scan.nul).map(core::str::from_utf8) {
+                    self.data = rest;
+                    return Ok(text);
+                }
+            }
+        }
+        match read_str_exact(self.data, self.data_offset()) {
+            Ok((text, len)) => {
+                self.data = self.data.get(len..).unwrap_or_default();
+                Ok(text)
+            }
+            Err(error) => self.fail(error.kind(), error.offset()),
+        }
     }
 
     fn take_blob(&mut self) -> Result<&'a [u8], DecodeError> {
-        let size_offset = self.data_offset;
+        let size_offset = self.data_offset();
         let size = i32::from_be_bytes(self.take4()?);
         let Ok(size) = usize::try_from(size) else {
-            return Self::err(Kind::BadBlobSize, size_offset);
+            return self.fail(Kind::BadBlobSize, size_offset);
         };
-        if size > self.limits.max_blob_size as usize {
-            return Self::err(Kind::BlobTooLarge, size_offset);
+        if size > self.max_blob_size as usize {
+            return self.fail(Kind::BlobTooLarge, size_offset);
         }
         let padded = pad4(size);
         let Some((chunk, rest)) = self.data.split_at_checked(padded) else {
-            return Self::err(Kind::Truncated, self.data_offset);
+            return self.fail(Kind::Truncated, size_offset + 4);
         };
         let (blob, padding) = chunk.split_at(size);
-        check_padding(padding, self.data_offset + size)?;
+        if let Err(error) = check_padding(padding, size_offset + 4 + size) {
+            return self.fail(error.kind(), error.offset());
+        }
         self.data = rest;
-        self.data_offset += padded;
         Ok(blob)
     }
 
-    /// Reads one non-array argument whose tag has already been consumed.
+    /// Reads one non-array argument whose tag has already been consumed; `tags` is where the
+    /// tag was (for errors).
     #[inline]
-    fn read_scalar(&mut self, tag: u8, tag_offset: usize) -> Result<Arg<'a>, DecodeError> {
+    fn read_scalar(&mut self, tag: u8, tags: &'a [u8]) -> Result<Arg<'a>, DecodeError> {
         Ok(match tag {
             b'i' => Arg::Int(i32::from_be_bytes(self.take4()?)),
             b'f' => Arg::Float(f32::from_bits(u32::from_be_bytes(self.take4()?))),
@@ -125,10 +192,10 @@ impl<'a> Cursor<'a> {
             b't' => Arg::TimeTag(TimeTag::from_bits(u64::from_be_bytes(self.take8()?))),
             b'd' => Arg::Double(f64::from_bits(u64::from_be_bytes(self.take8()?))),
             b'c' => {
-                let offset = self.data_offset;
+                let offset = self.data_offset();
                 match char::from_u32(u32::from_be_bytes(self.take4()?)) {
                     Some(c) => Arg::Char(c),
-                    None => return Self::err(Kind::InvalidChar, offset),
+                    None => return self.fail(Kind::InvalidChar, offset),
                 }
             }
             b'r' => Arg::Color(Rgba::from_bytes(self.take4()?)),
@@ -137,33 +204,32 @@ impl<'a> Cursor<'a> {
             b'F' => Arg::False,
             b'N' => Arg::Nil,
             b'I' => Arg::Impulse,
-            b']' => return Self::err(Kind::UnbalancedArray, tag_offset),
-            _ => return Self::err(Kind::UnknownTypeTag, tag_offset),
+            b']' => return self.fail(Kind::UnbalancedArray, self.offset_of(tags)),
+            _ => return self.fail(Kind::UnknownTypeTag, self.offset_of(tags)),
         })
     }
 
-    /// Reads an array whose `[` has been consumed: checks every item (iteratively, with a
-    /// depth counter instead of recursion) and returns a view of exactly its items.
-    fn read_array(&mut self, open_offset: usize) -> Result<Arg<'a>, DecodeError> {
-        let max = self.limits.max_array_depth as usize;
+    /// Reads an array whose `[` (at the start of `open`) has been consumed: checks every
+    /// item (iteratively, with a depth counter instead of recursion) and returns a view of
+    /// exactly its items.
+    fn read_array(&mut self, open: &'a [u8]) -> Result<Arg<'a>, DecodeError> {
+        let max = self.max_array_depth as usize;
         if self.depth as usize + 1 > max {
-            return Self::err(Kind::ArrayTooDeep, open_offset);
+            return self.fail(Kind::ArrayTooDeep, self.offset_of(open));
         }
-        let (items_tags, items_tag_offset) = (self.tags, self.tag_offset);
-        let (items_data, items_data_offset) = (self.data, self.data_offset);
+        let (items_tags, items_data) = (self.tags, self.data);
         let mut level = 1usize;
         loop {
-            let Some((&tag, rest)) = self.tags.split_first() else {
-                return Self::err(Kind::UnbalancedArray, open_offset);
+            let here = self.tags;
+            let Some((&tag, rest)) = here.split_first() else {
+                return self.fail(Kind::UnbalancedArray, self.offset_of(open));
             };
-            let tag_offset = self.tag_offset;
             self.tags = rest;
-            self.tag_offset += 1;
             match tag {
                 b'[' => {
                     level += 1;
                     if self.depth as usize + level > max {
-                        return Self::err(Kind::ArrayTooDeep, tag_offset);
+                        return self.fail(Kind::ArrayTooDeep, self.offset_of(here));
                     }
                 }
                 b']' => {
@@ -173,23 +239,17 @@ impl<'a> Cursor<'a> {
                     }
                 }
                 _ => {
-                    self.read_scalar(tag, tag_offset)?;
+                    self.read_scalar(tag, here)?;
                 }
             }
         }
-        let tags_len = self.tag_offset - items_tag_offset - 1;
-        let data_len = self.data_offset - items_data_offset;
-        let inner = Cursor {
+        let tags_len = items_tags.len() - self.tags.len() - 1;
+        let data_len = items_data.len() - self.data.len();
+        let view = ArrayView {
             tags: items_tags.get(..tags_len).unwrap_or_default(),
             data: items_data.get(..data_len).unwrap_or_default(),
-            tag_offset: items_tag_offset,
-            data_offset: items_data_offset,
-            limits: self.limits,
-            depth: self.depth + 1,
-            check_trailing: false,
-            done: false,
         };
-        Ok(Arg::Array(Array(ArrayRepr::Wire(inner))))
+        Ok(Arg::Array(Array(ArrayRepr::Wire(view))))
     }
 }
 
@@ -198,27 +258,20 @@ impl<'a> Iterator for Cursor<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let Some((&tag, rest)) = self.tags.split_first() else {
-            self.done = true;
+        let here = self.tags;
+        let Some((&tag, rest)) = here.split_first() else {
             if self.check_trailing && !self.data.is_empty() {
-                return Some(Self::err(Kind::TrailingData, self.data_offset));
+                let offset = self.data_offset();
+                return Some(self.fail(Kind::TrailingData, offset));
             }
             return None;
         };
-        let tag_offset = self.tag_offset;
         self.tags = rest;
-        self.tag_offset += 1;
-        let item = if tag == b'[' {
-            self.read_array(tag_offset)
+        Some(if tag == b'[' {
+            self.read_array(here)
         } else {
-            self.read_scalar(tag, tag_offset)
-        };
-        // Nothing after an error can be read reliably: OSC arguments are not self-delimiting.
-        self.done = item.is_err();
-        Some(item)
+            self.read_scalar(tag, here)
+        })
     }
 }
 
@@ -226,6 +279,63 @@ impl<'a> Iterator for Cursor<'a> {
 /// total length including its 1–4 NULs.
 #[inline]
 pub(super) fn read_str(data: &[u8], offset: usize) -> Result<(&str, usize), DecodeError> {
+    if let Some(scan) = scan_str(data) {
+        if let Some(Ok(text)) = data.get(..scan.nul).map(core::str::from_utf8) {
+            return Ok((text, scan.len));
+        }
+    }
+    read_str_exact(data, offset)
+}
+
+/// A well-formed OSC-string found by [`scan_str`].
+#[derive(Clone, Copy, Debug)]
+pub(super) struct StrScan {
+    /// Index of the terminating NUL (= length of the text).
+    pub(super) nul: usize,
+    /// Length including the NULs: a multiple of 4.
+    pub(super) len: usize,
+    /// Whether the text is ASCII (and so valid UTF-8).
+    pub(super) ascii: bool,
+}
+
+/// The fast path for OSC-strings: scans `data` a 4-byte word at a time for the first NUL
+/// (an OSC-string always ends in the word holding its first NUL) and checks that the rest
+/// of that word, the padding, is zero. `None` when the string is not well-formed (no NUL
+/// in whole words, or nonzero padding): [`read_str_exact`] then finds the exact error.
+/// Does not check UTF-8, but says whether the text is ASCII.
+#[inline]
+pub(super) fn scan_str(data: &[u8]) -> Option<StrScan> {
+    let mut rest = data;
+    let mut start = 0;
+    let mut high_bits = 0;
+    while let Some((word, tail)) = rest.split_first_chunk::<4>() {
+        let word = u32::from_le_bytes(*word);
+        // Exact for the lowest-addressed zero byte (borrows only run towards later bytes).
+        let zeros = word.wrapping_sub(0x0101_0101) & !word & 0x8080_8080;
+        high_bits |= word;
+        if zeros != 0 {
+            let k = (zeros.trailing_zeros() / 8) as usize;
+            if u64::from(word) >> (8 * (k + 1)) != 0 {
+                return None; // nonzero padding
+            }
+            // Padding bytes are zero, so they do not disturb the ASCII check.
+            let ascii = high_bits & 0x8080_8080 == 0;
+            return Some(StrScan {
+                nul: start + k,
+                len: start + 4,
+                ascii,
+            });
+        }
+        start += 4;
+        rest = tail;
+    }
+    None
+}
+
+/// Reads an OSC-string a byte at a time and reports the first problem exactly.
+#[cold]
+#[inline(never)]
+pub(super) fn read_str_exact(data: &[u8], offset: usize) -> Result<(&str, usize), DecodeError> {
     let Some(nul) = data.iter().position(|&b| b == 0) else {
         return Err(DecodeError::new(Kind::UnterminatedString, offset));
     };
@@ -237,7 +347,10 @@ pub(super) fn read_str(data: &[u8], offset: usize) -> Result<(&str, usize), Deco
     check_padding(padding, offset + nul)?;
     match core::str::from_utf8(text) {
         Ok(s) => Ok((s, len)),
-        Err(e) => Err(DecodeError::new(Kind::InvalidUtf8, offset + e.valid_up_to())),
+        Err(e) => Err(DecodeError::new(
+            Kind::InvalidUtf8,
+            offset + e.valid_up_to(),
+        )),
     }
 }
 
@@ -253,14 +366,33 @@ fn check_padding(padding: &[u8], offset: usize) -> Result<(), DecodeError> {
 #[derive(Clone, Copy, Debug)]
 pub(super) enum ArrayRepr<'a> {
     Items(&'a [Arg<'a>]),
-    Wire(Cursor<'a>),
+    Wire(ArrayView<'a>),
+}
+
+/// A decoded array: exactly the type tags between its brackets and the data of its items,
+/// all of which [`Cursor::read_array`] has checked. Kept small (it sits inside every
+/// [`Arg`]): reading the items again cannot fail, so no limits or offsets are needed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ArrayView<'a> {
+    tags: &'a [u8],
+    data: &'a [u8],
 }
 
 impl<'a> ArrayRepr<'a> {
     pub(super) fn iter(&self) -> ReprIter<'a> {
         match *self {
             ArrayRepr::Items(items) => ReprIter::Items(items.iter()),
-            ArrayRepr::Wire(cursor) => ReprIter::Wire(cursor),
+            ArrayRepr::Wire(view) => ReprIter::Wire(Cursor {
+                tags: view.tags,
+                data: view.data,
+                // Unused: the items were checked against the real limits already, and
+                // reading them again gives the same results, so no error can arise.
+                origin: 0,
+                max_blob_size: u32::MAX,
+                max_array_depth: u8::MAX,
+                depth: 0,
+                check_trailing: false,
+            }),
         }
     }
 }
@@ -270,7 +402,6 @@ impl<'a> ArrayRepr<'a> {
 pub(super) enum ReprIter<'a> {
     Items(core::slice::Iter<'a, Arg<'a>>),
     Wire(Cursor<'a>),
-    Empty,
 }
 
 impl<'a> Iterator for ReprIter<'a> {
@@ -281,7 +412,6 @@ impl<'a> Iterator for ReprIter<'a> {
         match self {
             ReprIter::Items(items) => items.next().map(|arg| Ok(*arg)),
             ReprIter::Wire(cursor) => cursor.next(),
-            ReprIter::Empty => None,
         }
     }
 }

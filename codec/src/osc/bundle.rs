@@ -20,13 +20,21 @@ pub struct Bundle<'a> {
 #[derive(Clone, Copy, Debug)]
 enum Body<'a> {
     Items(&'a [Packet<'a>]),
-    Wire { elements: &'a [u8], offset: usize, depth: u8, config: DecodeConfig },
+    Wire {
+        elements: &'a [u8],
+        offset: usize,
+        depth: u8,
+        config: DecodeConfig,
+    },
 }
 
 impl<'a> Bundle<'a> {
     /// A bundle to encode.
     pub const fn new(timetag: TimeTag, elements: &'a [Packet<'a>]) -> Self {
-        Bundle { timetag, body: Body::Items(elements) }
+        Bundle {
+            timetag,
+            body: Body::Items(elements),
+        }
     }
 
     /// Decodes a bundle at depth `depth` (1 = outermost) from `bytes`, which start with `#`
@@ -51,7 +59,12 @@ impl<'a> Bundle<'a> {
         };
         Ok(Bundle {
             timetag: TimeTag::from_bits(u64::from_be_bytes(*timetag)),
-            body: Body::Wire { elements, offset: offset + 16, depth, config: *config },
+            body: Body::Wire {
+                elements,
+                offset: offset + 16,
+                depth,
+                config: *config,
+            },
         })
     }
 
@@ -60,20 +73,39 @@ impl<'a> Bundle<'a> {
         self.timetag
     }
 
+    /// The elements of a bundle built with [`Bundle::new`].
+    #[inline]
+    pub(super) const fn items(&self) -> Option<&'a [Packet<'a>]> {
+        match self.body {
+            Body::Items(items) => Some(items),
+            Body::Wire { .. } => None,
+        }
+    }
+
     /// The elements, each decoded as it is read.
     pub fn elements(&self) -> Elements<'a> {
         Elements(match self.body {
             Body::Items(items) => ElementsRepr::Items(items.iter()),
-            Body::Wire { elements, offset, depth, config } => {
-                ElementsRepr::Wire { data: elements, offset, depth, config, done: false }
-            }
+            Body::Wire {
+                elements,
+                offset,
+                depth,
+                config,
+            } => ElementsRepr::Wire {
+                data: elements,
+                offset,
+                depth,
+                config,
+                done: false,
+            },
         })
     }
 
     /// Decodes every element, recursively (bounded by the bundle depth limit); the first
     /// error, if any.
     pub fn validate(&self) -> Result<(), DecodeError> {
-        self.elements().try_for_each(|element| element.and_then(|packet| packet.validate()))
+        self.elements()
+            .try_for_each(|element| element.and_then(|packet| packet.validate()))
     }
 }
 
@@ -91,7 +123,13 @@ pub struct Elements<'a>(ElementsRepr<'a>);
 #[derive(Clone, Debug)]
 enum ElementsRepr<'a> {
     Items(core::slice::Iter<'a, Packet<'a>>),
-    Wire { data: &'a [u8], offset: usize, depth: u8, config: DecodeConfig, done: bool },
+    Wire {
+        data: &'a [u8],
+        offset: usize,
+        depth: u8,
+        config: DecodeConfig,
+        done: bool,
+    },
 }
 
 impl<'a> Iterator for Elements<'a> {
@@ -100,9 +138,13 @@ impl<'a> Iterator for Elements<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let (data, offset, depth, config, done) = match &mut self.0 {
             ElementsRepr::Items(items) => return items.next().map(|packet| Ok(*packet)),
-            ElementsRepr::Wire { data, offset, depth, config, done } => {
-                (data, offset, *depth, config, done)
-            }
+            ElementsRepr::Wire {
+                data,
+                offset,
+                depth,
+                config,
+                done,
+            } => (data, offset, *depth, config, done),
         };
         if *done || data.is_empty() {
             return None;
@@ -128,7 +170,12 @@ impl<'a> Iterator for Elements<'a> {
         };
         *data = rest;
         *offset += 4 + size;
-        Some(Packet::decode_element(element, size_offset + 4, depth + 1, config))
+        Some(Packet::decode_element(
+            element,
+            size_offset + 4,
+            depth + 1,
+            config,
+        ))
     }
 }
 
