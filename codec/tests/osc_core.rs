@@ -280,3 +280,24 @@ fn bundle_builder_matches_one_shot_encoder() {
         Err(EncodeError::BufferTooSmall { needed: 32 })
     ));
 }
+
+#[test]
+fn encoders_refuse_more_tags_than_a_default_decoder_accepts() {
+    // Found by the roundtrip_osc_message fuzz target: 1025 `N` encoded fine but did not decode.
+    let max = DecodeConfig::default().max_arguments as usize;
+    let nils = vec![Arg::Nil; max + 1];
+    let too_many = Message::new("/a", &nils);
+    assert_eq!(too_many.encoded_len(), Err(EncodeError::TooManyArguments));
+    let at_limit = Message::new("/a", &nils[..max]);
+    let bytes = at_limit.to_vec().unwrap();
+    assert!(Packet::decode(&bytes).unwrap().validate().is_ok());
+
+    let mut buf = vec![0u8; 4096];
+    let mut b = MessageBuilder::new(&mut buf, "/a").unwrap();
+    for _ in 0..max {
+        b.nil().unwrap();
+    }
+    assert_eq!(b.nil().unwrap_err(), EncodeError::TooManyArguments);
+    assert_eq!(b.finish().unwrap(), bytes.len());
+    assert_eq!(&buf[..bytes.len()], &bytes[..]);
+}

@@ -108,6 +108,8 @@ fuzz_target!(|input: Input| {
         Err(EncodeError::ArrayTooDeep)
     } else if nul {
         Err(EncodeError::StringContainsNul)
+    } else if tags.len() > usize::from(DecodeConfig::DEFAULT.max_arguments) {
+        Err(EncodeError::TooManyArguments)
     } else {
         Ok(())
     };

@@ -26,7 +26,7 @@
 //! them into place in [`MessageBuilder::finish`]. Use [`Message::encode`](super::Message::encode)
 //! when the arguments are known as a slice: it computes the exact size first.
 use super::args::pad4;
-use super::encode::{check_address, string_len, Writer};
+use super::encode::{check_address, string_len, Writer, MAX_ARGUMENTS};
 use super::{Arg, DecodeConfig, EncodeError, MidiMessage, Packet, Rgba, TimeTag, BUNDLE_TAG};
 
 const MAX_ARRAY_DEPTH: u8 = DecodeConfig::DEFAULT.max_array_depth;
@@ -68,6 +68,9 @@ impl<'b> MessageBuilder<'b> {
     /// Records `tag` and returns the slot for its `len` data bytes.
     fn push(&mut self, tag: u8, len: usize) -> Result<&mut [u8], EncodeError> {
         let tags_after = self.tag_count + 1;
+        if tags_after > MAX_ARGUMENTS {
+            return Err(EncodeError::TooManyArguments);
+        }
         if self.data_end + len + tags_after > self.buf.len() {
             return Err(EncodeError::BufferTooSmall {
                 needed: self.needed_now(len, 1),

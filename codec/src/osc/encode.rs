@@ -9,6 +9,9 @@ use super::{Arg, Array, Bundle, DecodeConfig, EncodeError, Message, Packet};
 const MAX_ARRAY_DEPTH: u8 = DecodeConfig::DEFAULT.max_array_depth;
 /// Deepest bundle nesting the encoder produces: what a default decoder accepts.
 const MAX_BUNDLE_DEPTH: u8 = DecodeConfig::DEFAULT.max_bundle_depth;
+/// Most type tags (brackets included) the encoder writes in one message: what a default
+/// decoder accepts.
+pub(super) const MAX_ARGUMENTS: usize = DecodeConfig::DEFAULT.max_arguments as usize;
 
 /// Length of an OSC-string holding `text`: the text, then 1–4 NULs to a multiple of 4.
 pub(super) const fn string_len(text_len: usize) -> usize {
@@ -413,6 +416,9 @@ impl Message<'_> {
                 let arg = arg.map_err(|error| EncodeError::Undecodable { error })?;
                 data = data.saturating_add(measure_arg(&arg, 0, &mut tag_count)?);
             }
+        }
+        if tag_count > MAX_ARGUMENTS {
+            return Err(EncodeError::TooManyArguments);
         }
         let total = address_len
             .saturating_add(string_len(1 + tag_count))

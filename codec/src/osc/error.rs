@@ -160,7 +160,9 @@ impl fmt::Display for DecodeError {
 impl core::error::Error for DecodeError {}
 
 /// What went wrong while encoding. Encoding never produces a packet that a default
-/// [`DecodeConfig`](super::DecodeConfig) would reject for its structure.
+/// [`DecodeConfig`](super::DecodeConfig) would reject for its structure (nesting depth,
+/// number of type tags). Sizes are not capped at the decoder's defaults, which receivers
+/// configure: a 100 KiB blob is valid OSC over TCP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EncodeError {
@@ -180,6 +182,8 @@ pub enum EncodeError {
     ArrayTooDeep,
     /// Bundles nest deeper than the default decoder accepts.
     BundleTooDeep,
+    /// More type tags (array brackets included) than the default decoder accepts.
+    TooManyArguments,
     /// A builder finished with an array still open, or closed one it never opened.
     UnbalancedArray,
     /// A builder was asked to nest a bundle timed earlier than its parent (OSC 1.0: a
@@ -204,6 +208,7 @@ impl fmt::Display for EncodeError {
             Self::TooLarge => f.write_str("item too large for an int32 size field"),
             Self::ArrayTooDeep => f.write_str("arrays nested too deep"),
             Self::BundleTooDeep => f.write_str("bundles nested too deep"),
+            Self::TooManyArguments => f.write_str("more type tags than a default decoder accepts"),
             Self::UnbalancedArray => f.write_str("unbalanced array"),
             Self::TimeTagBeforeEnclosing => {
                 f.write_str("nested bundle's timetag is earlier than its parent's")
