@@ -22,6 +22,8 @@
 //! # Layers
 //! - [`osc`]: Open Sound Control 1.0 and 1.1 — packets, bundles, every type tag, stream
 //!   framings (SLIP and length prefix) and address-pattern matching.
+//! - [`sysex`]: MIDI 1.0 System Exclusive — framing, byte-stream reassembly, 7-bit
+//!   encodings, checksums, chunking, USB-MIDI 1.0 and UMP SysEx7 packets, `.syx` files.
 //!
 //! # Contract
 //! No function in this crate panics, allocates (without the `alloc` feature), recurses
@@ -43,6 +45,7 @@
 extern crate alloc;
 
 pub mod osc;
+pub mod sysex;
 
 /// The examples in `docs/osc.md` run as doctests, so the guide cannot drift from the code.
 #[cfg(doctest)]
