@@ -29,10 +29,12 @@
 
 mod convert;
 mod load;
+#[macro_use]
 mod model;
 mod run;
 mod scalar;
 mod schema;
+pub mod sysex;
 
 pub use convert::{encode_packet, EncodeError};
 pub use load::{Corpus, CorpusFile, LoadError, Problem, ProblemKind, MAX_STREAM_FRAME};

@@ -364,7 +364,7 @@ fn is_id(id: &str) -> bool {
 }
 
 /// `^[a-z0-9]+(-[a-z0-9]+)*$`
-fn is_flag(flag: &str) -> bool {
+pub(crate) fn is_flag(flag: &str) -> bool {
     flag.split('-').all(|p| {
         !p.is_empty()
             && p.bytes()
@@ -472,11 +472,12 @@ fn check_case(case: &Case) -> Vec<String> {
             }
         }
         Case::OscMatch(c) => check_expected(&c.expected, case.kind(), &mut rules, |_, _| {}),
+        other => crate::sysex::check_case(other, &mut rules),
     }
     rules
 }
 
-fn check_class(class: ErrorClass, kind: Kind, rules: &mut Vec<String>) {
+pub(crate) fn check_class(class: ErrorClass, kind: Kind, rules: &mut Vec<String>) {
     if !kind.error_classes().contains(&class.as_str()) {
         let known = kind.error_classes();
         if known.is_empty() {
@@ -492,7 +493,7 @@ fn check_class(class: ErrorClass, kind: Kind, rules: &mut Vec<String>) {
     }
 }
 
-fn check_expected<V: Clone + PartialEq>(
+pub(crate) fn check_expected<V: Clone + PartialEq>(
     expected: &Expected<V>,
     kind: Kind,
     rules: &mut Vec<String>,

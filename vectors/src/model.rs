@@ -8,6 +8,10 @@ use serde::de::{DeserializeOwned, Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 
 use crate::scalar::{Bits32, Bits64, DecimalI64, ErrorClass, Hex, HumanFloat};
+use crate::sysex::{
+    ChecksumCase, SevenBitCase, SyxCase, SysExMessageCase, SysExStreamCase, UmpDecodeCase,
+    UmpEncodeCase, UsbDecodeCase, UsbEncodeCase,
+};
 
 /// `manifest.json`: the corpus version and the files that make up the corpus.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -30,56 +34,98 @@ pub struct VectorFile {
     pub cases: Vec<Case>,
 }
 
-/// One test case. `kind` selects the input fields and the type of the expected value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind")]
-pub enum Case {
-    /// Decode (and re-encode) one OSC packet.
-    #[serde(rename = "osc-packet")]
-    OscPacket(PacketCase),
-    /// Split a byte stream into OSC packets.
-    #[serde(rename = "osc-stream")]
-    OscStream(StreamCase),
-    /// Frame OSC packets for a byte stream.
-    #[serde(rename = "osc-stream-encode")]
-    OscStreamEncode(StreamEncodeCase),
-    /// Match an OSC address pattern against an address.
-    #[serde(rename = "osc-match")]
-    OscMatch(MatchCase),
+/// Declares [`Case`] and [`Kind`] from one list, so a new kind is one line here plus its
+/// case type: `Variant(CaseType) = "kind-name", "doc"`.
+macro_rules! case_kinds {
+    ($($variant:ident($ty:ty) = $name:literal, $doc:literal;)*) => {
+        /// One test case. `kind` selects the input fields and the type of the expected value.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(tag = "kind")]
+        pub enum Case {
+            $(
+                #[doc = $doc]
+                #[serde(rename = $name)]
+                $variant($ty),
+            )*
+        }
+
+        /// The kinds of case.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Kind {
+            $(
+                #[doc = concat!("`", $name, "`.")]
+                $variant,
+            )*
+        }
+
+        impl Kind {
+            /// Every kind.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// The name used in the `kind` field.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)*
+                }
+            }
+        }
+
+        impl Case {
+            /// The case's id.
+            pub fn id(&self) -> &str {
+                match self {
+                    $(Case::$variant(c) => &c.id,)*
+                }
+            }
+
+            /// The case's description.
+            pub fn description(&self) -> &str {
+                match self {
+                    $(Case::$variant(c) => &c.description,)*
+                }
+            }
+
+            /// The case's source.
+            pub fn source(&self) -> &str {
+                match self {
+                    $(Case::$variant(c) => &c.source,)*
+                }
+            }
+
+            /// The case's kind.
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Case::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            /// The behaviour flag, if the result is implementation-defined.
+            pub fn flag(&self) -> Option<&str> {
+                match self {
+                    $(Case::$variant(c) => c.expected.flag(),)*
+                }
+            }
+        }
+    };
 }
 
-/// The kinds of case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// `osc-packet`.
-    OscPacket,
-    /// `osc-stream`.
-    OscStream,
-    /// `osc-stream-encode`.
-    OscStreamEncode,
-    /// `osc-match`.
-    OscMatch,
+case_kinds! {
+    OscPacket(PacketCase) = "osc-packet", "Decode (and re-encode) one OSC packet.";
+    OscStream(StreamCase) = "osc-stream", "Split a byte stream into OSC packets.";
+    OscStreamEncode(StreamEncodeCase) = "osc-stream-encode", "Frame OSC packets for a byte stream.";
+    OscMatch(MatchCase) = "osc-match", "Match an OSC address pattern against an address.";
+    SysExMessage(SysExMessageCase) = "sysex-message", "Parse one SysEx message.";
+    SysExStream(SysExStreamCase) = "sysex-stream", "Split a MIDI 1.0 byte stream into messages.";
+    SevenBit(SevenBitCase) = "sysex-7bit", "Convert between 8-bit data and a 7-bit encoding.";
+    Checksum(ChecksumCase) = "sysex-checksum", "Compute a vendor checksum.";
+    UsbEncode(UsbEncodeCase) = "usb-midi-encode", "Packetise a byte stream for USB-MIDI 1.0.";
+    UsbDecode(UsbDecodeCase) = "usb-midi-decode", "Depacketise USB-MIDI 1.0 packets.";
+    UmpEncode(UmpEncodeCase) = "ump-encode", "Convert SysEx to UMP SysEx7 packets.";
+    UmpDecode(UmpDecodeCase) = "ump-decode", "Convert UMP SysEx7 packets to SysEx.";
+    Syx(SyxCase) = "syx-file", "Read a .syx file.";
 }
 
 impl Kind {
-    /// Every kind.
-    pub const ALL: [Kind; 4] = [
-        Kind::OscPacket,
-        Kind::OscStream,
-        Kind::OscStreamEncode,
-        Kind::OscMatch,
-    ];
-
-    /// The name used in the `kind` field.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Kind::OscPacket => "osc-packet",
-            Kind::OscStream => "osc-stream",
-            Kind::OscStreamEncode => "osc-stream-encode",
-            Kind::OscMatch => "osc-match",
-        }
-    }
-
     /// The error classes a case of this kind may expect.
     pub fn error_classes(self) -> &'static [&'static str] {
         match self {
@@ -87,6 +133,7 @@ impl Kind {
             Kind::OscStream => crate::STREAM_ERROR_CLASSES,
             Kind::OscStreamEncode => &[],
             Kind::OscMatch => crate::MATCH_ERROR_CLASSES,
+            other => crate::sysex::error_classes(other),
         }
     }
 }
@@ -171,58 +218,6 @@ case_header! {
         pub address: String,
         /// Whether they match.
         pub expected: Expected<bool>,
-    }
-}
-
-impl Case {
-    /// The case's id.
-    pub fn id(&self) -> &str {
-        match self {
-            Case::OscPacket(c) => &c.id,
-            Case::OscStream(c) => &c.id,
-            Case::OscStreamEncode(c) => &c.id,
-            Case::OscMatch(c) => &c.id,
-        }
-    }
-
-    /// The case's description.
-    pub fn description(&self) -> &str {
-        match self {
-            Case::OscPacket(c) => &c.description,
-            Case::OscStream(c) => &c.description,
-            Case::OscStreamEncode(c) => &c.description,
-            Case::OscMatch(c) => &c.description,
-        }
-    }
-
-    /// The case's source.
-    pub fn source(&self) -> &str {
-        match self {
-            Case::OscPacket(c) => &c.source,
-            Case::OscStream(c) => &c.source,
-            Case::OscStreamEncode(c) => &c.source,
-            Case::OscMatch(c) => &c.source,
-        }
-    }
-
-    /// The case's kind.
-    pub fn kind(&self) -> Kind {
-        match self {
-            Case::OscPacket(_) => Kind::OscPacket,
-            Case::OscStream(_) => Kind::OscStream,
-            Case::OscStreamEncode(_) => Kind::OscStreamEncode,
-            Case::OscMatch(_) => Kind::OscMatch,
-        }
-    }
-
-    /// The behaviour flag, if the result is implementation-defined.
-    pub fn flag(&self) -> Option<&str> {
-        match self {
-            Case::OscPacket(c) => c.expected.flag(),
-            Case::OscStream(c) => c.expected.flag(),
-            Case::OscStreamEncode(c) => c.expected.flag(),
-            Case::OscMatch(c) => c.expected.flag(),
-        }
     }
 }
 

@@ -120,6 +120,7 @@ pub fn run_case(case: &Case) -> Outcome {
         Case::OscStream(c) => run_stream(c),
         Case::OscStreamEncode(c) => run_stream_encode(c),
         Case::OscMatch(c) => run_match(c),
+        other => crate::sysex::run::run_case(other),
     }
 }
 

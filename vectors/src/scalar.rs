@@ -305,16 +305,21 @@ pub const MATCH_ERROR_CLASSES: &[&str] =
 pub struct ErrorClass(&'static str);
 
 impl ErrorClass {
-    /// Every class the format defines.
+    /// Every class the format defines, each once (a class such as `non-7-bit` can belong to
+    /// several kinds).
     pub fn all() -> impl Iterator<Item = ErrorClass> {
-        [
+        let lists = [
             PACKET_ERROR_CLASSES,
             STREAM_ERROR_CLASSES,
             MATCH_ERROR_CLASSES,
         ]
         .into_iter()
-        .flatten()
-        .map(|&name| ErrorClass(name))
+        .chain(crate::sysex::ALL_CLASS_LISTS.iter().copied());
+        let mut seen = std::collections::BTreeSet::new();
+        lists
+            .flatten()
+            .filter(move |name| seen.insert(**name))
+            .map(|&name| ErrorClass(name))
     }
 
     /// The class named `name`, if the format defines it.
@@ -446,7 +451,15 @@ mod tests {
         assert!(read::<ErrorClass>(r#""truncation""#)
             .unwrap_err()
             .contains("unknown error class"));
-        assert_eq!(ErrorClass::all().count(), 28);
+        let all: Vec<_> = ErrorClass::all().map(|c| c.as_str()).collect();
+        let unique: std::collections::BTreeSet<_> = all.iter().collect();
+        assert_eq!(all.len(), unique.len(), "all() lists each class once");
+        for kind in crate::Kind::ALL {
+            for class in kind.error_classes() {
+                assert!(all.contains(class), "{kind}: {class} missing from all()");
+            }
+        }
+        assert!(all.iter().all(|c| crate::load::is_flag(c)), "classes are kebab-case");
     }
 
     #[test]

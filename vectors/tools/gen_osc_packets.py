@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-CORPUS_VERSION = "1.0.0"
+CORPUS_VERSION = json.loads((Path(__file__).resolve().parent.parent / "manifest.json").read_text())["corpus_version"]
 OUT = Path(__file__).resolve().parent.parent / "osc" / "packet.json"
 ID_RE = re.compile(r"^[a-z0-9]+(::[a-z0-9-]+)+$")
 

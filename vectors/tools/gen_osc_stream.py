@@ -178,6 +178,6 @@ enc("encode-length-prefix-two-packets", "Two packets, each with its own size pre
 enc("encode-length-prefix-bundle", "Length-prefix a 36-byte bundle.", OSC10, "length-prefix", [BUNDLE], lp(BUNDLE))
 
 ids = [c["id"] for c in cases]; assert len(ids) == len(set(ids))
-json.dump({"corpus_version": "1.0.0", "cases": cases}, open(OUT, "w"), indent=2)
+json.dump({"corpus_version": json.loads((OUT.parent.parent / "manifest.json").read_text())["corpus_version"], "cases": cases}, open(OUT, "w"), indent=2)
 open(OUT, "a").write("\n")
 print(len(cases), sum(c["kind"]=="osc-stream" for c in cases))
