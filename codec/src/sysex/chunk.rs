@@ -78,11 +78,9 @@ pub const SYSEX_SIZE_FLOOR: usize = 128;
 /// MOX asks it of receivers that reassemble (`MOX-CHK-051`).
 pub const REASSEMBLING_SYSEX_SIZE_FLOOR: usize = 512;
 
-/// Default of [`ReassemblerConfig::max_transfers`], and the capacity of
-/// [`DefaultReassembler`].
+/// Transfers in flight in a [`DefaultReassembler`].
 pub const DEFAULT_MAX_TRANSFERS: usize = 4;
-/// Default of [`ReassemblerConfig::max_payload`], and the capacity of
-/// [`DefaultReassembler`].
+/// Bytes of reassembled payload per transfer in a [`DefaultReassembler`].
 pub const DEFAULT_MAX_PAYLOAD: usize = 1024;
 /// Default of [`ReassemblerConfig::stale_timeout_ms`]: 3 s, the time MIDI-CI initiators
 /// wait for Discovery replies (M2-101-UM §5.5.5), and about 18 times what a 512-byte chunk
@@ -773,24 +771,25 @@ impl Default for ReassemblerConfig {
 }
 
 impl ReassemblerConfig {
-    /// The defaults: [`DEFAULT_MAX_TRANSFERS`], [`DEFAULT_MAX_PAYLOAD`],
-    /// [`DEFAULT_STALE_TIMEOUT_MS`]. A reassembler lowers the first two to its capacity.
+    /// The defaults: as many transfers and bytes as the reassembler holds (its `TRANSFERS`
+    /// and `BYTES`), and [`DEFAULT_STALE_TIMEOUT_MS`].
     pub const fn new() -> Self {
         Self {
-            max_transfers: DEFAULT_MAX_TRANSFERS,
-            max_payload: DEFAULT_MAX_PAYLOAD,
+            max_transfers: usize::MAX,
+            max_payload: usize::MAX,
             stale_timeout_ms: DEFAULT_STALE_TIMEOUT_MS,
         }
     }
 
-    /// Multi-chunk transfers in flight at once (one-chunk transfers need no slot).
+    /// Multi-chunk transfers in flight at once (one-chunk transfers need no slot); at
+    /// most the reassembler's `TRANSFERS`.
     #[must_use]
     pub const fn max_transfers(mut self, transfers: usize) -> Self {
         self.max_transfers = transfers;
         self
     }
 
-    /// Bytes of a reassembled payload.
+    /// Bytes of a reassembled payload; at most the reassembler's `BYTES`.
     #[must_use]
     pub const fn max_payload(mut self, bytes: usize) -> Self {
         self.max_payload = bytes;
@@ -891,7 +890,7 @@ impl<const TRANSFERS: usize, const BYTES: usize> Default for Reassembler<TRANSFE
 }
 
 impl<const TRANSFERS: usize, const BYTES: usize> Reassembler<TRANSFERS, BYTES> {
-    /// A reassembler with the default configuration, its limits lowered to the capacity.
+    /// A reassembler using all its capacity, with the default stale timeout.
     pub const fn new() -> Self {
         Self::with_config(ReassemblerConfig::new())
     }
