@@ -994,8 +994,8 @@ impl<const TRANSFERS: usize, const BYTES: usize> Reassembler<TRANSFERS, BYTES> {
         sender: u32,
         chunk: &'a [u8],
     ) -> Result<Accepted<'a>, ChunkError> {
-        let (header, payload) = ChunkHeader::parse(chunk)?;
         self.reanchor_clock(now_ms);
+        let (header, payload) = ChunkHeader::parse(chunk)?;
         let mut found = self.find(sender, header.transfer_id);
 
         if header.is_abandon() {
