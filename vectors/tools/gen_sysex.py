@@ -237,6 +237,101 @@ stream("sysex-end-cancels-nothing-else", "A SysEx between two channel messages w
 
 
 # --------------------------------------------------------------------------------------------
+# Chunking (spec/mox.md chapter 11). Reference splitter written from MOX-CHK-001/002/010-012/021;
+# reassembly transcripts written by hand from the receiver table in §11.5.
+def u14(v):
+    return bytes([v & 0x7F, (v >> 7) & 0x7F])
+
+
+def chunk_header(tid, total, number, length):
+    return bytes([tid]) + u14(total) + u14(number) + u14(length)
+
+
+def split(payload, tid, max_sysex, overhead, streaming=False):
+    cap = min(max_sysex - overhead - 7, 16383)
+    n = max(1, -(-len(payload) // cap))
+    out = []
+    for i in range(n):
+        part = payload[i * cap:(i + 1) * cap]
+        number = i + 1
+        total = (number if number == n else 0) if streaming else n
+        out.append(chunk_header(tid, total, number, len(part)) + part)
+    return out
+
+
+CHK = "spec/mox.md §11 (Chunking)"
+
+
+def chunk_split(name, desc, payload, max_sysex, overhead, req, tid=0, streaming=False, expected=None):
+    fields = {"transfer_id": tid, "max_sysex": max_sysex, "overhead": overhead, "payload": x(payload)}
+    if streaming:
+        fields["streaming"] = True
+    exp = expected or valid([x(c) for c in split(payload, tid, max_sysex, overhead, streaming)])
+    case("chunk", f"split-{name}", "sysex-chunk-split", desc, f"{CHK}, {req}", fields, exp)
+
+
+P40 = bytes(range(0x10, 0x38))  # 40 7-bit bytes
+chunk_split("header-example", "The spec's header example: transfer 05, total 300, chunk 129, length 16383 encodes as 05 2C 02 01 01 7F 7F (checked by the generator)", b"\x01", 16, 0, "MOX-CHK-002", tid=5)
+assert chunk_header(5, 300, 129, 16383) == h("05 2c 02 01 01 7f 7f")
+chunk_split("one-chunk", "A payload that fits is one chunk: number 1, total 1", P40[:5], 128, 10, "MOX-CHK-020")
+chunk_split("exact-multiple", "40 bytes at L = 10 (max 20, overhead 3): four full chunks, total 4", P40, 20, 3, "MOX-CHK-021")
+chunk_split("short-last", "40 bytes at L = 12: three chunks of 12 and a last of 4", P40, 22, 3, "MOX-CHK-021")
+chunk_split("streaming", "A streaming sender puts total 0 in every chunk but the last, whose total is its own number", P40, 22, 3, "MOX-CHK-012", streaming=True)
+chunk_split("empty-payload", "An empty message is one chunk of length 0", b"", 64, 3, "MOX-CHK-021")
+chunk_split("transfer-id", "The transfer id is the first header byte of every chunk", P40[:20], 20, 3, "MOX-CHK-001", tid=0x7F)
+chunk_split("length-capped-14-bit", "L is capped at 16383 even when the peer accepts more", bytes([0x11]) * 16390, 20000, 3, "MOX-CHK-021")
+chunk_split("max-too-small", "A maximum that leaves no room for payload after framing and the 7-byte header is refused", P40, 10, 3, "MOX-CHK-022", expected=invalid("max-size-too-small"))
+chunk_split("too-many-chunks", "16384 chunks of one byte would be needed: refused", bytes(16384), 11, 3, "MOX-CHK-022", expected=invalid("too-many-chunks"))
+chunk_split("non-7bit-payload", "Chunk payloads carry only 7-bit bytes", h("01 80 02"), 64, 3, "MOX-CHK-024", expected=invalid("payload-not-7-bit"))
+
+
+def reasm(name, desc, steps, results, req, config=None):
+    fields = {}
+    if config:
+        fields["config"] = config
+    fields["steps"] = steps
+    case("chunk", f"reassemble-{name}", "sysex-chunk-reassemble", desc, f"{CHK}, {req}", fields, valid(results))
+
+
+def st(at, chunk, sender=0):
+    return {"at": at, "sender": sender, "chunk": x(chunk)}
+
+
+def exp(at):
+    return {"expire": at}
+
+
+C = split(P40, 1, 22, 3)            # 4 chunks: 12, 12, 12, 4
+S = split(P40, 1, 22, 3, True)      # the same, streaming
+ACC, RST = {"outcome": "chunk-accepted"}, {"outcome": "transfer-restarted"}
+def done(p): return {"complete": x(p)}
+def err(c): return {"error": c}
+
+reasm("in-order", "Four chunks in order: three accepted, the last completes with the whole payload", [st(0, c) for c in C], [ACC, ACC, ACC, done(P40)], "MOX-CHK-043")
+reasm("streaming", "A streaming transfer completes at the chunk whose number equals its total", [st(0, c) for c in S], [ACC, ACC, ACC, done(P40)], "MOX-CHK-012")
+reasm("one-chunk", "A one-chunk transfer is delivered at once", [st(0, split(P40[:5], 2, 128, 3)[0])], [done(P40[:5])], "MOX-CHK-044")
+reasm("duplicate-ignored", "A retransmitted chunk 2 is ignored and reported; the transfer completes", [st(0, C[0]), st(1, C[1]), st(2, C[1]), st(3, C[2]), st(4, C[3])], [ACC, ACC, err("chunk-duplicate"), ACC, done(P40)], "MOX-CHK-032")
+reasm("missing-chunk", "Chunk 3 arrives after chunk 1: chunk 2 was lost, the transfer is discarded, the rest is out of sequence", [st(0, C[0]), st(1, C[2]), st(2, C[3])], [ACC, err("chunk-missing"), err("chunk-out-of-sequence")], "MOX-CHK-034, MOX-CHK-035")
+reasm("out-of-sequence", "A chunk 2 with no transfer in flight is ignored", [st(0, C[1])], [err("chunk-out-of-sequence")], "MOX-CHK-035")
+reasm("abandon", "An abandon chunk (number 0) discards the transfer; its later chunks are out of sequence", [st(0, C[0]), st(1, chunk_header(1, 0, 0, 0)), st(2, C[1])], [ACC, err("transfer-abandoned"), err("chunk-out-of-sequence")], "MOX-CHK-014, MOX-CHK-042")
+reasm("restart", "A different chunk 1 under the same key restarts the transfer", [st(0, C[0]), st(1, split(P40[::-1], 1, 22, 3)[0])], [ACC, RST], "MOX-CHK-033")
+reasm("conflicting", "A chunk 2 that differs from the stored chunk 2 means two transfers are mixed: discarded", [st(0, C[0]), st(1, C[1]), st(2, chunk_header(1, 4, 2, 12) + bytes(12))], [ACC, ACC, err("chunk-conflicting")], "MOX-CHK-033")
+reasm("number-above-total", "Chunk 5 of 4 is malformed", [st(0, C[0]), st(1, chunk_header(1, 4, 5, 4) + P40[:4])], [ACC, err("chunk-count-mismatch")], "MOX-CHK-013")
+reasm("total-changes", "Chunk 2 declares total 5 where chunk 1 declared 4: discarded", [st(0, C[0]), st(1, chunk_header(1, 5, 2, 12) + P40[12:24])], [ACC, err("chunk-count-mismatch")], "MOX-CHK-036")
+reasm("length-changes", "Chunk 2 carries 11 bytes where L is 12 and it is not the last: discarded", [st(0, C[0]), st(1, chunk_header(1, 4, 2, 11) + P40[12:23])], [ACC, err("chunk-length-mismatch")], "MOX-CHK-037")
+reasm("truncated", "A chunk shorter than its declared length is discarded", [st(0, C[0][:10])], [err("chunk-truncated")], "MOX-CHK-003")
+reasm("not-7bit", "A payload byte above 7F is discarded", [st(0, chunk_header(1, 1, 1, 2) + h("01 80"))], [err("chunk-not-7-bit")], "MOX-CHK-004")
+reasm("trailing-bytes-ignored", "Bytes after the payload are ignored (room for appended fields)", [st(0, chunk_header(1, 1, 1, 2) + h("01 02 55 66"))], [done(h("01 02"))], "MOX-CHK-003")
+reasm("too-large", "A first chunk whose total implies more than the size limit is refused", [st(0, C[0])], [err("transfer-too-large")], "MOX-CHK-038", config={"max_payload": 30})
+reasm("two-senders-independent", "An error in sender 1's transfer does not disturb sender 2's transfer with the same id", [st(0, C[0], 1), st(0, C[0], 2), st(1, C[2], 1), st(1, C[1], 2), st(2, C[2], 2), st(3, C[3], 2)], [ACC, ACC, err("chunk-missing"), ACC, ACC, done(P40)], "MOX-CHK-031")
+reasm("too-many-transfers", "With one slot, a second transfer's first chunk is refused while the first is live", [st(0, C[0], 1), st(1, C[0], 2)], [ACC, err("too-many-transfers")], "MOX-CHK-039", config={"max_transfers": 1})
+reasm("stale-chunk", "A chunk arriving after the stale timeout finds its transfer timed out", [st(0, C[0]), st(5000, C[1])], [ACC, err("transfer-timed-out")], "MOX-CHK-040", config={"stale_timeout_ms": 3000})
+reasm("activity-keeps-alive", "The timeout measures inactivity: chunks 2.5 s apart keep a 3 s transfer alive", [st(0, C[0]), st(2500, C[1]), st(5000, C[2]), st(7500, C[3])], [ACC, ACC, ACC, done(P40)], "MOX-CHK-040", config={"stale_timeout_ms": 3000})
+reasm("expire-poll", "poll_expired reports a stale transfer; a poll before the timeout reports nothing", [st(0, C[0]), exp(1000), exp(4000)], [ACC, {"expired": []}, {"expired": [1]}], "MOX-CHK-040", config={"stale_timeout_ms": 3000})
+reasm("clock-backwards", "Time going backwards restarts the stale timer instead of expiring at once", [st(10000, C[0]), st(5000, C[1]), exp(7000), st(7500, C[2]), st(7600, C[3])], [ACC, ACC, {"expired": []}, ACC, done(P40)], "MOX-CHK-041", config={"stale_timeout_ms": 3000})
+
+
+# --------------------------------------------------------------------------------------------
 # USB-MIDI 1.0 event packets
 def usb_packets(stream, cable=0):
     """Reference packetiser for a well-formed MIDI 1.0 byte stream (running status allowed)."""
