@@ -1,3 +1,77 @@
+//! Input: byte 0 = SysEx buffer size, byte 1 = seed for the chunk sizes, the rest = a MIDI
+//! 1.0 byte stream. It is fed to `StreamParser` in chunks, one byte at a time with `feed`,
+//! and with `push`. Invariants: no panic; every call makes progress and every byte is
+//! consumed; the three give the same events; every SysEx starts with F0, ends with F7, fits
+//! the buffer and is 7-bit in between; an aborted SysEx starts with F0 and is 7-bit after it.
 #![no_main]
-// (in progress)
-libfuzzer_sys::fuzz_target!(|_data: &[u8]| {});
+
+use libfuzzer_sys::fuzz_target;
+use mox_codec::sysex::stream::{Event, StreamParser};
+
+type Owned = (&'static str, Vec<u8>, usize);
+
+fn own(event: Event<'_>, capacity: usize) -> Owned {
+    match event {
+        Event::SysEx(sysex) => {
+            assert!(sysex.len() >= 2 && sysex.len() <= capacity, "{sysex:02x?}");
+            assert_eq!(sysex.first(), Some(&0xF0));
+            assert_eq!(sysex.last(), Some(&0xF7));
+            assert!(sysex[1..sysex.len() - 1].iter().all(|&b| b < 0x80));
+        }
+        Event::SysExAborted(partial) => {
+            assert!(!partial.is_empty() && partial.len() <= capacity);
+            assert_eq!(partial.first(), Some(&0xF0));
+            assert!(partial[1..].iter().all(|&b| b < 0x80));
+        }
+        Event::SysExOverflow { limit } => assert_eq!(limit, capacity),
+        _ => {}
+    }
+    let limit = match event {
+        Event::SysExOverflow { limit } => limit,
+        _ => 0,
+    };
+    (event.class(), event.bytes().to_vec(), limit)
+}
+
+fn feed<'a>(capacity: usize, chunks: impl Iterator<Item = &'a [u8]>) -> Vec<Owned> {
+    let mut parser = StreamParser::new(vec![0u8; capacity]);
+    let mut events = Vec::new();
+    for mut chunk in chunks {
+        let mut bound = 2 * chunk.len() + 1;
+        while let Some(event) = parser.feed(&mut chunk) {
+            events.push(own(event, capacity));
+            bound -= 1;
+            assert!(bound > 0, "more events than the bytes can give");
+        }
+        assert!(chunk.is_empty(), "feed stopped with input left");
+    }
+    events
+}
+
+fuzz_target!(|data: &[u8]| {
+    let [capacity, seed, stream @ ..] = data else {
+        return;
+    };
+    let capacity = usize::from(*capacity);
+    let mut state = u32::from(*seed) | 0x100;
+    let mut rest = stream;
+    let chunks = core::iter::from_fn(|| {
+        if rest.is_empty() {
+            return None;
+        }
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let (chunk, tail) = rest.split_at((state as usize % 70).min(rest.len()));
+        rest = tail;
+        Some(chunk)
+    });
+    let chunked = feed(capacity, chunks);
+    assert_eq!(chunked, feed(capacity, stream.chunks(1)), "chunked vs byte by byte");
+    let mut parser = StreamParser::new(vec![0u8; capacity]);
+    let pushed: Vec<Owned> = stream
+        .iter()
+        .flat_map(|&byte| parser.push(byte).map(|e| own(e, capacity)).collect::<Vec<_>>())
+        .collect();
+    assert_eq!(chunked, pushed, "feed vs push");
+});
