@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::scalar::{Bits32, Bits64, DecimalI64, ErrorClass, Hex, HumanFloat};
 use crate::sysex::{
-    ChecksumCase, SevenBitCase, SyxCase, SysExMessageCase, SysExStreamCase, UmpDecodeCase,
-    UmpEncodeCase, UsbDecodeCase, UsbEncodeCase,
+    ChecksumCase, ChunkReassembleCase, ChunkSplitCase, SevenBitCase, SysExMessageCase,
+    SysExStreamCase, SyxCase, UmpDecodeCase, UmpEncodeCase, UsbDecodeCase, UsbEncodeCase,
 };
 
 /// `manifest.json`: the corpus version and the files that make up the corpus.
@@ -123,6 +123,8 @@ case_kinds! {
     UmpEncode(UmpEncodeCase) = "ump-encode", "Convert SysEx to UMP SysEx7 packets.";
     UmpDecode(UmpDecodeCase) = "ump-decode", "Convert UMP SysEx7 packets to SysEx.";
     Syx(SyxCase) = "syx-file", "Read a .syx file.";
+    ChunkSplit(ChunkSplitCase) = "sysex-chunk-split", "Split a message body into chunks.";
+    ChunkReassemble(ChunkReassembleCase) = "sysex-chunk-reassemble", "Reassemble chunks.";
 }
 
 impl Kind {

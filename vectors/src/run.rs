@@ -128,7 +128,7 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("<{e}>"))
 }
 
-fn describe<V: Serialize>(verdict: &Verdict<V>) -> String {
+pub(crate) fn describe<V: Serialize>(verdict: &Verdict<V>) -> String {
     match verdict {
         Verdict::Valid { value } => format!("valid {}", json(value)),
         Verdict::Invalid {
@@ -146,7 +146,7 @@ fn describe<V: Serialize>(verdict: &Verdict<V>) -> String {
 
 /// Passes if `check` accepts any of the expected outcomes; otherwise fails with `actual`
 /// and the reason each outcome was refused.
-fn judge<V: Clone + Serialize>(
+pub(crate) fn judge<V: Clone + Serialize>(
     expected: &Expected<V>,
     actual: &str,
     mut check: impl FnMut(&Verdict<V>) -> Result<(), String>,
@@ -173,7 +173,7 @@ fn judge<V: Clone + Serialize>(
 }
 
 /// Plain comparison of a definite result against an expected verdict.
-fn compare<V: PartialEq + Serialize>(
+pub(crate) fn compare<V: PartialEq + Serialize>(
     actual: &Verdict<V>,
     expected: &Verdict<V>,
 ) -> Result<(), String> {

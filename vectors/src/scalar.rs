@@ -459,7 +459,10 @@ mod tests {
                 assert!(all.contains(class), "{kind}: {class} missing from all()");
             }
         }
-        assert!(all.iter().all(|c| crate::load::is_flag(c)), "classes are kebab-case");
+        assert!(
+            all.iter().all(|c| crate::load::is_flag(c)),
+            "classes are kebab-case"
+        );
     }
 
     #[test]

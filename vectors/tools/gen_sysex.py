@@ -175,10 +175,11 @@ frame("missing-start", "Data that does not start with F0", h("41 10 f7"), invali
 frame("missing-end", "F0 and data without the closing F7", h("f0 41 10 42"), invalid("missing-end"), BRIEF_SYSEX)
 frame("no-manufacturer", "F0 F7: no manufacturer id", h("f0 f7"), invalid("missing-manufacturer"))
 frame("truncated-three-byte-id", "00 starts a three-byte id but only one more byte follows", h("f0 00 20 f7"), invalid("truncated-manufacturer"), MANUF)
-frame("non-7bit-data", "A data byte with bit 7 set inside F0..F7", h("f0 41 10 80 f7"), invalid("non-7-bit"), MIDI10)
-frame("status-inside", "A status byte (90) inside F0..F7 is not data", h("f0 41 90 3c f7"), invalid("non-7-bit"), MIDI10_EOX)
-frame("realtime-inside", "A realtime byte inside a framed message is not part of it (a stream parser removes it first)", h("f0 41 f8 10 f7"), invalid("non-7-bit"), MIDI10_RT + " | " + MOX_STRICT)
-frame("double-end", "F7 F7: the message ends at the first F7; the second is not data", h("f0 41 10 f7 f7"), invalid("non-7-bit"), AM36)
+frame("non-7bit-data", "A data byte with bit 7 set inside F0..F7", h("f0 41 10 80 f7"), invalid("non-seven-bit"), MIDI10)
+frame("status-inside", "A status byte (90) inside F0..F7 is not data", h("f0 41 90 3c f7"), invalid("non-seven-bit"), MIDI10_EOX)
+frame("realtime-inside", "A realtime byte inside a framed message is not part of it (a stream parser removes it first)", h("f0 41 f8 10 f7"), invalid("non-seven-bit"), MIDI10_RT + " | " + MOX_STRICT)
+frame("double-end", "F7 F7: the message ends at the first F7; the second is trailing data", h("f0 41 10 f7 f7"), invalid("trailing-data"), AM36)
+frame("trailing-bytes", "Bytes after the closing F7 are not part of the message", h("f0 41 10 f7 00"), invalid("trailing-data"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,12 +228,12 @@ stream("running-status", "90 3C 40 3E 40: the second Note On uses running status
 stream("running-status-one-data-byte", "Program Change with running status: C0 01 02", [h("c0 01 02")], [mm("c0 01"), mm("c0 02")], source=MIDI10_RS)
 stream("running-status-across-realtime", "A realtime byte between the data bytes of a message is delivered first; the message completes", [h("90 3c f8 40")], [rt("f8"), mm("90 3c 40")], source=MIDI10_RT + " | " + MIDI10_RS)
 stream("running-status-survives-realtime", "Realtime does not cancel running status", [h("90 3c 40 fe 3e 40")], [mm("90 3c 40"), rt("fe"), mm("90 3e 40")], source=MIDI10_RS)
-stream("running-status-cancelled-by-sysex", "A SysEx cancels running status: data bytes after it are stray", [h("90 3c 40 f0 7d 01 f7 3e 40")], [mm("90 3c 40"), sx("f07d01f7"), oc("stray-data")], source=MIDI10_RS)
-stream("running-status-cancelled-by-system-common", "Tune Request (F6) cancels running status", [h("90 3c 40 f6 3e 40")], [mm("90 3c 40"), mm("f6"), oc("stray-data")], source=MIDI10_RS)
-stream("stray-data-at-start", "Data bytes before any status are reported once per run, then the stream recovers", [h("01 02 03 90 3c 40")], [oc("stray-data"), mm("90 3c 40")], source=MIDI10_RS + " | " + MOX_STRICT)
+stream("running-status-cancelled-by-sysex", "A SysEx cancels running status: data bytes after it are stray", [h("90 3c 40 f0 7d 01 f7 3e 40")], [mm("90 3c 40"), sx("f07d01f7"), oc("stray-data"), oc("stray-data")], source=MIDI10_RS)
+stream("running-status-cancelled-by-system-common", "Tune Request (F6) cancels running status", [h("90 3c 40 f6 3e 40")], [mm("90 3c 40"), mm("f6"), oc("stray-data"), oc("stray-data")], source=MIDI10_RS)
+stream("stray-data-at-start", "Data bytes before any status are reported one event per byte (so events do not depend on chunking), then the stream recovers", [h("01 02 03 90 3c 40")], [oc("stray-data"), oc("stray-data"), oc("stray-data"), mm("90 3c 40")], source=MIDI10_RS + " | " + MOX_STRICT)
 stream("system-common-lengths", "MTC quarter frame F1 (1 data byte), Song Position F2 (2), Song Select F3 (1), Tune Request F6 (0)", [h("f1 23 f2 10 20 f3 05 f6")], [mm("f1 23"), mm("f2 10 20"), mm("f3 05"), mm("f6")], source=MIDI10_TABLE)
-stream("undefined-system-common", "Undefined F4 and F5 cancel running status; their data bytes are stray", [h("90 3c 40 f4 3e 40 f5")], [mm("90 3c 40"), oc("stray-data")], source=MIDI10_TABLE + " | " + MOX_STRICT)
-stream("message-cut-by-status", "A Note On missing its second data byte, cut by a Control Change: the partial message is dropped (reported) and the CC delivered", [h("90 3c b0 07 64")], [oc("message-aborted"), mm("b0 07 64")], source=MIDI10 + " | " + MOX_STRICT)
+stream("undefined-system-common", "Undefined F4 and F5 are reported once each and cancel running status; the data bytes after them are dropped with them", [h("90 3c 40 f4 3e 40 f5")], [mm("90 3c 40"), oc("undefined-status"), oc("undefined-status")], source=MIDI10_TABLE + " | " + MOX_STRICT)
+stream("message-cut-by-status", "A Note On missing its second data byte, cut by a Control Change: the partial message is dropped (reported) and the CC delivered", [h("90 3c b0 07 64")], [oc("truncated-message"), mm("b0 07 64")], source=MIDI10 + " | " + MOX_STRICT)
 stream("sysex-end-cancels-nothing-else", "A SysEx between two channel messages with their own status bytes", [h("b0 07 64 f0 7d 01 f7 c0 05")], [mm("b0 07 64"), sx("f07d01f7"), mm("c0 05")])
 
 

@@ -203,22 +203,139 @@ case_header! {
     }
 }
 
+case_header! {
+    /// Kind `sysex-chunk-split`: split `payload` into chunks for a peer whose largest SysEx
+    /// message is `max_sysex` bytes, when the envelope adds `overhead` bytes around each
+    /// chunk body (spec chapter 11); the value is the chunk bodies, header included.
+    pub struct ChunkSplitCase {
+        /// The transfer id (0–127).
+        pub transfer_id: u8,
+        /// The peer's largest SysEx message, `F0` to `F7` inclusive.
+        pub max_sysex: u32,
+        /// Bytes the envelope adds around each chunk body (`F0`, ids, headers, `F7`).
+        pub overhead: u32,
+        /// Whether the sender streams (total `0` until the last chunk).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub streaming: bool,
+        /// The message body to split (7-bit bytes).
+        pub payload: Hex,
+        /// The expected chunk bodies.
+        pub expected: Expected<Vec<Hex>>,
+    }
+}
+
+/// Reassembler limits for a `sysex-chunk-reassemble` case; an absent field keeps the codec's
+/// documented default (4 transfers, 1024 bytes, 3000 ms).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassemblerLimits {
+    /// Most transfers in flight at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_transfers: Option<u32>,
+    /// Largest message body, in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_payload: Option<u32>,
+    /// Inactivity after which a transfer is stale, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_timeout_ms: Option<u64>,
+}
+
+/// One input to a reassembler.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum ChunkStep {
+    /// A chunk body arrives at time `at` (milliseconds, any origin) from `sender`.
+    Chunk {
+        /// The current time, in milliseconds.
+        at: u64,
+        /// Who sent it (the transfer key is sender and transfer id).
+        sender: u32,
+        /// The chunk body: header and payload.
+        chunk: Hex,
+    },
+    /// The caller asks, at time `expire`, which transfers are stale.
+    Expire {
+        /// The current time, in milliseconds.
+        expire: u64,
+    },
+}
+
+/// What a reassembler answers to one step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum ChunkResult {
+    /// The chunk was taken: `chunk-accepted` or `transfer-restarted`.
+    Outcome(String),
+    /// The chunk completed a transfer: the message body.
+    Complete(Hex),
+    /// The chunk was refused or ended a transfer.
+    Error(ErrorClass),
+    /// The transfer ids found stale, in ascending order.
+    Expired(Vec<u8>),
+}
+
+case_header! {
+    /// Kind `sysex-chunk-reassemble`: feed `steps` to one reassembler; the value has one
+    /// result per step.
+    pub struct ChunkReassembleCase {
+        /// Limits other than the defaults.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub config: Option<ReassemblerLimits>,
+        /// The inputs, in order.
+        pub steps: Vec<ChunkStep>,
+        /// The expected results.
+        pub expected: Expected<Vec<ChunkResult>>,
+    }
+}
+
+/// The error classes of splitting (kind `sysex-chunk-split`).
+pub const SPLIT_ERROR_CLASSES: &[&str] = &[
+    "max-size-too-small",
+    "too-many-chunks",
+    "payload-not-7-bit",
+    "bad-transfer-id",
+];
+
+/// The error classes of reassembly (kind `sysex-chunk-reassemble`, `error` results).
+pub const REASSEMBLY_ERROR_CLASSES: &[&str] = &[
+    "chunk-truncated",
+    "chunk-not-7-bit",
+    "chunk-out-of-sequence",
+    "chunk-missing",
+    "chunk-duplicate",
+    "chunk-conflicting",
+    "chunk-count-mismatch",
+    "chunk-length-mismatch",
+    "transfer-too-large",
+    "too-many-transfers",
+    "transfer-abandoned",
+    "transfer-timed-out",
+];
+
 /// The error classes of SysEx framing (kind `sysex-message`).
 pub const MESSAGE_ERROR_CLASSES: &[&str] = &[
     "empty",
     "missing-start",
     "missing-end",
+    "non-seven-bit",
+    "trailing-data",
     "missing-manufacturer",
     "truncated-manufacturer",
-    "non-7-bit",
 ];
 
 /// What a MIDI 1.0 byte-stream parser reports (kind `sysex-stream`, `outcome` events).
-pub const STREAM_OUTCOME_CLASSES: &[&str] =
-    &["sysex-aborted", "stray-end", "sysex-overflow", "stray-data"];
+pub const STREAM_OUTCOME_CLASSES: &[&str] = &[
+    "sysex-aborted",
+    "sysex-overflow",
+    "stray-end",
+    "stray-data",
+    "truncated-message",
+    "undefined-status",
+];
 
 /// The error classes of the 7-bit decoders (kind `sysex-7bit`).
-pub const SEVEN_BIT_ERROR_CLASSES: &[&str] = &["non-7-bit", "bad-length", "bad-header", "bad-nibble"];
+pub const SEVEN_BIT_ERROR_CLASSES: &[&str] =
+    &["non-7-bit", "bad-length", "bad-header", "bad-nibble"];
 
 /// The error classes of USB-MIDI 1.0 depacketising (kind `usb-midi-decode`).
 pub const USB_ERROR_CLASSES: &[&str] = &["cin-mismatch", "reserved-cin"];
@@ -242,6 +359,8 @@ pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[
     USB_ERROR_CLASSES,
     UMP_ERROR_CLASSES,
     SYX_ERROR_CLASSES,
+    SPLIT_ERROR_CLASSES,
+    REASSEMBLY_ERROR_CLASSES,
 ];
 
 /// The classes a case of a SysEx `kind` may name.
@@ -254,6 +373,8 @@ pub(crate) fn error_classes(kind: crate::Kind) -> &'static [&'static str] {
         Kind::UsbDecode => USB_ERROR_CLASSES,
         Kind::UmpDecode => UMP_ERROR_CLASSES,
         Kind::Syx => SYX_ERROR_CLASSES,
+        Kind::ChunkSplit => SPLIT_ERROR_CLASSES,
+        Kind::ChunkReassemble => REASSEMBLY_ERROR_CLASSES,
         _ => &[],
     }
 }
@@ -317,6 +438,35 @@ pub(crate) fn check_case(case: &crate::Case, rules: &mut Vec<String>) {
             check_expected(&c.expected, kind, rules, |_, _| {});
             each_value(&c.expected, |items| {
                 markers(items).for_each(|class| check_class(class, kind, rules))
+            });
+        }
+        Case::ChunkSplit(c) => check_expected(&c.expected, kind, rules, |_, _| {}),
+        Case::ChunkReassemble(c) => {
+            check_expected(&c.expected, kind, rules, |_, _| {});
+            each_value(&c.expected, |results| {
+                if results.len() != c.steps.len() {
+                    rules.push(format!(
+                        "{} results for {} steps: give one result per step",
+                        results.len(),
+                        c.steps.len()
+                    ));
+                }
+                for result in results {
+                    match result {
+                        ChunkResult::Error(class) => check_class(*class, kind, rules),
+                        ChunkResult::Outcome(name)
+                            if !matches!(
+                                name.as_str(),
+                                "chunk-accepted" | "transfer-restarted"
+                            ) =>
+                        {
+                            rules.push(format!(
+                                "outcome {name:?} is neither chunk-accepted nor transfer-restarted"
+                            ))
+                        }
+                        _ => {}
+                    }
+                }
             });
         }
         Case::OscPacket(_) | Case::OscStream(_) | Case::OscStreamEncode(_) | Case::OscMatch(_) => {}
