@@ -261,7 +261,7 @@ fn check(index: usize, message: &[u8]) -> Result<(), WriteError> {
     }
 }
 
-/// Exact size of the `.syx` file that [`write`] makes of `messages`: the sum of their
+/// Exact size of the `.syx` file that [`write()`] makes of `messages`: the sum of their
 /// lengths, after checking each one.
 ///
 /// # Errors
