@@ -117,15 +117,22 @@ for enc in ("mcoded7", "mcoded7-reversed"):
     pack("first-msb-only", enc, "Only the first byte of a group has its MSB set: header 0x40 (MSB-header) vs 0x01 (reversed)", h("80 01 02 03 04 05 06"))
     pack("last-msb-only", enc, "Only the seventh byte of a group has its MSB set: header 0x01 (MSB-header) vs 0x40 (reversed)", h("00 01 02 03 04 05 86"))
     pack("two-full-groups", enc, "Fourteen bytes: exactly two full groups", bytes(range(0x78, 0x86)))
-    unpack_bad(enc, "header-only-group", "A final group of a header alone carries no byte: impossible length", h("00 01 02 03 04 05 06 07 00"), "bad-length")
-    unpack_bad(enc, "non-7bit-header", "A header byte with bit 7 set is not 7-bit", h("80 01"), "non-7-bit")
-    unpack_bad(enc, "non-7bit-data", "A data byte with bit 7 set is not 7-bit", h("00 01 82"), "non-7-bit")
-    unpack_bad(enc, "header-bit-beyond-short-group", "The header of a two-byte final group flags a third byte that does not exist", h("7f 01 02") if enc == "mcoded7" else h("7f 01 02"), "bad-header")
+    unpack_bad(enc, "header-only-group", "A final group of a header alone carries no byte: impossible length", h("00 01 02 03 04 05 06 07 00"), "header-without-data")
+    unpack_bad(enc, "non-7bit-header", "A header byte with bit 7 set is not 7-bit", h("80 01"), "not-seven-bit")
+    unpack_bad(enc, "non-7bit-data", "A data byte with bit 7 set is not 7-bit", h("00 01 82"), "not-seven-bit")
+    unpack_bad(enc, "header-bit-beyond-short-group", "The header of a two-byte final group flags a third byte that does not exist", h("7f 01 02"), "nonzero-unused-header-bits")
 for enc in ("nibbles-high-first", "nibbles-low-first"):
     pack("nibble-order", enc, "0x12 0xAB pin which nibble comes first", h("12 ab"))
-    unpack_bad(enc, "odd-length", "An odd number of nibbles cannot form whole bytes", h("01 02 03"), "bad-length")
-    unpack_bad(enc, "not-a-nibble", "A byte above 0x0F is not a nibble", h("01 10"), "bad-nibble")
-    unpack_bad(enc, "non-7bit", "A byte with bit 7 set is not 7-bit", h("01 80"), "non-7-bit")
+    unpack_bad(enc, "odd-length", "An odd number of nibbles cannot form whole bytes", h("01 02 03"), "odd-nibble-count")
+    unpack_bad(enc, "not-a-nibble", "A byte above 0x0F is not a nibble", h("01 10"), "nibble-out-of-range")
+    unpack_bad(enc, "non-7bit", "A byte with bit 7 set is not 7-bit", h("01 80"), "not-seven-bit")
+case("sevenbit", "mcoded7-published-example", "sysex-7bit",
+     "CAFEBABE BAADF00D FACADE42 -> 7F 4A 7E 3A 3E 3A 2D 70 38 0D 7A 4A 5E 42 (the Arduino page's own example shows header 07 for both groups, which contradicts its encoder; this is the encoder's output, worked by hand)",
+     MCODED7, {"encoding": "mcoded7", "direction": "encode", "input": "cafebabebaadf00dfacade42"}, valid("7f4a7e3a3e3a2d70380d7a4a5e42"))
+assert mcoded7(h("cafebabebaadf00dfacade42")) == h("7f4a7e3a3e3a2d70380d7a4a5e42")
+case("sevenbit", "mcoded7-reversed-m-audio-example", "sysex-7bit",
+     "M-Audio Black Box guide: a two-byte group 85 06 packs as header 000000BA = 01, then 05 06",
+     REVERSED.replace("Korg 7-bit packing", "M-Audio Black Box guide ('0GFEDCBA'); Korg 7-bit packing"), {"encoding": "mcoded7-reversed", "direction": "encode", "input": "8506"}, valid("010506"))
 # Exact bytes for the bit order, written out by hand (not through the reference function).
 case("sevenbit", "mcoded7-worked-example", "sysex-7bit",
      "Hand-worked: 81 02 83 -> header 0b0101_0000 (bit 6 = first MSB, bit 4 = third) then 01 02 03",
@@ -146,11 +153,26 @@ def checksum(name, alg, desc, data, value, source):
          {"algorithm": alg, "input": x(data)}, valid(f"{value:02x}"))
 
 
-checksum("manual-example", "roland", "Roland manual example: address 18 00 02 03, data 64 -> 7F", h("18 00 02 03 64"), 0x7F, ROLAND)
-assert roland(h("18 00 02 03 64")) == 0x7F
-checksum("sum-multiple-of-128", "roland", "A sum that is already 0 mod 128 gives 00, not 80", h("40 40"), roland(h("40 40")), ROLAND)
-checksum("empty", "roland", "No bytes: checksum 00", b"", 0, ROLAND)
-checksum("large-sum", "roland", "A long run whose sum exceeds 255 (no 8-bit truncation error)", h("7f") * 9, roland(h("7f") * 9), ROLAND)
+ROLAND_MANUALS = "Roland MIDI implementations (JD-Xi, XV-88, XP-30, TD-27): 'Example of an Exclusive message and calculating a Checksum'"
+YAMAHA = "Yamaha 02R / AW16G MIDI data format: checksum = (-sum) & 0x7F (two's complement of the 7-bit sum)"
+SUM7 = "Waldorf Blofeld SysEx documentation: 'sum of all databytes truncated to 7 bits'; Oberheim Matrix-6 (hand-worked value)"
+XOR7 = "MMA Sample Dump Standard, data packet checksum: XOR of 7E <dev> 02 <pp> and the 120 data bytes (hand-worked value)"
+checksum("roland-jd-xi", "twos-complement-sum", "JD-Xi manual: address 18 00 02 03, data 64 -> 7F", h("18 00 02 03 64"), 0x7F, ROLAND)
+checksum("roland-xv-88", "twos-complement-sum", "XV-88 manual example: 10 00 04 00 02 -> 6A", h("10 00 04 00 02"), 0x6A, ROLAND_MANUALS)
+checksum("roland-xp-30", "twos-complement-sum", "XP-30 manual example: 01 00 00 28 06 -> 51", h("01 00 00 28 06"), 0x51, ROLAND_MANUALS)
+checksum("roland-td-27-dt1", "twos-complement-sum", "TD-27 manual DT1 example: 04 01 01 01 00 05 -> 74", h("04 01 01 01 00 05"), 0x74, ROLAND_MANUALS)
+checksum("roland-td-27-rq1", "twos-complement-sum", "TD-27 manual RQ1 example: 04 01 41 01 00 00 00 01 -> 38", h("04 01 41 01 00 00 00 01"), 0x38, ROLAND_MANUALS)
+checksum("remainder-zero", "twos-complement-sum", "A sum that is 0 mod 128 gives checksum 00, not 80 (TD-27 manual states it)", h("40 40"), 0x00, ROLAND_MANUALS)
+checksum("empty", "twos-complement-sum", "No bytes: checksum 00", b"", 0, ROLAND)
+checksum("large-sum", "twos-complement-sum", "Nine 7F bytes: a sum above 255 (no 8-bit truncation error): 9*127 = 1143, 1143 mod 128 = 119, 128-119 = 09", h("7f") * 9, 0x09, ROLAND)
+checksum("yamaha", "twos-complement-sum", "Yamaha uses the same rule: 43 10 4C 00 00 7E 00 sums to 0x11D, checksum 63", h("43 10 4c 00 00 7e 00"), 0x63, YAMAHA)
+checksum("sum-simple", "sum", "Plain 7-bit sum: 10 20 30 -> 60", h("10 20 30"), 0x60, SUM7)
+checksum("sum-wraps", "sum", "Plain 7-bit sum wraps mod 128: 7F 7F 03 -> 01", h("7f 7f 03"), 0x01, SUM7)
+checksum("xor-sds-packet", "xor", "SDS data packet header 7E 00 02 00 and 120 zero bytes: XOR = 7C", h("7e 00 02 00") + bytes(120), 0x7C, XOR7)
+checksum("xor-simple", "xor", "XOR of 01 02 04 -> 07", h("01 02 04"), 0x07, XOR7)
+assert roland(h("18 00 02 03 64")) == 0x7F and roland(h("10 00 04 00 02")) == 0x6A and roland(h("01 00 00 28 06")) == 0x51
+assert roland(h("04 01 01 01 00 05")) == 0x74 and roland(h("04 01 41 01 00 00 00 01")) == 0x38 and roland(h("7f") * 9) == 0x09
+assert roland(h("43 10 4c 00 00 7e 00")) == 0x63
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,9 +197,9 @@ frame("missing-start", "Data that does not start with F0", h("41 10 f7"), invali
 frame("missing-end", "F0 and data without the closing F7", h("f0 41 10 42"), invalid("missing-end"), BRIEF_SYSEX)
 frame("no-manufacturer", "F0 F7: no manufacturer id", h("f0 f7"), invalid("missing-manufacturer"))
 frame("truncated-three-byte-id", "00 starts a three-byte id but only one more byte follows", h("f0 00 20 f7"), invalid("truncated-manufacturer"), MANUF)
-frame("non-7bit-data", "A data byte with bit 7 set inside F0..F7", h("f0 41 10 80 f7"), invalid("non-seven-bit"), MIDI10)
-frame("status-inside", "A status byte (90) inside F0..F7 is not data", h("f0 41 90 3c f7"), invalid("non-seven-bit"), MIDI10_EOX)
-frame("realtime-inside", "A realtime byte inside a framed message is not part of it (a stream parser removes it first)", h("f0 41 f8 10 f7"), invalid("non-seven-bit"), MIDI10_RT + " | " + MOX_STRICT)
+frame("non-7bit-data", "A data byte with bit 7 set inside F0..F7", h("f0 41 10 80 f7"), invalid("not-seven-bit"), MIDI10)
+frame("status-inside", "A status byte (90) inside F0..F7 is not data", h("f0 41 90 3c f7"), invalid("not-seven-bit"), MIDI10_EOX)
+frame("realtime-inside", "A realtime byte inside a framed message is not part of it (a stream parser removes it first)", h("f0 41 f8 10 f7"), invalid("not-seven-bit"), MIDI10_RT + " | " + MOX_STRICT)
 frame("double-end", "F7 F7: the message ends at the first F7; the second is trailing data", h("f0 41 10 f7 f7"), invalid("trailing-data"), AM36)
 frame("trailing-bytes", "Bytes after the closing F7 are not part of the message", h("f0 41 10 f7 00"), invalid("trailing-data"))
 
@@ -283,7 +305,7 @@ chunk_split("transfer-id", "The transfer id is the first header byte of every ch
 chunk_split("length-capped-14-bit", "L is capped at 16383 even when the peer accepts more", bytes([0x11]) * 16390, 20000, 3, "MOX-CHK-021")
 chunk_split("max-too-small", "A maximum that leaves no room for payload after framing and the 7-byte header is refused", P40, 10, 3, "MOX-CHK-022", expected=invalid("max-size-too-small"))
 chunk_split("too-many-chunks", "16384 chunks of one byte would be needed: refused", bytes(16384), 11, 3, "MOX-CHK-022", expected=invalid("too-many-chunks"))
-chunk_split("non-7bit-payload", "Chunk payloads carry only 7-bit bytes", h("01 80 02"), 64, 3, "MOX-CHK-024", expected=invalid("payload-not-7-bit"))
+chunk_split("non-7bit-payload", "Chunk payloads carry only 7-bit bytes", h("01 80 02"), 64, 3, "MOX-CHK-024", expected=invalid("payload-not-seven-bit"))
 
 
 def reasm(name, desc, steps, results, req, config=None):
@@ -321,7 +343,7 @@ reasm("number-above-total", "Chunk 5 of 4 is malformed", [st(0, C[0]), st(1, chu
 reasm("total-changes", "Chunk 2 declares total 5 where chunk 1 declared 4: discarded", [st(0, C[0]), st(1, chunk_header(1, 5, 2, 12) + P40[12:24])], [ACC, err("chunk-count-mismatch")], "MOX-CHK-036")
 reasm("length-changes", "Chunk 2 carries 11 bytes where L is 12 and it is not the last: discarded", [st(0, C[0]), st(1, chunk_header(1, 4, 2, 11) + P40[12:23])], [ACC, err("chunk-length-mismatch")], "MOX-CHK-037")
 reasm("truncated", "A chunk shorter than its declared length is discarded", [st(0, C[0][:10])], [err("chunk-truncated")], "MOX-CHK-003")
-reasm("not-7bit", "A payload byte above 7F is discarded", [st(0, chunk_header(1, 1, 1, 2) + h("01 80"))], [err("chunk-not-7-bit")], "MOX-CHK-004")
+reasm("not-7bit", "A payload byte above 7F is discarded", [st(0, chunk_header(1, 1, 1, 2) + h("01 80"))], [err("chunk-not-seven-bit")], "MOX-CHK-004")
 reasm("trailing-bytes-ignored", "Bytes after the payload are ignored (room for appended fields)", [st(0, chunk_header(1, 1, 1, 2) + h("01 02 55 66"))], [done(h("01 02"))], "MOX-CHK-003")
 reasm("too-large", "A first chunk whose total implies more than the size limit is refused", [st(0, C[0])], [err("transfer-too-large")], "MOX-CHK-038", config={"max_payload": 30})
 reasm("two-senders-independent", "An error in sender 1's transfer does not disturb sender 2's transfer with the same id", [st(0, C[0], 1), st(0, C[0], 2), st(1, C[2], 1), st(1, C[1], 2), st(2, C[2], 2), st(3, C[3], 2)], [ACC, ACC, err("chunk-missing"), ACC, ACC, done(P40)], "MOX-CHK-031")
@@ -467,7 +489,7 @@ ump_dec("start-continue-end", "Start, continue and end packets concatenate", ump
 ump_dec("continue-without-start", "A continue packet with no open SysEx is reported", [h("30 26 01 02 03 04 05 06")], [{"error": "unexpected-continue"}])
 ump_dec("end-without-start", "An end packet with no open SysEx is reported", [h("30 32 01 02 00 00 00 00")], [{"error": "unexpected-end"}])
 ump_dec("count-above-six", "A byte count of 7 is impossible", [h("30 07 01 02 03 04 05 06")], [{"error": "bad-byte-count"}])
-ump_dec("non-7bit", "A data byte with bit 7 set", [h("30 02 81 02 00 00 00 00")], [{"error": "non-7-bit"}])
+ump_dec("non-7bit", "A data byte with bit 7 set", [h("30 02 81 02 00 00 00 00")], [{"error": "not-seven-bit"}])
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,9 +502,9 @@ A = h("f0 41 10 42 12 40 00 7f 00 41 f7")
 B = h("f0 7e 7f 06 01 f7")
 syx("two-messages", "Two messages back to back", A + B, [{"frame": x(A)}, {"frame": x(B)}])
 syx("empty-file", "An empty file has no messages", b"", [])
-syx("junk-between", "Bytes between messages are reported; the next message still reads", A + h("00 01") + B, [{"frame": x(A)}, {"error": "junk"}, {"frame": x(B)}])
+syx("junk-between", "Bytes between messages are reported; the next message still reads", A + h("00 01") + B, [{"frame": x(A)}, {"error": "junk-between-messages"}, {"frame": x(B)}])
 syx("missing-final-end", "The file ends inside a message", A + h("f0 41 10"), [{"frame": x(A)}, {"error": "missing-end"}])
-syx("cut-by-new-start", "An F0 before the F7: the first message is cut short, the second reads", h("f0 41 10 f0 7e 7f 06 01 f7"), [{"error": "cut-short"}, {"frame": x(B)}])
+syx("cut-by-new-start", "An F0 before the F7: the first message is cut short, the second reads", h("f0 41 10 f0 7e 7f 06 01 f7"), [{"error": "interrupted-message"}, {"frame": x(B)}])
 
 
 def main():

@@ -274,7 +274,7 @@ impl SplitError {
         match self {
             Self::MaxSizeTooSmall { .. } => "max-size-too-small",
             Self::TooManyChunks { .. } => "too-many-chunks",
-            Self::NotSevenBit { .. } => "payload-not-7-bit",
+            Self::NotSevenBit { .. } => "payload-not-seven-bit",
             Self::BadTransferId => "bad-transfer-id",
             Self::BufferTooSmall { .. } => "buffer-too-small",
         }
@@ -637,7 +637,7 @@ impl ChunkErrorKind {
     pub const fn class(self) -> &'static str {
         match self {
             Self::Truncated => "chunk-truncated",
-            Self::NotSevenBit => "chunk-not-7-bit",
+            Self::NotSevenBit => "chunk-not-seven-bit",
             Self::OutOfSequence => "chunk-out-of-sequence",
             Self::MissingChunk => "chunk-missing",
             Self::DuplicateChunk => "chunk-duplicate",
@@ -1674,7 +1674,7 @@ mod tests {
     fn classes_and_codes_are_stable() {
         let kinds = [
             (ChunkErrorKind::Truncated, "chunk-truncated", 1),
-            (ChunkErrorKind::NotSevenBit, "chunk-not-7-bit", 2),
+            (ChunkErrorKind::NotSevenBit, "chunk-not-seven-bit", 2),
             (ChunkErrorKind::OutOfSequence, "chunk-out-of-sequence", 3),
             (ChunkErrorKind::MissingChunk, "chunk-missing", 4),
             (ChunkErrorKind::DuplicateChunk, "chunk-duplicate", 5),

@@ -331,7 +331,7 @@ impl FramingErrorKind {
             Self::Empty => "empty",
             Self::MissingStart => "missing-start",
             Self::MissingEnd => "missing-end",
-            Self::NonSevenBit => "non-seven-bit",
+            Self::NonSevenBit => "not-seven-bit",
             Self::TrailingData => "trailing-data",
             Self::MissingManufacturer => "missing-manufacturer",
             Self::TruncatedManufacturer => "truncated-manufacturer",
@@ -429,7 +429,7 @@ impl EncodeError {
     pub const fn class(&self) -> &'static str {
         match self {
             Self::BufferTooSmall { .. } => "buffer-too-small",
-            Self::NonSevenBit { .. } => "non-seven-bit",
+            Self::NonSevenBit { .. } => "not-seven-bit",
             Self::InvalidManufacturer => "invalid-manufacturer",
         }
     }
@@ -599,16 +599,16 @@ mod tests {
     #[test]
     fn errors_have_stable_names_and_codes() {
         let e = FramingError::new(NonSevenBit, 3);
-        assert_eq!(e.class(), "non-seven-bit");
+        assert_eq!(e.class(), "not-seven-bit");
         assert_eq!(e.code(), 304);
         assert_eq!(
             e.to_string(),
-            "byte with the high bit set inside SysEx at byte 3 (non-seven-bit)"
+            "byte with the high bit set inside SysEx at byte 3 (not-seven-bit)"
         );
         assert_eq!(TruncatedManufacturer.class(), "truncated-manufacturer");
         assert_eq!(Empty.code(), 301);
         let enc = EncodeError::NonSevenBit { offset: 0 };
-        assert_eq!((enc.class(), enc.code()), ("non-seven-bit", 304));
+        assert_eq!((enc.class(), enc.code()), ("not-seven-bit", 304));
         assert_eq!(EncodeError::InvalidManufacturer.code(), 311);
         assert_eq!(
             EncodeError::BufferTooSmall { needed: 9 }.to_string(),

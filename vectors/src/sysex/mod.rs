@@ -99,8 +99,13 @@ case_header! {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChecksumAlgorithm {
-    /// Roland: address + data + checksum ≡ 0 (mod 128).
-    Roland,
+    /// Roland and Yamaha: the two's complement of the 7-bit sum, so that covered bytes +
+    /// checksum ≡ 0 (mod 128).
+    TwosComplementSum,
+    /// The 7-bit sum (Waldorf, Oberheim).
+    Sum,
+    /// The XOR of the bytes, 7 bits (MMA Sample Dump Standard).
+    Xor,
 }
 
 case_header! {
@@ -292,14 +297,14 @@ case_header! {
 pub const SPLIT_ERROR_CLASSES: &[&str] = &[
     "max-size-too-small",
     "too-many-chunks",
-    "payload-not-7-bit",
+    "payload-not-seven-bit",
     "bad-transfer-id",
 ];
 
 /// The error classes of reassembly (kind `sysex-chunk-reassemble`, `error` results).
 pub const REASSEMBLY_ERROR_CLASSES: &[&str] = &[
     "chunk-truncated",
-    "chunk-not-7-bit",
+    "chunk-not-seven-bit",
     "chunk-out-of-sequence",
     "chunk-missing",
     "chunk-duplicate",
@@ -317,7 +322,7 @@ pub const MESSAGE_ERROR_CLASSES: &[&str] = &[
     "empty",
     "missing-start",
     "missing-end",
-    "non-seven-bit",
+    "not-seven-bit",
     "trailing-data",
     "missing-manufacturer",
     "truncated-manufacturer",
@@ -334,8 +339,13 @@ pub const STREAM_OUTCOME_CLASSES: &[&str] = &[
 ];
 
 /// The error classes of the 7-bit decoders (kind `sysex-7bit`).
-pub const SEVEN_BIT_ERROR_CLASSES: &[&str] =
-    &["non-7-bit", "bad-length", "bad-header", "bad-nibble"];
+pub const SEVEN_BIT_ERROR_CLASSES: &[&str] = &[
+    "not-seven-bit",
+    "nibble-out-of-range",
+    "header-without-data",
+    "odd-nibble-count",
+    "nonzero-unused-header-bits",
+];
 
 /// The error classes of USB-MIDI 1.0 depacketising (kind `usb-midi-decode`).
 pub const USB_ERROR_CLASSES: &[&str] = &["cin-mismatch", "reserved-cin"];
@@ -345,11 +355,15 @@ pub const UMP_ERROR_CLASSES: &[&str] = &[
     "unexpected-continue",
     "unexpected-end",
     "bad-byte-count",
-    "non-7-bit",
+    "not-seven-bit",
 ];
 
 /// The error classes of `.syx` reading (kind `syx-file`).
-pub const SYX_ERROR_CLASSES: &[&str] = &["junk", "missing-end", "cut-short"];
+pub const SYX_ERROR_CLASSES: &[&str] = &[
+    "junk-between-messages",
+    "interrupted-message",
+    "missing-end",
+];
 
 /// Every SysEx class list, for [`ErrorClass::new`].
 pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[

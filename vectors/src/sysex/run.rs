@@ -5,12 +5,14 @@ use mox_codec::sysex::chunk::{
 };
 use mox_codec::sysex::message::SysEx;
 use mox_codec::sysex::stream::{Event, StreamParser};
+use mox_codec::sysex::{checksum, sevenbit, syx};
 
 use super::{
-    ChunkReassembleCase, ChunkResult, ChunkSplitCase, ChunkStep, MidiStreamEvent, SysExMessageCase,
-    SysExStreamCase, SysExValue,
+    ChecksumAlgorithm, ChecksumCase, ChunkReassembleCase, ChunkResult, ChunkSplitCase, ChunkStep,
+    Direction, MidiStreamEvent, SevenBitCase, SevenBitEncoding, SysExMessageCase, SysExStreamCase,
+    SysExValue, SyxCase, SyxFrame,
 };
-use crate::model::{Case, Verdict};
+use crate::model::{Case, Item, Verdict};
 use crate::run::{compare, describe, judge, Outcome};
 use crate::scalar::{ErrorClass, Hex};
 
@@ -25,6 +27,9 @@ pub(crate) fn run_case(case: &Case) -> Outcome {
         Case::SysExStream(c) => run_stream(c),
         Case::ChunkSplit(c) => run_split(c),
         Case::ChunkReassemble(c) => run_reassemble(c),
+        Case::SevenBit(c) => run_seven_bit(c),
+        Case::Checksum(c) => run_checksum(c),
+        Case::Syx(c) => run_syx(c),
         other => Outcome::Fail {
             reason: format!("{}: no runner yet", other.kind()),
         },
@@ -165,4 +170,64 @@ fn run_reassemble(case: &ChunkReassembleCase) -> Outcome {
         results.push(result);
     }
     verdict(&case.expected, Verdict::Valid { value: results })
+}
+
+fn run_seven_bit(case: &SevenBitCase) -> Outcome {
+    let encoding = match case.encoding {
+        SevenBitEncoding::Mcoded7 => sevenbit::Encoding::Mcoded7,
+        SevenBitEncoding::Mcoded7Reversed => sevenbit::Encoding::Mcoded7Reversed,
+        SevenBitEncoding::NibblesHighFirst => sevenbit::Encoding::NibblesHighFirst,
+        SevenBitEncoding::NibblesLowFirst => sevenbit::Encoding::NibblesLowFirst,
+    };
+    let input = case.input.as_bytes();
+    let result = match case.direction {
+        Direction::Encode => {
+            let mut out = vec![0u8; sevenbit::encoded_len(encoding, input.len())];
+            sevenbit::encode(encoding, input, &mut out).map(|n| (out, n))
+        }
+        Direction::Decode => sevenbit::decoded_len(encoding, input.len()).and_then(|len| {
+            let mut out = vec![0u8; len];
+            sevenbit::decode(encoding, input, &mut out).map(|n| (out, n))
+        }),
+    };
+    let actual = match result {
+        // The size functions are exact: the output fills the buffer they sized.
+        Ok((out, n)) if n == out.len() => Verdict::Valid { value: Hex(out) },
+        Ok((_, n)) => {
+            return Outcome::Fail {
+                reason: format!("wrote {n} bytes into a buffer the size function made larger"),
+            }
+        }
+        Err(e) => invalid(e.class()),
+    };
+    verdict(&case.expected, actual)
+}
+
+fn run_checksum(case: &ChecksumCase) -> Outcome {
+    let algorithm = match case.algorithm {
+        ChecksumAlgorithm::TwosComplementSum => checksum::Checksum::TwosComplementSum,
+        ChecksumAlgorithm::Sum => checksum::Checksum::Sum,
+        ChecksumAlgorithm::Xor => checksum::Checksum::Xor,
+    };
+    let value = checksum::compute(algorithm, case.input.as_bytes());
+    verdict(
+        &case.expected,
+        Verdict::Valid {
+            value: Hex(vec![value]),
+        },
+    )
+}
+
+fn run_syx(case: &SyxCase) -> Outcome {
+    let items = syx::Reader::new(case.hex.as_bytes())
+        .map(|item| match item {
+            Ok(frame) => Item::Value(SyxFrame {
+                frame: Hex(frame.to_vec()),
+            }),
+            Err(e) => Item::Error {
+                error: ErrorClass::reported(e.class()),
+            },
+        })
+        .collect();
+    verdict(&case.expected, Verdict::Valid { value: items })
 }
