@@ -1,6 +1,7 @@
 //! Subcommand groups, one module each: later groups (`sysex`, `schema`, `run`, …) add a
 //! module and a variant here.
 mod osc;
+mod sysex;
 mod vectors;
 
 use std::fmt;
@@ -21,6 +22,10 @@ enum Command {
     /// Open Sound Control: decode, encode, match address patterns.
     #[command(subcommand)]
     Osc(osc::OscCommand),
+    /// MIDI System Exclusive: decode streams and .syx files, 7-bit packing, checksums,
+    /// chunking, USB-MIDI and UMP packets.
+    #[command(subcommand)]
+    Sysex(sysex::SysExCommand),
     /// The golden vector corpus.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
@@ -62,6 +67,7 @@ impl fmt::Display for CliError {
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Osc(command) => osc::run(command),
+        Command::Sysex(command) => sysex::run(command),
         Command::Vectors(command) => vectors::run(command),
     }
 }
