@@ -16,7 +16,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use midi2::prelude::*;
-use mox_codec::sysex::ump::{self, UmpDecoder, UmpEncoder};
+use mox_codec::sysex::ump::{UmpDecoder, UmpEncoder};
 use mox_codec::sysex::usb::{UsbDecoder, UsbEncoder, UsbPacket};
 
 const SIZE: usize = 1 << 20;
