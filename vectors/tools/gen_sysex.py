@@ -412,15 +412,21 @@ def usb_packets(stream, cable=0):
     return b"".join(out)
 
 
-def usb_enc(name, desc, stream, cable=0, chunks=None, source=USBMIDI):
-    packets = usb_packets(stream, cable)
+def usb_enc(name, desc, stream, cable=0, chunks=None, source=USBMIDI, expected=None):
     parts = chunks or [stream]
+    if expected is None:
+        packets = usb_packets(stream, cable)
+        expected = [x(packets[i:i + 4]) for i in range(0, len(packets), 4)]
     case("usb", f"encode-{name}", "usb-midi-encode", desc, source,
-         {"cable": cable, "chunks": [x(p) for p in parts]}, valid(x(packets)))
+         {"cable": cable, "chunks": [x(p) for p in parts]}, valid(expected))
 
 
 def usb_dec(name, desc, packets, events, source=USBMIDI):
     case("usb", f"decode-{name}", "usb-midi-decode", desc, source, {"packets": x(packets)}, valid(events))
+
+
+def e(c):
+    return {"error": c}
 
 
 usb_enc("note-on", "Note On 90 3C 40: CIN 9", h("90 3c 40"))
@@ -431,24 +437,40 @@ usb_enc("sysex-empty", "F0 F7: one packet, CIN 6", h("f0 f7"))
 usb_enc("sysex-four", "F0 01 02 F7: CIN 4 then CIN 5", h("f0 01 02 f7"))
 usb_enc("sysex-five", "F0 01 02 03 F7: CIN 4 then CIN 6", h("f0 01 02 03 f7"))
 usb_enc("sysex-six", "F0 01 02 03 04 F7: CIN 4 then CIN 7", h("f0 01 02 03 04 f7"))
-usb_enc("realtime-inside-sysex", "A clock byte inside a SysEx becomes its own CIN F packet; the SysEx packets are unchanged", h("f0 01 f8 02 03 04 f7"), source=USBMIDI + " | " + AM24)
+usb_enc("realtime-inside-sysex", "A clock byte inside a SysEx becomes its own CIN F packet, sent at once; the SysEx packets are unchanged", h("f0 01 f8 02 03 04 f7"), source=USBMIDI + " | " + AM24,
+        expected=["0ff80000", "04f00102", "070304f7"])
 usb_enc("tune-request", "Tune Request F6: CIN 5, one byte", h("f6"))
 usb_enc("song-position", "Song Position F2 10 20: CIN 3", h("f2 10 20"))
 usb_enc("mtc-quarter-frame", "MTC quarter frame F1 23: CIN 2", h("f1 23"))
 usb_enc("cable-15", "Cable 15 in the high nibble", h("b0 07 64"), cable=15)
 usb_enc("split-chunks", "A SysEx fed one byte per chunk packetises the same", h("f0 7d 01 02 03 04 05 f7"), chunks=[bytes([b]) for b in h("f0 7d 01 02 03 04 05 f7")])
+usb_enc("stray-data", "Data bytes with no status are refused, one error per byte; the next message still goes out", h("3c 40 90 3c 40"), source=USBMIDI + " | " + MOX_STRICT,
+        expected=[e("stray-data"), e("stray-data"), "09903c40"])
+usb_enc("stray-end", "An F7 with no SysEx open is refused", h("f7 90 3c 40"), source=USBMIDI + " | " + AM36, expected=[e("stray-end"), "09903c40"])
+usb_enc("sysex-aborted", "A Note On inside an unterminated SysEx: the packets already sent stay, the unsent tail is dropped, no F7 is invented", h("f0 01 02 03 04 90 3c 40"), source=USBMIDI + " | " + MIDI10_EOX,
+        expected=["04f00102", e("sysex-aborted"), "09903c40"])
+usb_enc("unterminated-at-end", "The stream ends inside a SysEx: reported when the stream ends, no F7 invented", h("f0 01 02 03"), source=USBMIDI + " | " + BRIEF_SYSEX,
+        expected=["04f00102", e("unterminated-sysex")])
+usb_enc("truncated-message", "A Note On cut short by a Control Change is dropped and reported", h("90 3c b0 07 64"), source=USBMIDI + " | " + MOX_STRICT,
+        expected=[e("truncated-message"), "0bb00764"])
 usb_dec("note-on", "CIN 9 packet to 90 3C 40 on cable 0", h("09 90 3c 40"), [{"cable": 0, "bytes": "903c40"}])
 usb_dec("sysex", "CIN 4 + CIN 6 packets to F0 01 02 03 F7", h("04 f0 01 02 06 03 f7 00"), [{"cable": 0, "bytes": "f0010203f7"}])
 usb_dec("sysex-cin5-end", "CIN 5 carrying a lone F7 ends the SysEx", h("04 f0 01 02 05 f7 00 00"), [{"cable": 0, "bytes": "f00102f7"}])
 usb_dec("cable-number", "Cable 3 reported from the high nibble", h("3b b0 07 64"), [{"cable": 3, "bytes": "b00764"}])
 usb_dec("zero-padding", "All-zero packets (padding many hosts send) are skipped", h("00 00 00 00 09 90 3c 40 00 00 00 00"), [{"cable": 0, "bytes": "903c40"}])
 usb_dec("realtime", "CIN F single byte", h("0f f8 00 00"), [{"cable": 0, "bytes": "f8"}])
-usb_dec("status-mismatch", "CIN 9 (Note On) carrying a Control Change status is malformed; the next packet still decodes", h("09 b0 07 64 09 90 3c 40"), [{"error": "cin-mismatch"}, {"cable": 0, "bytes": "903c40"}])
-usb_dec("reserved-cin", "CIN 0 and 1 with nonzero content are reserved (misc / cable events): reported and skipped", h("01 12 34 56 09 90 3c 40"), [{"error": "reserved-cin"}, {"cable": 0, "bytes": "903c40"}])
+usb_dec("program-change-padding-ignored", "The unused third byte of a CIN C packet is ignored whatever it holds", h("0c c0 05 7f"), [{"cable": 0, "bytes": "c005"}], source=USBMIDI + " | Linux snd-usb-midi (unused bytes ignored)")
+usb_dec("status-mismatch", "CIN 9 (Note On) carrying a Control Change status is malformed; the next packet still decodes", h("09 b0 07 64 09 90 3c 40"), [e("cin-mismatch"), {"cable": 0, "bytes": "903c40"}])
+usb_dec("reserved-cin", "CIN 0 and 1 with nonzero content are reserved (misc / cable events): reported and skipped", h("01 12 34 56 09 90 3c 40"), [e("reserved-cin"), {"cable": 0, "bytes": "903c40"}])
+usb_dec("sysex-not-started", "A SysEx end packet with no SysEx open on its cable", h("06 03 f7 00"), [e("sysex-not-started")])
+usb_dec("sysex-interrupted", "A Note On packet on a cable with an open SysEx is reported, then decoded", h("04 f0 01 02 09 90 3c 40"), [{"cable": 0, "bytes": "f00102"}, e("sysex-interrupted"), {"cable": 0, "bytes": "903c40"}], source=USBMIDI + " | " + MIDI10_EOX)
+usb_dec("unterminated-at-end", "Packets end inside a SysEx: reported at the end of the stream", h("04 f0 01 02"), [{"cable": 0, "bytes": "f00102"}, e("unterminated-sysex")])
+usb_dec("cables-independent", "A SysEx open on cable 0 is not interrupted by a Note On on cable 1", h("04 f0 01 02 19 90 3c 40 05 f7 00 00"), [{"cable": 0, "bytes": "f00102"}, {"cable": 1, "bytes": "903c40"}, {"cable": 0, "bytes": "f7"}])
+usb_dec("realtime-inside-sysex", "A CIN F clock between SysEx packets does not interrupt the SysEx", h("04 f0 01 02 0f f8 00 00 05 f7 00 00"), [{"cable": 0, "bytes": "f00102f8f7"}], source=USBMIDI + " | " + MIDI10_RT)
 
 
 # --------------------------------------------------------------------------------------------
-# UMP SysEx7
+# UMP (SysEx7 for System Exclusive, type 1 for system messages, type 2 for MIDI 1.0 channel voice)
 def ump_sysex7(body, group=0):
     """SysEx body (without F0/F7) to 64-bit packets, big-endian bytes."""
     chunks = [body[i:i + 6] for i in range(0, len(body), 6)] or [b""]
@@ -468,28 +490,46 @@ def ump_sysex7(body, group=0):
     return out
 
 
-def ump_enc(name, desc, sysex, group=0, source=UMP):
-    packets = ump_sysex7(sysex[1:-1], group)
+def ump_enc(name, desc, stream, group=0, source=UMP, expected=None):
+    if expected is None:
+        expected = [x(p) for p in ump_sysex7(stream[1:-1], group)]
     case("ump", f"encode-{name}", "ump-encode", desc, source,
-         {"group": group, "chunks": [x(sysex)]}, valid([x(p) for p in packets]))
+         {"group": group, "chunks": [x(stream)]}, valid(expected))
 
 
 def ump_dec(name, desc, packets, events, source=UMP):
     case("ump", f"decode-{name}", "ump-decode", desc, source, {"packets": [x(p) for p in packets]}, valid(events))
 
 
+UMP_SYS = "Universal MIDI Packet (UMP) Format and MIDI 2.0 Protocol 1.1, §7.6 System Common and Real Time Messages (message type 0x1)"
+UMP_CV1 = "Universal MIDI Packet (UMP) Format and MIDI 2.0 Protocol 1.1, §7.3 MIDI 1.0 Channel Voice Messages (message type 0x2)"
 ump_enc("empty", "F0 F7: one complete packet with 0 bytes", h("f0 f7"))
 ump_enc("six", "Six data bytes fit one complete packet (status 0)", h("f0 01 02 03 04 05 06 f7"))
 ump_enc("seven", "Seven data bytes: start with 6, end with 1", h("f0 01 02 03 04 05 06 07 f7"))
 ump_enc("twelve", "Twelve data bytes: start 6, end 6 (no empty end packet)", h("f0") + bytes(range(1, 13)) + h("f7"))
 ump_enc("thirteen", "Thirteen data bytes: start, continue, end", h("f0") + bytes(range(1, 14)) + h("f7"))
 ump_enc("group-5", "Group 5 in bits 24-27", h("f0 7e 7f 06 01 f7"), group=5)
+ump_enc("note-on", "Note On 90 3C 40 becomes a type-2 packet 20 90 3C 40", h("90 3c 40"), source=UMP_CV1, expected=["20903c40"])
+ump_enc("running-status", "Running status is expanded into full type-2 packets", h("90 3c 40 3e 40"), source=UMP_CV1 + " | " + MIDI10_RS, expected=["20903c40", "20903e40"])
+ump_enc("clock", "Timing clock F8 becomes a type-1 packet 10 F8 00 00", h("f8"), source=UMP_SYS, expected=["10f80000"])
+ump_enc("song-position", "Song Position F2 10 20 becomes 10 F2 10 20", h("f2 10 20"), source=UMP_SYS, expected=["10f21020"])
+ump_enc("realtime-inside-sysex", "A clock inside a SysEx goes out at once as a type-1 packet; the SysEx7 packets are unchanged", h("f0 01 02 f8 03 f7"), source=UMP_SYS + " | " + AM24,
+        expected=["10f80000", x(ump_sysex7(h("01 02 03"))[0])])
+ump_enc("sysex-aborted", "A Note On inside an unterminated SysEx: the unsent bytes are dropped, no end packet is invented", h("f0 01 02 90 3c 40"), source=UMP + " | " + MIDI10_EOX,
+        expected=[e("sysex-aborted"), "20903c40"])
+ump_enc("group-channel-voice", "Group 3 applies to type-2 packets too", h("b0 07 64"), group=3, source=UMP_CV1, expected=["23b00764"])
 ump_dec("complete", "A complete packet restores F0 and F7", ump_sysex7(h("7e 7f 06 01")), [{"group": 0, "bytes": "f07e7f0601f7"}])
 ump_dec("start-continue-end", "Start, continue and end packets concatenate", ump_sysex7(bytes(range(1, 14))), [{"group": 0, "bytes": "f0" + x(bytes(range(1, 14))) + "f7"}])
-ump_dec("continue-without-start", "A continue packet with no open SysEx is reported", [h("30 26 01 02 03 04 05 06")], [{"error": "unexpected-continue"}])
-ump_dec("end-without-start", "An end packet with no open SysEx is reported", [h("30 32 01 02 00 00 00 00")], [{"error": "unexpected-end"}])
-ump_dec("count-above-six", "A byte count of 7 is impossible", [h("30 07 01 02 03 04 05 06")], [{"error": "bad-byte-count"}])
-ump_dec("non-7bit", "A data byte with bit 7 set", [h("30 02 81 02 00 00 00 00")], [{"error": "not-seven-bit"}])
+ump_dec("note-on", "A type-2 packet decodes to its three bytes", [h("20 90 3c 40")], [{"group": 0, "bytes": "903c40"}], source=UMP_CV1)
+ump_dec("groups-reported", "Packets of group 2 and then group 0 are separate runs", [h("22 90 3c 40"), h("20 80 3c 00")], [{"group": 2, "bytes": "903c40"}, {"group": 0, "bytes": "803c00"}], source=UMP_CV1)
+ump_dec("continue-without-start", "A continue packet with no open SysEx in its group is reported", [h("30 26 01 02 03 04 05 06")], [e("sysex-not-started")])
+ump_dec("end-without-start", "An end packet with no open SysEx in its group is reported", [h("30 32 01 02 00 00 00 00")], [e("sysex-not-started")])
+ump_dec("count-above-six", "A byte count of 7 is impossible", [h("30 07 01 02 03 04 05 06")], [e("bad-byte-count")])
+ump_dec("non-7bit", "A data byte with bit 7 set", [h("30 02 81 02 00 00 00 00")], [e("not-seven-bit")])
+ump_dec("interrupted", "A new start packet while a SysEx is open in the group is reported, then decoded", [ump_sysex7(bytes(range(1, 8)))[0]] + ump_sysex7(h("05")), [{"group": 0, "bytes": "f0010203040506"}, e("sysex-interrupted"), {"group": 0, "bytes": "f005f7"}])
+ump_dec("unterminated-at-end", "Packets end inside a SysEx: reported at the end", [ump_sysex7(bytes(range(1, 8)))[0]], [{"group": 0, "bytes": "f0010203040506"}, e("unterminated-sysex")])
+ump_dec("groups-independent", "A SysEx open in group 0 is not interrupted by a Note On in group 1", [ump_sysex7(bytes(range(1, 8)))[0], h("21 90 3c 40"), ump_sysex7(bytes(range(1, 8)))[1]], [{"group": 0, "bytes": "f0010203040506"}, {"group": 1, "bytes": "903c40"}, {"group": 0, "bytes": "07f7"}])
+ump_dec("utility-skipped", "A type-0 utility packet (NOOP) carries nothing and is skipped", [h("00 00 00 00"), h("20 90 3c 40")], [{"group": 0, "bytes": "903c40"}])
 
 
 # --------------------------------------------------------------------------------------------

@@ -403,7 +403,8 @@ fn ump_encode(bytes: &[u8], group: u8) -> Result<ExitCode, CliError> {
 fn finish_lines(lines: &[String], errors: &[String]) -> Result<ExitCode, CliError> {
     let mut stdout = std::io::stdout().lock();
     for line in lines {
-        writeln!(stdout, "{line}").map_err(|e| CliError::Io(format!("cannot write output: {e}")))?;
+        writeln!(stdout, "{line}")
+            .map_err(|e| CliError::Io(format!("cannot write output: {e}")))?;
     }
     if errors.is_empty() {
         Ok(ExitCode::SUCCESS)

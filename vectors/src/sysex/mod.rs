@@ -122,69 +122,75 @@ case_header! {
 }
 
 case_header! {
-    /// Kind `usb-midi-encode`: packetise the byte stream `chunks` for USB-MIDI 1.0 on
-    /// `cable`; the value is the packets, concatenated.
+    /// Kind `usb-midi-encode`: packetise the MIDI 1.0 byte stream `chunks` for USB-MIDI 1.0
+    /// on `cable`, then end the stream; the value has one item per packet and an error
+    /// marker where the encoder refused bytes.
     pub struct UsbEncodeCase {
         /// The cable number (0–15).
         pub cable: u8,
         /// The MIDI 1.0 byte stream, as separate writes.
         pub chunks: Vec<Hex>,
-        /// The expected packets, 4 bytes each, concatenated.
-        pub expected: Expected<Hex>,
+        /// The expected packets (4 bytes each) and errors, in order.
+        pub expected: Expected<Vec<Item<Hex>>>,
     }
 }
 
-/// Bytes of a MIDI 1.0 byte stream recovered from packets on one cable or group.
+/// Bytes of a MIDI 1.0 byte stream recovered from packets of one USB-MIDI cable.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CableBytes {
     /// The USB-MIDI cable number.
     pub cable: u8,
-    /// The bytes one packet carries.
+    /// The bytes, from one or more packets in a row on that cable.
     pub bytes: Hex,
 }
 
 case_header! {
-    /// Kind `usb-midi-decode`: depacketise USB-MIDI 1.0 `packets`; the value has one item
-    /// per packet that carries bytes, and an error marker per packet that is malformed.
+    /// Kind `usb-midi-decode`: depacketise USB-MIDI 1.0 `packets`, then end the stream. The
+    /// value is the recovered bytes as runs (the bytes of consecutive packets on the same
+    /// cable with no error between them form one run) and an error marker per problem.
     pub struct UsbDecodeCase {
         /// The packets, 4 bytes each, concatenated.
         pub packets: Hex,
-        /// The expected items.
+        /// The expected runs and errors, in order.
         pub expected: Expected<Vec<Item<CableBytes>>>,
     }
 }
 
 case_header! {
-    /// Kind `ump-encode`: convert the SysEx messages in the byte stream `chunks` to UMP
-    /// SysEx7 packets (message type 3) in `group`; the value is the packets.
+    /// Kind `ump-encode`: convert the MIDI 1.0 byte stream `chunks` to Universal MIDI
+    /// Packets in `group` (SysEx7 for System Exclusive, message type 1 for system messages,
+    /// type 2 for channel voice), then end the stream; the value has one item per packet
+    /// and an error marker where the encoder refused bytes.
     pub struct UmpEncodeCase {
         /// The UMP group (0–15).
         pub group: u8,
         /// The byte stream, as separate writes.
         pub chunks: Vec<Hex>,
-        /// The expected packets, each 8 bytes (two big-endian 32-bit words).
-        pub expected: Expected<Vec<Hex>>,
+        /// The expected packets (big-endian words: 4 or 8 bytes) and errors, in order.
+        pub expected: Expected<Vec<Item<Hex>>>,
     }
 }
 
-/// A complete SysEx message recovered from UMP packets.
+/// Bytes of a MIDI 1.0 byte stream recovered from packets of one UMP group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupBytes {
     /// The UMP group.
     pub group: u8,
-    /// The SysEx message, `F0` and `F7` restored.
+    /// The bytes (`F0` and `F7` restored around SysEx), from one or more packets in a row
+    /// in that group.
     pub bytes: Hex,
 }
 
 case_header! {
-    /// Kind `ump-decode`: convert UMP SysEx7 `packets` back to SysEx messages; the value has
-    /// one item per completed message and an error marker per malformed packet.
+    /// Kind `ump-decode`: convert Universal MIDI `packets` back to the MIDI 1.0 byte
+    /// stream, then end the stream. The value is runs of bytes per group (as for
+    /// `usb-midi-decode`) and an error marker per problem.
     pub struct UmpDecodeCase {
-        /// The packets, each 8 bytes (two big-endian 32-bit words).
+        /// The packets, each as big-endian 32-bit words (4, 8, … bytes).
         pub packets: Vec<Hex>,
-        /// The expected items.
+        /// The expected runs and errors, in order.
         pub expected: Expected<Vec<Item<GroupBytes>>>,
     }
 }
@@ -347,15 +353,36 @@ pub const SEVEN_BIT_ERROR_CLASSES: &[&str] = &[
     "nonzero-unused-header-bits",
 ];
 
-/// The error classes of USB-MIDI 1.0 depacketising (kind `usb-midi-decode`).
-pub const USB_ERROR_CLASSES: &[&str] = &["cin-mismatch", "reserved-cin"];
+/// The error classes of packetising a byte stream (kinds `usb-midi-encode`, `ump-encode`).
+pub const PACKETISE_ERROR_CLASSES: &[&str] = &[
+    "stray-data",
+    "stray-end",
+    "undefined-status",
+    "truncated-message",
+    "sysex-aborted",
+    "unterminated-sysex",
+];
 
-/// The error classes of UMP SysEx7 depacketising (kind `ump-decode`).
+/// The error classes of USB-MIDI 1.0 depacketising (kind `usb-midi-decode`).
+pub const USB_ERROR_CLASSES: &[&str] = &[
+    "reserved-cin",
+    "cin-mismatch",
+    "sysex-not-started",
+    "sysex-interrupted",
+    "unterminated-sysex",
+];
+
+/// The error classes of UMP depacketising (kind `ump-decode`).
 pub const UMP_ERROR_CLASSES: &[&str] = &[
-    "unexpected-continue",
-    "unexpected-end",
+    "unsupported-message-type",
+    "bad-status",
+    "reserved-sysex-status",
     "bad-byte-count",
     "not-seven-bit",
+    "sysex-not-started",
+    "sysex-interrupted",
+    "unterminated-sysex",
+    "truncated-packet",
 ];
 
 /// The error classes of `.syx` reading (kind `syx-file`).
@@ -370,6 +397,7 @@ pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[
     MESSAGE_ERROR_CLASSES,
     STREAM_OUTCOME_CLASSES,
     SEVEN_BIT_ERROR_CLASSES,
+    PACKETISE_ERROR_CLASSES,
     USB_ERROR_CLASSES,
     UMP_ERROR_CLASSES,
     SYX_ERROR_CLASSES,
@@ -384,6 +412,7 @@ pub(crate) fn error_classes(kind: crate::Kind) -> &'static [&'static str] {
         Kind::SysExMessage => MESSAGE_ERROR_CLASSES,
         Kind::SysExStream => STREAM_OUTCOME_CLASSES,
         Kind::SevenBit => SEVEN_BIT_ERROR_CLASSES,
+        Kind::UsbEncode | Kind::UmpEncode => PACKETISE_ERROR_CLASSES,
         Kind::UsbDecode => USB_ERROR_CLASSES,
         Kind::UmpDecode => UMP_ERROR_CLASSES,
         Kind::Syx => SYX_ERROR_CLASSES,
@@ -434,14 +463,24 @@ pub(crate) fn check_case(case: &crate::Case, rules: &mut Vec<String>) {
         }
         Case::SevenBit(c) => check_expected(&c.expected, kind, rules, |_, _| {}),
         Case::Checksum(c) => check_expected(&c.expected, kind, rules, |_, _| {}),
-        Case::UsbEncode(c) => check_expected(&c.expected, kind, rules, |_, _| {}),
+        Case::UsbEncode(c) => {
+            check_expected(&c.expected, kind, rules, |_, _| {});
+            each_value(&c.expected, |items| {
+                markers(items).for_each(|class| check_class(class, kind, rules))
+            });
+        }
         Case::UsbDecode(c) => {
             check_expected(&c.expected, kind, rules, |_, _| {});
             each_value(&c.expected, |items| {
                 markers(items).for_each(|class| check_class(class, kind, rules))
             });
         }
-        Case::UmpEncode(c) => check_expected(&c.expected, kind, rules, |_, _| {}),
+        Case::UmpEncode(c) => {
+            check_expected(&c.expected, kind, rules, |_, _| {});
+            each_value(&c.expected, |items| {
+                markers(items).for_each(|class| check_class(class, kind, rules))
+            });
+        }
         Case::UmpDecode(c) => {
             check_expected(&c.expected, kind, rules, |_, _| {});
             each_value(&c.expected, |items| {

@@ -5,12 +5,15 @@ use mox_codec::sysex::chunk::{
 };
 use mox_codec::sysex::message::SysEx;
 use mox_codec::sysex::stream::{Event, StreamParser};
+use mox_codec::sysex::ump::{UmpDecoder, UmpEncoder};
+use mox_codec::sysex::usb::{UsbDecoder, UsbEncoder};
 use mox_codec::sysex::{checksum, sevenbit, syx};
 
 use super::{
-    ChecksumAlgorithm, ChecksumCase, ChunkReassembleCase, ChunkResult, ChunkSplitCase, ChunkStep,
-    Direction, MidiStreamEvent, SevenBitCase, SevenBitEncoding, SysExMessageCase, SysExStreamCase,
-    SysExValue, SyxCase, SyxFrame,
+    CableBytes, ChecksumAlgorithm, ChecksumCase, ChunkReassembleCase, ChunkResult, ChunkSplitCase,
+    ChunkStep, Direction, GroupBytes, MidiStreamEvent, SevenBitCase, SevenBitEncoding,
+    SysExMessageCase, SysExStreamCase, SysExValue, SyxCase, SyxFrame, UmpDecodeCase, UmpEncodeCase,
+    UsbDecodeCase, UsbEncodeCase,
 };
 use crate::model::{Case, Item, Verdict};
 use crate::run::{compare, describe, judge, Outcome};
@@ -30,9 +33,15 @@ pub(crate) fn run_case(case: &Case) -> Outcome {
         Case::SevenBit(c) => run_seven_bit(c),
         Case::Checksum(c) => run_checksum(c),
         Case::Syx(c) => run_syx(c),
-        other => Outcome::Fail {
-            reason: format!("{}: no runner yet", other.kind()),
-        },
+        Case::UsbEncode(c) => run_usb_encode(c),
+        Case::UsbDecode(c) => run_usb_decode(c),
+        Case::UmpEncode(c) => run_ump_encode(c),
+        Case::UmpDecode(c) => run_ump_decode(c),
+        Case::OscPacket(_) | Case::OscStream(_) | Case::OscStreamEncode(_) | Case::OscMatch(_) => {
+            Outcome::Fail {
+                reason: "not a SysEx case".to_owned(),
+            }
+        }
     }
 }
 
@@ -229,5 +238,163 @@ fn run_syx(case: &SyxCase) -> Outcome {
             },
         })
         .collect();
+    verdict(&case.expected, Verdict::Valid { value: items })
+}
+
+fn error_item<T>(class: &'static str) -> Item<T> {
+    Item::Error {
+        error: ErrorClass::reported(class),
+    }
+}
+
+fn run_usb_encode(case: &UsbEncodeCase) -> Outcome {
+    let Some(mut encoder) = UsbEncoder::new(case.cable) else {
+        return Outcome::Fail {
+            reason: format!("cable {} refused", case.cable),
+        };
+    };
+    let mut items = Vec::new();
+    for chunk in &case.chunks {
+        let mut input = chunk.as_bytes();
+        while let Some(result) = encoder.feed(&mut input) {
+            items.push(match result {
+                Ok(packet) => Item::Value(Hex(packet.to_vec())),
+                Err(e) => error_item(e.class()),
+            });
+        }
+    }
+    if let Err(e) = encoder.finish() {
+        items.push(error_item(e.class()));
+    }
+    verdict(&case.expected, Verdict::Valid { value: items })
+}
+
+fn run_ump_encode(case: &UmpEncodeCase) -> Outcome {
+    let Some(mut encoder) = UmpEncoder::new(case.group) else {
+        return Outcome::Fail {
+            reason: format!("group {} refused", case.group),
+        };
+    };
+    let mut items = Vec::new();
+    for chunk in &case.chunks {
+        let mut input = chunk.as_bytes();
+        while let Some(result) = encoder.feed(&mut input) {
+            items.push(match result {
+                Ok(packet) => Item::Value(Hex(packet
+                    .words()
+                    .iter()
+                    .flat_map(|w| w.to_be_bytes())
+                    .collect())),
+                Err(e) => error_item(e.class()),
+            });
+        }
+    }
+    if let Err(e) = encoder.finish() {
+        items.push(error_item(e.class()));
+    }
+    verdict(&case.expected, Verdict::Valid { value: items })
+}
+
+/// Appends a run of bytes, merging it into the previous run from the same source (the
+/// corpus does not depend on how a decoder batches its output).
+fn push_run<T>(
+    items: &mut Vec<Item<T>>,
+    run: T,
+    same: impl Fn(&T, &T) -> bool,
+    merge: impl Fn(&mut T, T),
+) {
+    if let Some(Item::Value(last)) = items.last_mut() {
+        if same(last, &run) {
+            merge(last, run);
+            return;
+        }
+    }
+    items.push(Item::Value(run));
+}
+
+/// A bound on decode calls: each call consumes at least one packet or reports an error.
+fn call_limit(packets: usize) -> usize {
+    2 * packets + 2
+}
+
+fn run_usb_decode(case: &UsbDecodeCase) -> Outcome {
+    let bytes = case.packets.as_bytes();
+    if bytes.len() % 4 != 0 {
+        return Outcome::Fail {
+            reason: "packets is not a whole number of 4-byte packets".to_owned(),
+        };
+    }
+    let mut decoder = UsbDecoder::new();
+    let mut input = bytes;
+    let mut out = vec![0u8; bytes.len() + 8];
+    let mut items: Vec<Item<CableBytes>> = Vec::new();
+    for _ in 0..call_limit(bytes.len() / 4) {
+        match decoder.decode_bytes(&mut input, &mut out) {
+            Ok(run) if run.len == 0 && input.is_empty() => break,
+            Ok(run) => push_run(
+                &mut items,
+                CableBytes {
+                    cable: run.cable,
+                    bytes: Hex(out[..run.len].to_vec()),
+                },
+                |a, b| a.cable == b.cable,
+                |a, b| a.bytes.0.extend(b.bytes.0),
+            ),
+            Err(e) => items.push(error_item(e.class())),
+        }
+    }
+    if !input.is_empty() {
+        return Outcome::Fail {
+            reason: "the decoder stopped making progress".to_owned(),
+        };
+    }
+    if let Err(e) = decoder.finish() {
+        items.push(error_item(e.class()));
+    }
+    verdict(&case.expected, Verdict::Valid { value: items })
+}
+
+fn run_ump_decode(case: &UmpDecodeCase) -> Outcome {
+    let mut words = Vec::new();
+    for packet in &case.packets {
+        let bytes = packet.as_bytes();
+        if bytes.len() % 4 != 0 {
+            return Outcome::Fail {
+                reason: format!("packet {packet} is not a whole number of 32-bit words"),
+            };
+        }
+        words.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]])),
+        );
+    }
+    let mut decoder = UmpDecoder::new();
+    let mut input = words.as_slice();
+    let mut out = vec![0u8; words.len() * 8 + 8];
+    let mut items: Vec<Item<GroupBytes>> = Vec::new();
+    for _ in 0..call_limit(words.len()) {
+        match decoder.decode(&mut input, &mut out) {
+            Ok(run) if run.len == 0 && input.is_empty() => break,
+            Ok(run) => push_run(
+                &mut items,
+                GroupBytes {
+                    group: run.group,
+                    bytes: Hex(out[..run.len].to_vec()),
+                },
+                |a, b| a.group == b.group,
+                |a, b| a.bytes.0.extend(b.bytes.0),
+            ),
+            Err(e) => items.push(error_item(e.class())),
+        }
+    }
+    if !input.is_empty() {
+        return Outcome::Fail {
+            reason: "the decoder stopped making progress".to_owned(),
+        };
+    }
+    if let Err(e) = decoder.finish() {
+        items.push(error_item(e.class()));
+    }
     verdict(&case.expected, Verdict::Valid { value: items })
 }
