@@ -191,3 +191,158 @@ fn vectors_check_fails_on_a_broken_corpus() {
         stdout(&out)
     );
 }
+
+#[test]
+fn sysex_decode_prints_messages_and_framing() {
+    let out = mox(
+        &[
+            "sysex",
+            "decode",
+            "f0 7e 7f 06 01 f7 90 3c 40 3e 40 f8 f0 41 10 f7",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("sysex_decode_stream_json", stdout(&out));
+}
+
+#[test]
+fn sysex_decode_reports_problems_and_exits_1() {
+    // An aborted SysEx, then a SysEx the stream ends inside; a raw .syx-style file on stdin.
+    let out = mox(&["sysex", "decode"], &hex("f001903c40f07d"));
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("\"outcome\": \"sysex-aborted\""), "{text}");
+    assert!(text.contains("\"message\": \"903c40\""), "{text}");
+    assert!(
+        text.contains("\"outcome\": \"unterminated-sysex\""),
+        "{text}"
+    );
+    assert!(stderr(&out).contains("2 problem(s)"), "{}", stderr(&out));
+}
+
+#[test]
+fn sysex_pack_unpack_checksum_round_trip() {
+    let packed = mox(&["sysex", "pack", "-e", "mcoded7", "810283"], b"");
+    assert_eq!(stdout(&packed), "50010203\n");
+    let unpacked = mox(&["sysex", "unpack", "-e", "mcoded7", "50010203"], b"");
+    assert_eq!(stdout(&unpacked), "810283\n");
+    let reversed = mox(&["sysex", "pack", "-e", "mcoded7-reversed", "810283"], b"");
+    assert_eq!(stdout(&reversed), "05010203\n");
+    let bad = mox(&["sysex", "unpack", "-e", "mcoded7", "5001028f"], b"");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("not-seven-bit"), "{}", stderr(&bad));
+
+    let sum = mox(
+        &[
+            "sysex",
+            "checksum",
+            "-a",
+            "twos-complement-sum",
+            "1800020364",
+        ],
+        b"",
+    );
+    assert_eq!(stdout(&sum), "7f\n");
+    let ok = mox(
+        &[
+            "sysex",
+            "checksum",
+            "-a",
+            "twos-complement-sum",
+            "--verify",
+            "18000203647f",
+        ],
+        b"",
+    );
+    assert!(ok.status.success());
+    let wrong = mox(
+        &[
+            "sysex",
+            "checksum",
+            "-a",
+            "twos-complement-sum",
+            "--verify",
+            "18000203647e",
+        ],
+        b"",
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        stderr(&wrong).contains("checksum-mismatch"),
+        "{}",
+        stderr(&wrong)
+    );
+}
+
+#[test]
+fn sysex_split_and_packets() {
+    let payload: String = (0x10u8..0x38).map(|b| format!("{b:02x}")).collect();
+    let split = mox(
+        &[
+            "sysex",
+            "split",
+            "--max-sysex",
+            "22",
+            "--overhead",
+            "3",
+            "--transfer-id",
+            "1",
+            &payload,
+        ],
+        b"",
+    );
+    assert!(split.status.success(), "{}", stderr(&split));
+    let text = stdout(&split);
+    let chunks: Vec<&str> = text.lines().collect();
+    assert_eq!(chunks.len(), 4);
+    assert!(chunks[0].starts_with("01040001000c00"), "{chunks:?}");
+    assert!(chunks[3].starts_with("0104000400040034"), "{chunks:?}");
+
+    let usb = mox(
+        &["sysex", "usb", "encode", "f0 01 f8 02 03 04 f7 90 3c 40"],
+        b"",
+    );
+    assert_eq!(stdout(&usb), "0ff80000\n04f00102\n070304f7\n09903c40\n");
+    let back = mox(&["sysex", "usb", "decode", "04f00102070304f7"], b"");
+    assert!(
+        stdout(&back).contains("\"bytes\": \"f001020304f7\""),
+        "{}",
+        stdout(&back)
+    );
+
+    let ump = mox(
+        &[
+            "sysex",
+            "ump",
+            "encode",
+            "f0 01 02 03 04 05 06 07 f7 90 3c 40",
+        ],
+        b"",
+    );
+    assert_eq!(
+        stdout(&ump),
+        "30160102 03040506\n30310700 00000000\n20903c40\n"
+    );
+    let back = mox(
+        &[
+            "sysex",
+            "ump",
+            "decode",
+            "30160102 03040506 30310700 00000000",
+        ],
+        b"",
+    );
+    assert!(
+        stdout(&back).contains("\"bytes\": \"f001020304050607f7\""),
+        "{}",
+        stdout(&back)
+    );
+    let bad = mox(&["sysex", "ump", "decode", "30260102 03040506"], b"");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("sysex-not-started"),
+        "{}",
+        stdout(&bad)
+    );
+}
