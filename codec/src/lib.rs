@@ -51,3 +51,8 @@ pub mod sysex;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/osc.md")]
 pub struct OscGuideDoctests;
+
+/// The examples in `docs/sysex.md` run as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/sysex.md")]
+pub struct SysExGuideDoctests;
