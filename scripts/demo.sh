@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job, for now: build the `mox` CLI and show the OSC codec at work on sample
 # packets (decode and pretty-print, JSON form, encode, a malformed packet, pattern matching),
-# then check the golden vector corpus. Once the reference node exists this becomes the
+# the SysEx toolkit on a MIDI byte stream (realtime inside SysEx, running status, an aborted
+# SysEx), 7-bit packing, a Roland checksum, chunking and USB-MIDI/UMP packets, then check
+# the golden vector corpus. Once the reference node exists this becomes the
 # conformance demo against it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,5 +37,14 @@ show osc decode --format text 2f6100002c6973000000000761626364
 show osc match '/strip/{1,2}/fad*' /strip/2/fader
 show osc match '//fader' /mixer/strip/7/fader
 show osc match '/strip/[!0-9]' /strip/7
+
+# SysEx: an Identity Request with a clock byte inside, a Note On and one with running
+# status, then a SysEx aborted by a Control Change.
+show sysex decode "f0 7e 7f f8 06 01 f7 90 3c 40 3e 40 f0 41 10 b0 07 64"
+show sysex pack -e mcoded7 cafebabebaadf00dfacade42
+show sysex checksum -a twos-complement-sum 1800020364   # Roland's manual example: 7f
+show sysex split --max-sysex 24 --overhead 5 --transfer-id 9 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+show sysex usb encode "f0 01 f8 02 03 04 f7 c0 05"
+show sysex ump encode "f0 7e 7f 06 01 f7 90 3c 40"
 
 show vectors check

@@ -56,3 +56,8 @@ pub struct OscGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/sysex.md")]
 pub struct SysExGuideDoctests;
+
+/// The README's examples run as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
