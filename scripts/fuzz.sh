@@ -5,7 +5,7 @@
 #   --seconds N   run each target for N seconds (default 25)
 #   TARGET...     targets to run (default: all, as listed by `cargo +nightly fuzz list`)
 #
-# Quick pass over every target (CI-sized, about 4 minutes on 2 cores with a cold build):
+# Quick pass over every target (CI-sized, about 6 minutes on 2 cores with a cold build):
 #   scripts/fuzz.sh
 # Long run of one target (the corpus in fuzz/corpus/<target>/ grows and is reused):
 #   scripts/fuzz.sh --seconds 3600 decode_osc_packet
@@ -20,7 +20,9 @@
 # Seeds: `hex` (and `reencode`, `packets`, delivered frames) → decode_osc_packet; stream
 # `chunks` concatenated (and encoded streams) → deframe_<framing> and deframe_auto, behind
 # the 2-byte header those targets expect (see fuzz/src/lib.rs); `pattern` NUL `address` →
-# match_pattern. roundtrip_osc_message takes `arbitrary` input and starts empty.
+# match_pattern. roundtrip_osc_message and the SysEx targets (sysex_*, unpack_7bit,
+# chunk_reassemble, depacketize_*) read target-specific headers from their input and start
+# empty; libFuzzer reaches their coverage within seconds.
 #
 # Needs: rustup nightly and cargo-fuzz (scripts/setup.sh installs both), python3.
 set -euo pipefail
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     --seconds=*) SECONDS_PER_TARGET=${1#--seconds=}; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     -*) echo "fuzz: unknown option: $1 (try --help)" >&2; exit 2 ;;
     *) TARGETS+=("$1"); shift ;;
   esac
