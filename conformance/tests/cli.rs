@@ -305,6 +305,7 @@ fn sysex_split_and_packets() {
     );
     assert_eq!(stdout(&usb), "0ff80000\n04f00102\n070304f7\n09903c40\n");
     let back = mox(&["sysex", "usb", "decode", "04f00102070304f7"], b"");
+    assert!(stdout(&back).contains("\"cable\": 0"), "{}", stdout(&back));
     assert!(
         stdout(&back).contains("\"bytes\": \"f001020304f7\""),
         "{}",

@@ -403,6 +403,16 @@ pub enum Item<T> {
     },
 }
 
+impl<T> Item<T> {
+    /// The same item with its value converted; a marker stays a marker.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Item<U> {
+        match self {
+            Item::Value(value) => Item::Value(f(value)),
+            Item::Error { error } => Item::Error { error },
+        }
+    }
+}
+
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Item<T> {
     /// An object with an `error` key is a marker; anything else must be a value. (Serde's
     /// untagged enums would hide the reason a value failed to read.)

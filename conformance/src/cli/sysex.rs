@@ -413,6 +413,53 @@ fn finish_lines(lines: &[String], errors: &[String]) -> Result<ExitCode, CliErro
     }
 }
 
+/// One step of a depacketiser: a run of bytes from one cable or group, or an error.
+type Step = Result<(u8, Vec<u8>), (&'static str, String)>;
+
+/// Drives a depacketiser (`decode` returns `None` when the input is used up, `finish` ends
+/// the stream) and prints its runs, labelled `source` (`cable` or `group`), and errors as
+/// JSON. At most `2 × units + 2` calls: each consumes a packet or reports one.
+fn print_runs(
+    source: &str,
+    units: usize,
+    mut decode: impl FnMut() -> Option<Step>,
+    finish: impl FnOnce() -> Result<(), (&'static str, String)>,
+) -> Result<ExitCode, CliError> {
+    let mut items = Vec::new();
+    let mut problems = 0usize;
+    let mut ended = false;
+    for _ in 0..2 * units + 2 {
+        match decode() {
+            None => {
+                ended = true;
+                break;
+            }
+            Some(Ok((from, bytes))) => items.push(json!({ source: from, "bytes": to_hex(&bytes) })),
+            Some(Err((class, message))) => {
+                problems += 1;
+                items.push(json!({ "error": class, "message": message }));
+            }
+        }
+    }
+    if !ended {
+        return Err(CliError::Malformed(
+            "the decoder stopped making progress".to_owned(),
+        ));
+    }
+    if let Err((class, message)) = finish() {
+        problems += 1;
+        items.push(json!({ "error": class, "message": message }));
+    }
+    print_json(&Value::Array(items))?;
+    if problems == 0 {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(CliError::Malformed(format!(
+            "{problems} malformed packet(s) (see the error entries)"
+        )))
+    }
+}
+
 fn usb_decode(bytes: &[u8]) -> Result<ExitCode, CliError> {
     if bytes.len() % 4 != 0 {
         return Err(CliError::Malformed(format!(
@@ -420,27 +467,24 @@ fn usb_decode(bytes: &[u8]) -> Result<ExitCode, CliError> {
             bytes.len()
         )));
     }
-    let mut decoder = UsbDecoder::new();
+    let decoder = std::cell::RefCell::new(UsbDecoder::new());
     let mut input = bytes;
-    let mut out = vec![0u8; bytes.len() * 2 + 8];
-    let mut items = Vec::new();
-    let mut problems = 0usize;
-    loop {
-        match decoder.decode_bytes(&mut input, &mut out) {
-            Ok(run) if run.len == 0 && input.is_empty() => break,
-            Ok(run) => items.push(json!({ "cable": run.cable, "bytes": to_hex(&out[..run.len]) })),
-            Err(e) => {
-                problems += 1;
-                items.push(json!({ "error": e.class(), "message": e.to_string() }));
-            }
-        }
-    }
-    if let Err(e) = decoder.finish() {
-        problems += 1;
-        items.push(json!({ "error": e.class(), "message": e.to_string() }));
-    }
-    print_json(&Value::Array(items))?;
-    decoded(problems)
+    let mut out = vec![0u8; bytes.len() + 8];
+    print_runs(
+        "cable",
+        bytes.len() / 4,
+        || match decoder.borrow_mut().decode_bytes(&mut input, &mut out) {
+            Ok(run) if run.len == 0 && input.is_empty() => None,
+            Ok(run) => Some(Ok((run.cable, out[..run.len].to_vec()))),
+            Err(e) => Some(Err((e.class(), e.to_string()))),
+        },
+        || {
+            decoder
+                .borrow_mut()
+                .finish()
+                .map_err(|e| (e.class(), e.to_string()))
+        },
+    )
 }
 
 fn ump_decode(bytes: &[u8]) -> Result<ExitCode, CliError> {
@@ -454,35 +498,22 @@ fn ump_decode(bytes: &[u8]) -> Result<ExitCode, CliError> {
         .chunks_exact(4)
         .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
         .collect();
-    let mut decoder = UmpDecoder::new();
+    let decoder = std::cell::RefCell::new(UmpDecoder::new());
     let mut input = words.as_slice();
     let mut out = vec![0u8; words.len() * 8 + 8];
-    let mut items = Vec::new();
-    let mut problems = 0usize;
-    loop {
-        match decoder.decode(&mut input, &mut out) {
-            Ok(run) if run.len == 0 && input.is_empty() => break,
-            Ok(run) => items.push(json!({ "group": run.group, "bytes": to_hex(&out[..run.len]) })),
-            Err(e) => {
-                problems += 1;
-                items.push(json!({ "error": e.class(), "message": e.to_string() }));
-            }
-        }
-    }
-    if let Err(e) = decoder.finish() {
-        problems += 1;
-        items.push(json!({ "error": e.class(), "message": e.to_string() }));
-    }
-    print_json(&Value::Array(items))?;
-    decoded(problems)
-}
-
-fn decoded(problems: usize) -> Result<ExitCode, CliError> {
-    if problems == 0 {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Err(CliError::Malformed(format!(
-            "{problems} malformed packet(s) (see the error entries)"
-        )))
-    }
+    print_runs(
+        "group",
+        words.len(),
+        || match decoder.borrow_mut().decode(&mut input, &mut out) {
+            Ok(run) if run.len == 0 && input.is_empty() => None,
+            Ok(run) => Some(Ok((run.group, out[..run.len].to_vec()))),
+            Err(e) => Some(Err((e.class(), e.to_string()))),
+        },
+        || {
+            decoder
+                .borrow_mut()
+                .finish()
+                .map_err(|e| (e.class(), e.to_string()))
+        },
+    )
 }

@@ -295,26 +295,36 @@ fn run_ump_encode(case: &UmpEncodeCase) -> Outcome {
     verdict(&case.expected, Verdict::Valid { value: items })
 }
 
-/// Appends a run of bytes, merging it into the previous run from the same source (the
-/// corpus does not depend on how a decoder batches its output).
-fn push_run<T>(
-    items: &mut Vec<Item<T>>,
-    run: T,
-    same: impl Fn(&T, &T) -> bool,
-    merge: impl Fn(&mut T, T),
-) {
-    if let Some(Item::Value(last)) = items.last_mut() {
-        if same(last, &run) {
-            merge(last, run);
-            return;
+/// One step of a depacketiser: a run of bytes from one cable or group, or an error class.
+type Step = Result<(u8, Vec<u8>), &'static str>;
+
+/// Drives a depacketiser over `units` packets or words: `decode` returns the next step, or
+/// `None` when the input is used up; `finish` ends the stream. Runs from the same source
+/// with nothing between them are merged, so the result does not depend on how the decoder
+/// batches its output.
+fn decode_runs(
+    units: usize,
+    mut decode: impl FnMut() -> Option<Step>,
+    finish: impl FnOnce() -> Result<(), &'static str>,
+) -> Result<Vec<Item<(u8, Vec<u8>)>>, String> {
+    let mut items: Vec<Item<(u8, Vec<u8>)>> = Vec::new();
+    // Each call consumes at least one packet or reports an error for one.
+    for _ in 0..2 * units + 2 {
+        match decode() {
+            None => {
+                if let Err(class) = finish() {
+                    items.push(error_item(class));
+                }
+                return Ok(items);
+            }
+            Some(Ok((source, bytes))) => match items.last_mut() {
+                Some(Item::Value((last, run))) if *last == source => run.extend(bytes),
+                _ => items.push(Item::Value((source, bytes))),
+            },
+            Some(Err(class)) => items.push(error_item(class)),
         }
     }
-    items.push(Item::Value(run));
-}
-
-/// A bound on decode calls: each call consumes at least one packet or reports an error.
-fn call_limit(packets: usize) -> usize {
-    2 * packets + 2
+    Err("the decoder stopped making progress".to_owned())
 }
 
 fn run_usb_decode(case: &UsbDecodeCase) -> Outcome {
@@ -324,34 +334,35 @@ fn run_usb_decode(case: &UsbDecodeCase) -> Outcome {
             reason: "packets is not a whole number of 4-byte packets".to_owned(),
         };
     }
-    let mut decoder = UsbDecoder::new();
+    let decoder = std::cell::RefCell::new(UsbDecoder::new());
     let mut input = bytes;
     let mut out = vec![0u8; bytes.len() + 8];
-    let mut items: Vec<Item<CableBytes>> = Vec::new();
-    for _ in 0..call_limit(bytes.len() / 4) {
-        match decoder.decode_bytes(&mut input, &mut out) {
-            Ok(run) if run.len == 0 && input.is_empty() => break,
-            Ok(run) => push_run(
-                &mut items,
-                CableBytes {
-                    cable: run.cable,
-                    bytes: Hex(out[..run.len].to_vec()),
-                },
-                |a, b| a.cable == b.cable,
-                |a, b| a.bytes.0.extend(b.bytes.0),
-            ),
-            Err(e) => items.push(error_item(e.class())),
-        }
+    let runs = decode_runs(
+        bytes.len() / 4,
+        || match decoder.borrow_mut().decode_bytes(&mut input, &mut out) {
+            Ok(run) if run.len == 0 && input.is_empty() => None,
+            Ok(run) => Some(Ok((run.cable, out[..run.len].to_vec()))),
+            Err(e) => Some(Err(e.class())),
+        },
+        || decoder.borrow_mut().finish().map_err(|e| e.class()),
+    );
+    match runs {
+        Ok(runs) => verdict(
+            &case.expected,
+            Verdict::Valid {
+                value: runs
+                    .into_iter()
+                    .map(|item| {
+                        item.map(|(cable, bytes)| CableBytes {
+                            cable,
+                            bytes: Hex(bytes),
+                        })
+                    })
+                    .collect(),
+            },
+        ),
+        Err(reason) => Outcome::Fail { reason },
     }
-    if !input.is_empty() {
-        return Outcome::Fail {
-            reason: "the decoder stopped making progress".to_owned(),
-        };
-    }
-    if let Err(e) = decoder.finish() {
-        items.push(error_item(e.class()));
-    }
-    verdict(&case.expected, Verdict::Valid { value: items })
 }
 
 fn run_ump_decode(case: &UmpDecodeCase) -> Outcome {
@@ -369,32 +380,33 @@ fn run_ump_decode(case: &UmpDecodeCase) -> Outcome {
                 .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]])),
         );
     }
-    let mut decoder = UmpDecoder::new();
+    let decoder = std::cell::RefCell::new(UmpDecoder::new());
     let mut input = words.as_slice();
     let mut out = vec![0u8; words.len() * 8 + 8];
-    let mut items: Vec<Item<GroupBytes>> = Vec::new();
-    for _ in 0..call_limit(words.len()) {
-        match decoder.decode(&mut input, &mut out) {
-            Ok(run) if run.len == 0 && input.is_empty() => break,
-            Ok(run) => push_run(
-                &mut items,
-                GroupBytes {
-                    group: run.group,
-                    bytes: Hex(out[..run.len].to_vec()),
-                },
-                |a, b| a.group == b.group,
-                |a, b| a.bytes.0.extend(b.bytes.0),
-            ),
-            Err(e) => items.push(error_item(e.class())),
-        }
+    let runs = decode_runs(
+        words.len(),
+        || match decoder.borrow_mut().decode(&mut input, &mut out) {
+            Ok(run) if run.len == 0 && input.is_empty() => None,
+            Ok(run) => Some(Ok((run.group, out[..run.len].to_vec()))),
+            Err(e) => Some(Err(e.class())),
+        },
+        || decoder.borrow_mut().finish().map_err(|e| e.class()),
+    );
+    match runs {
+        Ok(runs) => verdict(
+            &case.expected,
+            Verdict::Valid {
+                value: runs
+                    .into_iter()
+                    .map(|item| {
+                        item.map(|(group, bytes)| GroupBytes {
+                            group,
+                            bytes: Hex(bytes),
+                        })
+                    })
+                    .collect(),
+            },
+        ),
+        Err(reason) => Outcome::Fail { reason },
     }
-    if !input.is_empty() {
-        return Outcome::Fail {
-            reason: "the decoder stopped making progress".to_owned(),
-        };
-    }
-    if let Err(e) = decoder.finish() {
-        items.push(error_item(e.class()));
-    }
-    verdict(&case.expected, Verdict::Valid { value: items })
 }
