@@ -56,7 +56,11 @@ fn pinned_mido() -> String {
 fn mido_read(path: &Path) -> Vec<Vec<u8>> {
     let out = mido(&["read", path.to_str().expect("UTF-8 path")]);
     let json = json::parse(&out).expect("mido_syx.py prints JSON");
-    assert_eq!(json.get("mido").str(), pinned_mido(), "the venv's mido is not the pinned one");
+    assert_eq!(
+        json.get("mido").str(),
+        pinned_mido(),
+        "the venv's mido is not the pinned one"
+    );
     json.get("messages")
         .array()
         .iter()
@@ -77,7 +81,13 @@ fn to_hex(bytes: &[u8]) -> String {
 
 /// A deterministic mix of messages: every manufacturer id form, lengths 0–300.
 fn messages() -> Vec<Vec<u8>> {
-    let ids: [&[u8]; 5] = [&[0x41], &[0x00, 0x20, 0x29], &[0x7D], &[0x7E, 0x7F], &[0x7F, 0x7F]];
+    let ids: [&[u8]; 5] = [
+        &[0x41],
+        &[0x00, 0x20, 0x29],
+        &[0x7D],
+        &[0x7E, 0x7F],
+        &[0x7F, 0x7F],
+    ];
     let mut seed = 0x2545_F491_u32;
     let mut next = move || {
         seed ^= seed << 13;
@@ -160,7 +170,10 @@ fn damaged_file_mido_agrees_with_the_stream_parser() {
         vec![0xF0, 0x7E, 0x7F, 0xF7],
         vec![0xF0, 0x7D, 0x05, 0xF7],
     ];
-    assert_eq!(from_mido, expected, "mido keeps the complete messages, realtime removed");
+    assert_eq!(
+        from_mido, expected,
+        "mido keeps the complete messages, realtime removed"
+    );
     assert_eq!(from_parser, expected, "so does the byte-stream parser");
 
     // The .syx reader yields contiguous slices, so it cannot drop the clock byte: it reports

@@ -15,7 +15,8 @@ fn own(event: Event<'_>) -> Owned {
     (event.class(), event.bytes().to_vec(), limit)
 }
 
-/// Feeds `chunks` in order with `feed`, checking that every call makes progress.
+/// Feeds `chunks` in order with `feed`, checking that every call makes progress, then
+/// finishes the stream.
 fn feed_chunks<'a>(capacity: usize, chunks: impl IntoIterator<Item = &'a [u8]>) -> Vec<Owned> {
     let mut parser = StreamParser::new(vec![0u8; capacity]);
     let mut events = Vec::new();
@@ -29,6 +30,7 @@ fn feed_chunks<'a>(capacity: usize, chunks: impl IntoIterator<Item = &'a [u8]>) 
         }
         assert!(chunk.is_empty(), "feed returned None with input left");
     }
+    events.extend(parser.finish().map(own));
     events
 }
 
@@ -38,6 +40,7 @@ fn push_bytes(capacity: usize, stream: &[u8]) -> Vec<Owned> {
     for &byte in stream {
         events.extend(parser.push(byte).map(own));
     }
+    events.extend(parser.finish().map(own));
     events
 }
 
@@ -232,9 +235,25 @@ proptest! {
                 Event::UndefinedStatus(byte) => prop_assert!(byte == 0xF4 || byte == 0xF5),
                 Event::SysExOverflow { limit } => prop_assert_eq!(limit, capacity),
                 Event::StrayEnd => {}
+                Event::UnterminatedSysEx(_) => prop_assert!(false, "only finish reports this"),
+                other => prop_assert!(false, "an event kind this test does not check: {other:?}"),
             }
         }
         prop_assert!(input.is_empty());
+        match parser.finish() {
+            Some(Event::UnterminatedSysEx(partial)) => {
+                prop_assert!(!partial.is_empty() && partial.len() <= capacity);
+                prop_assert_eq!(partial[0], 0xF0);
+                prop_assert!(partial[1..].iter().all(|&b| b < 0x80));
+            }
+            Some(Event::TruncatedMessage(m)) => {
+                prop_assert_eq!(m.as_bytes().len(), 2);
+                prop_assert_eq!(ShortMessage::new(m.as_bytes()), Some(m));
+            }
+            Some(other) => prop_assert!(false, "finish reported {:?}", other),
+            None => {}
+        }
+        prop_assert_eq!(parser.finish(), None);
     }
 
     /// Realtime bytes anywhere inside a SysEx are all delivered, in order, and the SysEx

@@ -1,8 +1,11 @@
 //! Input: byte 0 = SysEx buffer size, byte 1 = seed for the chunk sizes, the rest = a MIDI
 //! 1.0 byte stream. It is fed to `StreamParser` in chunks, one byte at a time with `feed`,
-//! and with `push`. Invariants: no panic; every call makes progress and every byte is
-//! consumed; the three give the same events; every SysEx starts with F0, ends with F7, fits
-//! the buffer and is 7-bit in between; an aborted SysEx starts with F0 and is 7-bit after it.
+//! and with `push`, then finished. Invariants: no panic; every call makes progress and every
+//! byte is consumed; the three give the same events; every SysEx starts with F0, ends with
+//! F7, fits the buffer and is 7-bit in between; an aborted or unterminated SysEx starts with
+//! F0 and is 7-bit after it; `finish` reports what an `F6` arriving instead would (an open
+//! SysEx unterminated rather than aborted), only an unterminated SysEx or a truncated
+//! message, and leaves the parser reset.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -18,7 +21,7 @@ fn own(event: Event<'_>, capacity: usize) -> Owned {
             assert_eq!(sysex.last(), Some(&0xF7));
             assert!(sysex[1..sysex.len() - 1].iter().all(|&b| b < 0x80));
         }
-        Event::SysExAborted(partial) => {
+        Event::SysExAborted(partial) | Event::UnterminatedSysEx(partial) => {
             assert!(!partial.is_empty() && partial.len() <= capacity);
             assert_eq!(partial.first(), Some(&0xF0));
             assert!(partial[1..].iter().all(|&b| b < 0x80));
@@ -45,7 +48,26 @@ fn feed<'a>(capacity: usize, chunks: impl Iterator<Item = &'a [u8]>) -> Vec<Owne
         }
         assert!(chunk.is_empty(), "feed stopped with input left");
     }
+    events.extend(finish(&mut parser, capacity));
     events
+}
+
+/// Finishes the stream and checks that the parser was reset.
+fn finish(parser: &mut StreamParser<Vec<u8>>, capacity: usize) -> Option<Owned> {
+    let finished = parser.finish().map(|event| {
+        assert!(
+            matches!(
+                event,
+                Event::UnterminatedSysEx(_) | Event::TruncatedMessage(_)
+            ),
+            "finish reported {event:?}"
+        );
+        own(event, capacity)
+    });
+    assert_eq!(parser.finish(), None, "finish twice");
+    let mut input: &[u8] = &[0x01];
+    assert_eq!(parser.feed(&mut input), Some(Event::StrayData(0x01)), "not reset");
+    finished
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -69,9 +91,25 @@ fuzz_target!(|data: &[u8]| {
     let chunked = feed(capacity, chunks);
     assert_eq!(chunked, feed(capacity, stream.chunks(1)), "chunked vs byte by byte");
     let mut parser = StreamParser::new(vec![0u8; capacity]);
-    let pushed: Vec<Owned> = stream
+    let mut pushed: Vec<Owned> = stream
         .iter()
         .flat_map(|&byte| parser.push(byte).map(|e| own(e, capacity)).collect::<Vec<_>>())
         .collect();
+    pushed.extend(finish(&mut parser, capacity));
     assert_eq!(chunked, pushed, "feed vs push");
+
+    // Ending the stream reports what a status byte arriving instead would.
+    let mut interrupted = feed(capacity, [stream, &[0xF6][..]].into_iter());
+    assert_eq!(
+        interrupted.pop(),
+        Some(("system-common", vec![0xF6], 0)),
+        "F6 is a complete message"
+    );
+    let mut expected = chunked;
+    if let Some(last) = expected.last_mut() {
+        if last.0 == "unterminated-sysex" {
+            last.0 = "sysex-aborted";
+        }
+    }
+    assert_eq!(interrupted, expected, "finish vs an interrupting status byte");
 });

@@ -305,7 +305,7 @@ pub const MATCH_ERROR_CLASSES: &[&str] =
 pub struct ErrorClass(&'static str);
 
 impl ErrorClass {
-    /// Every class the format defines, each once (a class such as `non-7-bit` can belong to
+    /// Every class the format defines, each once (a class such as `not-seven-bit` can belong to
     /// several kinds).
     pub fn all() -> impl Iterator<Item = ErrorClass> {
         let lists = [

@@ -205,7 +205,7 @@ frame("trailing-bytes", "Bytes after the closing F7 are not part of the message"
 
 
 # --------------------------------------------------------------------------------------------
-# Byte-stream reassembly. Expected events are written by hand from the MIDI 1.0 rules quoted in
+# Byte-stream reassembly (the runner ends the stream after the last chunk). Expected events are written by hand from the MIDI 1.0 rules quoted in
 # each source, not computed.
 def stream(name, desc, chunks, events, buffer_size=256, source=MIDI10):
     case("stream", name, "sysex-stream", desc, source,
@@ -256,6 +256,9 @@ stream("stray-data-at-start", "Data bytes before any status are reported one eve
 stream("system-common-lengths", "MTC quarter frame F1 (1 data byte), Song Position F2 (2), Song Select F3 (1), Tune Request F6 (0)", [h("f1 23 f2 10 20 f3 05 f6")], [mm("f1 23"), mm("f2 10 20"), mm("f3 05"), mm("f6")], source=MIDI10_TABLE)
 stream("undefined-system-common", "Undefined F4 and F5 are reported once each and cancel running status; the data bytes after them are dropped with them", [h("90 3c 40 f4 3e 40 f5")], [mm("90 3c 40"), oc("undefined-status"), oc("undefined-status")], source=MIDI10_TABLE + " | " + MOX_STRICT)
 stream("message-cut-by-status", "A Note On missing its second data byte, cut by a Control Change: the partial message is dropped (reported) and the CC delivered", [h("90 3c b0 07 64")], [oc("truncated-message"), mm("b0 07 64")], source=MIDI10 + " | " + MOX_STRICT)
+stream("unterminated-at-end", "The stream ends inside a SysEx: reported when the stream ends (with the bytes so far), never completed with an invented F7", [h("90 3c 40 f0 7d 01 02")], [mm("90 3c 40"), oc("unterminated-sysex")], source=BRIEF_SYSEX + " | " + MOX_STRICT)
+stream("incomplete-at-end", "The stream ends after a Note On's first data byte: the message is reported as truncated", [h("90 3c")], [oc("truncated-message")], source=MOX_STRICT)
+stream("overflowed-at-end", "A SysEx that overflowed and never ended: the overflow was reported once, the end adds nothing", [h("f0 01 02 03 04 05 06")], [oc("sysex-overflow")], buffer_size=4, source=MOX_STRICT)
 stream("sysex-end-cancels-nothing-else", "A SysEx between two channel messages with their own status bytes", [h("b0 07 64 f0 7d 01 f7 c0 05")], [mm("b0 07 64"), sx("f07d01f7"), mm("c0 05")])
 
 

@@ -3,9 +3,10 @@ use core::fmt;
 
 /// What went wrong while decoding an OSC packet.
 ///
-/// The numeric values are stable (the C and WASM bindings export them); new kinds get new
-/// numbers and retired numbers are never reused. [`DecodeErrorKind::class`] gives the
-/// language-neutral error class used by the vector corpus.
+/// The numeric values are stable (the C and WASM bindings export them) and are in the block
+/// 1–99 of the crate-wide code space (`docs/errors.md`); new kinds get new numbers and
+/// retired numbers are never reused. [`DecodeErrorKind::class`] gives the language-neutral
+/// error class used by the vector corpus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[repr(u16)]

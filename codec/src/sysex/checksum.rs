@@ -105,12 +105,13 @@ impl Error {
         }
     }
 
-    /// A stable number per variant, for bindings: new variants get new numbers and retired
-    /// numbers are never reused.
+    /// A stable number per variant, for bindings, in the block 421–429 of the crate-wide code
+    /// space (`docs/errors.md`): new variants get new numbers and retired numbers are never
+    /// reused.
     pub const fn code(&self) -> u16 {
         match self {
-            Self::Mismatch { .. } => 1,
-            Self::MissingChecksum => 2,
+            Self::Mismatch { .. } => 421,
+            Self::MissingChecksum => 422,
         }
     }
 }

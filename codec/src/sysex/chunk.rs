@@ -238,7 +238,8 @@ impl ChunkHeader {
 /// Why a payload cannot be split, or a chunk not written.
 ///
 /// [`SplitError::class`] is the language-neutral class of the vector corpus and
-/// [`SplitError::code`] the stable number exported to C; retired codes are never reused.
+/// [`SplitError::code`] the stable number exported to C, in the block 451–469 of the
+/// crate-wide code space (`docs/errors.md`); retired codes are never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SplitError {
@@ -283,11 +284,11 @@ impl SplitError {
     /// The stable numeric code (as exported to C and JavaScript).
     pub const fn code(&self) -> u16 {
         match self {
-            Self::MaxSizeTooSmall { .. } => 1,
-            Self::TooManyChunks { .. } => 2,
-            Self::NotSevenBit { .. } => 3,
-            Self::BadTransferId => 4,
-            Self::BufferTooSmall { .. } => 5,
+            Self::MaxSizeTooSmall { .. } => 451,
+            Self::TooManyChunks { .. } => 452,
+            Self::NotSevenBit { .. } => 453,
+            Self::BadTransferId => 454,
+            Self::BufferTooSmall { .. } => 455,
         }
     }
 }
@@ -586,50 +587,51 @@ impl Accepted<'_> {
 
 /// Why a chunk was not used, or a transfer ended unfinished.
 ///
-/// The numeric values are stable (the C and WASM bindings export them); new kinds get new
-/// numbers and retired numbers are never reused. [`ChunkErrorKind::class`] gives the
-/// language-neutral error class used by the vector corpus.
+/// The numeric values are stable (the C and WASM bindings export them) and are in the block
+/// 471–499 of the crate-wide code space (`docs/errors.md`); new kinds get new numbers and
+/// retired numbers are never reused. [`ChunkErrorKind::class`] gives the language-neutral
+/// error class used by the vector corpus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[repr(u16)]
 pub enum ChunkErrorKind {
     /// Fewer than 7 header bytes, or fewer payload bytes than the header declares.
-    Truncated = 1,
+    Truncated = 471,
     /// A header or payload byte has its high bit set.
-    NotSevenBit = 2,
+    NotSevenBit = 472,
     /// A chunk numbered 2 or more for a transfer not in flight: its first chunk was lost,
     /// or the transfer already ended (`MOX-CHK-035`). The chunk is ignored.
-    OutOfSequence = 3,
+    OutOfSequence = 473,
     /// A chunk numbered above the next expected one: the chunks between were lost. The
     /// transfer is discarded (`MOX-CHK-034`).
-    MissingChunk = 4,
+    MissingChunk = 474,
     /// A chunk already received, byte for byte (a retransmission). It is ignored and the
     /// transfer goes on (`MOX-CHK-032`).
-    DuplicateChunk = 5,
+    DuplicateChunk = 475,
     /// A chunk numbered 2 or more, already received, with different content or header.
     /// The transfer is discarded (`MOX-CHK-033`).
-    ConflictingChunk = 6,
+    ConflictingChunk = 476,
     /// The declared total differs from the first chunk's, or a chunk's number exceeds its
     /// declared total, or a streaming transfer runs past [`MAX_CHUNKS`] (`MOX-CHK-036`).
     /// An in-flight transfer is discarded.
-    ChunkCountMismatch = 7,
+    ChunkCountMismatch = 477,
     /// A chunk that is not the last has a payload length other than the first chunk's, or
     /// the last chunk is longer, or a first chunk that is not the last is empty
     /// (`MOX-CHK-037`). An in-flight transfer is discarded.
-    ChunkLengthMismatch = 8,
+    ChunkLengthMismatch = 478,
     /// The transfer is (or declares it will be) larger than
     /// [`ReassemblerConfig::max_payload`] (`MOX-CHK-038`). It is discarded or not started.
-    TransferTooLarge = 9,
+    TransferTooLarge = 479,
     /// A new transfer while [`ReassemblerConfig::max_transfers`] are in flight and none is
     /// stale. The new transfer is refused; the others are untouched (`MOX-CHK-039`).
-    TooManyTransfers = 10,
+    TooManyTransfers = 480,
     /// The sender abandoned the transfer (chunk number `0`); it is discarded if it was in
     /// flight (`MOX-CHK-042`).
-    Abandoned = 11,
+    Abandoned = 481,
     /// The transfer received no chunk for longer than
     /// [`ReassemblerConfig::stale_timeout_ms`]; it is discarded and the chunk that arrived
     /// late is ignored (`MOX-CHK-040`).
-    TimedOut = 12,
+    TimedOut = 482,
 }
 
 impl ChunkErrorKind {
@@ -1673,26 +1675,26 @@ mod tests {
     #[test]
     fn classes_and_codes_are_stable() {
         let kinds = [
-            (ChunkErrorKind::Truncated, "chunk-truncated", 1),
-            (ChunkErrorKind::NotSevenBit, "chunk-not-seven-bit", 2),
-            (ChunkErrorKind::OutOfSequence, "chunk-out-of-sequence", 3),
-            (ChunkErrorKind::MissingChunk, "chunk-missing", 4),
-            (ChunkErrorKind::DuplicateChunk, "chunk-duplicate", 5),
-            (ChunkErrorKind::ConflictingChunk, "chunk-conflicting", 6),
+            (ChunkErrorKind::Truncated, "chunk-truncated", 471),
+            (ChunkErrorKind::NotSevenBit, "chunk-not-seven-bit", 472),
+            (ChunkErrorKind::OutOfSequence, "chunk-out-of-sequence", 473),
+            (ChunkErrorKind::MissingChunk, "chunk-missing", 474),
+            (ChunkErrorKind::DuplicateChunk, "chunk-duplicate", 475),
+            (ChunkErrorKind::ConflictingChunk, "chunk-conflicting", 476),
             (
                 ChunkErrorKind::ChunkCountMismatch,
                 "chunk-count-mismatch",
-                7,
+                477,
             ),
             (
                 ChunkErrorKind::ChunkLengthMismatch,
                 "chunk-length-mismatch",
-                8,
+                478,
             ),
-            (ChunkErrorKind::TransferTooLarge, "transfer-too-large", 9),
-            (ChunkErrorKind::TooManyTransfers, "too-many-transfers", 10),
-            (ChunkErrorKind::Abandoned, "transfer-abandoned", 11),
-            (ChunkErrorKind::TimedOut, "transfer-timed-out", 12),
+            (ChunkErrorKind::TransferTooLarge, "transfer-too-large", 479),
+            (ChunkErrorKind::TooManyTransfers, "too-many-transfers", 480),
+            (ChunkErrorKind::Abandoned, "transfer-abandoned", 481),
+            (ChunkErrorKind::TimedOut, "transfer-timed-out", 482),
         ];
         for (kind, class, code) in kinds {
             assert_eq!((kind.class(), kind.code()), (class, code));

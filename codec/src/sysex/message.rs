@@ -303,7 +303,8 @@ fn frame(head: &[u8], tail: &[u8], out: &mut [u8]) -> Result<usize, EncodeError>
 /// What is wrong with a byte string that should be a SysEx message.
 ///
 /// The numeric values are stable (the C and WASM bindings export them) and are in the block
-/// 301–399 reserved for SysEx framing; retired numbers are never reused.
+/// 301–319 (SysEx framing) of the crate-wide code space (`docs/errors.md`); retired numbers
+/// are never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[repr(u16)]
@@ -435,8 +436,8 @@ impl EncodeError {
     }
 
     /// The stable numeric code (as exported to C and JavaScript), in the SysEx framing
-    /// block; [`NonSevenBit`](Self::NonSevenBit) shares its code with
-    /// [`FramingErrorKind::NonSevenBit`].
+    /// block 301–319; [`NonSevenBit`](Self::NonSevenBit) shares its code with
+    /// [`FramingErrorKind::NonSevenBit`] (the only code two enums share).
     pub const fn code(&self) -> u16 {
         match self {
             Self::NonSevenBit { .. } => FramingErrorKind::NonSevenBit.code(),

@@ -160,16 +160,17 @@ impl Error {
         }
     }
 
-    /// A stable number per variant, for bindings: new variants get new numbers and retired
-    /// numbers are never reused.
+    /// A stable number per variant, for bindings, in the block 401–419 of the crate-wide code
+    /// space (`docs/errors.md`): new variants get new numbers and retired numbers are never
+    /// reused.
     pub const fn code(&self) -> u16 {
         match self {
-            Self::NotSevenBit { .. } => 1,
-            Self::NibbleOutOfRange { .. } => 2,
-            Self::HeaderWithoutData { .. } => 3,
-            Self::OddNibbleCount { .. } => 4,
-            Self::NonzeroUnusedHeaderBits { .. } => 5,
-            Self::BufferTooSmall { .. } => 6,
+            Self::NotSevenBit { .. } => 401,
+            Self::NibbleOutOfRange { .. } => 402,
+            Self::HeaderWithoutData { .. } => 403,
+            Self::OddNibbleCount { .. } => 404,
+            Self::NonzeroUnusedHeaderBits { .. } => 405,
+            Self::BufferTooSmall { .. } => 406,
         }
     }
 

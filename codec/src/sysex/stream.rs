@@ -53,6 +53,10 @@
 //! - The undefined System Common statuses `F4`/`F5` are [`Event::UndefinedStatus`]; they
 //!   cancel running status and the data bytes after them are dropped without further events
 //!   (they belong to the reported message), as [`status`](super::status) specifies.
+//! - The parser cannot see the end of the stream: [`StreamParser::finish`] says it ended.
+//!   A SysEx still open is then [`Event::UnterminatedSysEx`] (the bytes received) and a
+//!   channel or System Common message missing data bytes is [`Event::TruncatedMessage`],
+//!   exactly as if a status byte had cut them short.
 //!
 //! # Memory and speed
 //! The parser owns a caller-provided buffer `B` (`[u8; N]`, `&mut [u8]`, `Vec<u8>`); its
@@ -128,6 +132,7 @@ impl ShortMessage {
 /// What the parser found in the stream. SysEx bytes are borrowed from the parser's buffer
 /// until the next call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Event<'a> {
     /// A complete SysEx message, `F0` to `F7` inclusive, all bytes between 7-bit. It may
     /// lack a manufacturer id (`F0 F7`); [`SysEx::parse`](super::message::SysEx::parse)
@@ -151,10 +156,14 @@ pub enum Event<'a> {
     StrayEnd,
     /// A data byte with no running status or System Common status to belong to.
     StrayData(u8),
-    /// A channel or System Common message cut short by a status byte: the bytes received.
+    /// A channel or System Common message cut short by a status byte, or by the end of the
+    /// stream ([`StreamParser::finish`]): the bytes received.
     TruncatedMessage(ShortMessage),
     /// An undefined System Common status, `F4` or `F5`.
     UndefinedStatus(u8),
+    /// The stream ended inside a SysEx (reported by [`StreamParser::finish`]): the bytes
+    /// received, starting with `F0`, without `F7`.
+    UnterminatedSysEx(&'a [u8]),
 }
 
 impl Event<'_> {
@@ -171,6 +180,7 @@ impl Event<'_> {
             Self::StrayData(_) => EventKind::StrayData,
             Self::TruncatedMessage(_) => EventKind::TruncatedMessage,
             Self::UndefinedStatus(_) => EventKind::UndefinedStatus,
+            Self::UnterminatedSysEx(_) => EventKind::UnterminatedSysEx,
         }
     }
 
@@ -189,7 +199,9 @@ impl Event<'_> {
     /// bytes were dropped.
     pub fn bytes(&self) -> &[u8] {
         match self {
-            Self::SysEx(bytes) | Self::SysExAborted(bytes) => bytes,
+            Self::SysEx(bytes) | Self::SysExAborted(bytes) | Self::UnterminatedSysEx(bytes) => {
+                bytes
+            }
             Self::Channel(message)
             | Self::SystemCommon(message)
             | Self::TruncatedMessage(message) => message.as_bytes(),
@@ -203,8 +215,8 @@ impl Event<'_> {
 }
 
 /// The kinds of [`Event`], with stable names and numbers for the vector corpus and the
-/// bindings. Numbers are in the block 320–349 reserved for SysEx streams; retired numbers
-/// are never reused.
+/// bindings. Numbers are in the block 320–339 (SysEx streams) of the crate-wide code space
+/// (`docs/errors.md`); retired numbers are never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[repr(u16)]
@@ -229,6 +241,8 @@ pub enum EventKind {
     TruncatedMessage = 328,
     /// [`Event::UndefinedStatus`]: `undefined-status`.
     UndefinedStatus = 329,
+    /// [`Event::UnterminatedSysEx`]: `unterminated-sysex`.
+    UnterminatedSysEx = 330,
 }
 
 impl EventKind {
@@ -245,6 +259,7 @@ impl EventKind {
             Self::StrayData => "stray-data",
             Self::TruncatedMessage => "truncated-message",
             Self::UndefinedStatus => "undefined-status",
+            Self::UnterminatedSysEx => "unterminated-sysex",
         }
     }
 
@@ -282,6 +297,7 @@ enum Found {
     StrayData(u8),
     Truncated(ShortMessage),
     Undefined(u8),
+    Unterminated(usize),
 }
 
 impl Found {
@@ -298,6 +314,7 @@ impl Found {
             Self::StrayData(byte) => Event::StrayData(byte),
             Self::Truncated(message) => Event::TruncatedMessage(message),
             Self::Undefined(byte) => Event::UndefinedStatus(byte),
+            Self::Unterminated(len) => Event::UnterminatedSysEx(buf.get(..len).unwrap_or_default()),
         }
     }
 }
@@ -451,6 +468,20 @@ impl State {
                     }
                 }
             }
+        }
+    }
+
+    /// What the end of the stream leaves unfinished: an open SysEx, or a message with some
+    /// but not all of its data bytes. The same as a status byte would report, except that
+    /// an open SysEx is unterminated rather than aborted.
+    const fn unfinished(&self) -> Option<Found> {
+        match self.mode {
+            Mode::SysEx => Some(Found::Unterminated(self.sysex_len)),
+            Mode::Short if self.have > 0 => Some(Found::Truncated(ShortMessage {
+                bytes: [self.status, self.first, 0],
+                len: 2,
+            })),
+            Mode::Short | Mode::Discard | Mode::Undefined => None,
         }
     }
 
@@ -621,6 +652,45 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> StreamParser<B> {
             first: first.map(|found| found.into_event(buf)),
             second: second.map(|found| found.into_event(buf)),
         }
+    }
+
+    /// Ends the stream: returns what it left unfinished, if anything, and resets the parser
+    /// (running status included) for a new stream, like [`reset`](Self::reset). Call it when
+    /// the input is known to have ended (end of file, port closed, cable unplugged), since a
+    /// byte stream has no end marker of its own.
+    ///
+    /// It reports what a status byte arriving now would report, and nothing else:
+    ///
+    /// - a SysEx without its `F7`: [`Event::UnterminatedSysEx`] with the bytes received
+    ///   (borrowed from the buffer like a SysEx; they stay there until the next call);
+    /// - a channel or System Common message with some but not all of its data bytes:
+    ///   [`Event::TruncatedMessage`];
+    /// - otherwise `None`. This includes a status byte with no data byte yet (it cannot be
+    ///   told apart from running status), the data bytes after `F4`/`F5` (already reported as
+    ///   [`Event::UndefinedStatus`]) and a SysEx that overflowed (already reported once as
+    ///   [`Event::SysExOverflow`]; its bytes were dropped, so there is nothing to deliver).
+    ///
+    /// ```
+    /// use mox_codec::sysex::stream::{Event, StreamParser};
+    ///
+    /// let mut parser = StreamParser::new([0u8; 16]);
+    /// let mut input: &[u8] = &[0xF0, 0x7D, 0x01];
+    /// assert_eq!(parser.feed(&mut input), None);
+    /// assert_eq!(parser.finish(), Some(Event::UnterminatedSysEx(&[0xF0, 0x7D, 0x01])));
+    /// assert_eq!(parser.finish(), None);
+    ///
+    /// let mut input: &[u8] = &[0x90, 0x3C, 0x40, 0x3E];
+    /// assert_eq!(parser.feed(&mut input).map(|e| e.class()), Some("channel"));
+    /// assert_eq!(parser.feed(&mut input), None);
+    /// assert_eq!(parser.finish().map(|e| e.class()), Some("truncated-message"));
+    /// // Running status is gone.
+    /// let mut input: &[u8] = &[0x3C];
+    /// assert_eq!(parser.feed(&mut input), Some(Event::StrayData(0x3C)));
+    /// ```
+    #[must_use = "the returned event is not reported again"]
+    pub fn finish(&mut self) -> Option<Event<'_>> {
+        let found = core::mem::replace(&mut self.state, State::new()).unfinished()?;
+        Some(found.into_event(self.buf.as_ref()))
     }
 
     /// Forgets any partial message and the running status, as after a cable was replugged.
@@ -972,6 +1042,162 @@ mod tests {
         assert_eq!(parser.feed(&mut input), Some(Event::StrayData(0x40)));
     }
 
+    /// Feeds `stream` whole, then finishes: the events, what `finish` reported, and the event
+    /// a data byte gives afterwards (to show the parser was reset).
+    fn feed_and_finish(cap: usize, stream: &[u8]) -> (Vec<Ev>, Option<Ev>, Vec<Ev>) {
+        let mut parser = StreamParser::new(vec![0u8; cap]);
+        let mut events = Vec::new();
+        let mut input = stream;
+        while let Some(event) = parser.feed(&mut input) {
+            events.push(own(event));
+        }
+        let finished = parser.finish().map(own);
+        assert_eq!(parser.finish(), None, "finish twice");
+        let mut after = Vec::new();
+        let mut input: &[u8] = &[0x3C];
+        while let Some(event) = parser.feed(&mut input) {
+            after.push(own(event));
+        }
+        (events, finished, after)
+    }
+
+    #[test]
+    fn finish_reports_an_open_sysex_with_its_bytes_and_resets() {
+        let stray = vec![ev("stray-data", &[0x3C])];
+        assert_eq!(
+            feed_and_finish(16, &[0x90, 0x3C, 0x40, 0xF0, 0x41, 0xF8, 0x01]),
+            (
+                vec![ev("channel", &[0x90, 0x3C, 0x40]), ev("realtime", &[0xF8])],
+                Some(ev("unterminated-sysex", &[0xF0, 0x41, 0x01])),
+                stray.clone(),
+            )
+        );
+        // A lone F0, and a SysEx that fills the buffer exactly without overflowing yet.
+        assert_eq!(
+            feed_and_finish(16, &[0xF0]),
+            (
+                vec![],
+                Some(ev("unterminated-sysex", &[0xF0])),
+                stray.clone()
+            )
+        );
+        assert_eq!(
+            feed_and_finish(4, &[0xF0, 0x41, 0x01, 0x02]),
+            (
+                vec![],
+                Some(ev("unterminated-sysex", &[0xF0, 0x41, 0x01, 0x02])),
+                stray
+            )
+        );
+        let mut parser = StreamParser::new([0u8; 8]);
+        let mut input: &[u8] = &[0xF0, 0x7D];
+        assert_eq!(parser.feed(&mut input), None);
+        let event = parser.finish().unwrap();
+        assert_eq!(event, Event::UnterminatedSysEx(&[0xF0, 0x7D]));
+        assert_eq!(
+            (event.kind(), event.class(), event.kind().code()),
+            (EventKind::UnterminatedSysEx, "unterminated-sysex", 330)
+        );
+        assert!(event.is_error());
+    }
+
+    #[test]
+    fn finish_reports_a_message_missing_data_bytes_and_clears_running_status() {
+        let stray = vec![ev("stray-data", &[0x3C])];
+        assert_eq!(
+            feed_and_finish(16, &[0x90, 0x3C]),
+            (
+                vec![],
+                Some(ev("truncated-message", &[0x90, 0x3C])),
+                stray.clone()
+            )
+        );
+        assert_eq!(
+            feed_and_finish(16, &[0x90, 0x3C, 0x40, 0x3E]),
+            (
+                vec![ev("channel", &[0x90, 0x3C, 0x40])],
+                Some(ev("truncated-message", &[0x90, 0x3E])),
+                stray.clone()
+            )
+        );
+        assert_eq!(
+            feed_and_finish(16, &[0xF2, 0x01, 0xF8]),
+            (
+                vec![ev("realtime", &[0xF8])],
+                Some(ev("truncated-message", &[0xF2, 0x01])),
+                stray.clone()
+            )
+        );
+        // Complete, running status pending: nothing to report, but running status is gone.
+        assert_eq!(
+            feed_and_finish(16, &[0x90, 0x3C, 0x40]),
+            (vec![ev("channel", &[0x90, 0x3C, 0x40])], None, stray)
+        );
+    }
+
+    #[test]
+    fn finish_reports_nothing_already_reported_or_indistinguishable_from_running_status() {
+        let stray = vec![ev("stray-data", &[0x3C])];
+        let nothing = |cap: usize, stream: &[u8], events: Vec<Ev>| {
+            assert_eq!(
+                feed_and_finish(cap, stream),
+                (events, None, stray.clone()),
+                "{stream:02X?}"
+            );
+        };
+        nothing(16, &[], vec![]);
+        // A status byte with no data byte yet, as when a status byte replaces it.
+        nothing(16, &[0x90], vec![]);
+        nothing(
+            16,
+            &[0xF0, 0x41, 0xF7],
+            vec![ev("sysex", &[0xF0, 0x41, 0xF7])],
+        );
+        nothing(
+            16,
+            &[0xF5, 0x01, 0x02],
+            vec![ev("undefined-status", &[0xF5])],
+        );
+        nothing(16, &[0xF7], vec![ev("stray-end", &[0xF7])]);
+        // An overflowed SysEx was reported when it overflowed; the end of the stream inside
+        // its dropped rest adds nothing, with or without realtime bytes after it.
+        nothing(4, &[0xF0, 0x41, 0x01, 0x02, 0x03], vec![Ev::Overflow(4)]);
+        nothing(
+            4,
+            &[0xF0, 0x41, 0x01, 0x02, 0x03, 0xF8, 0x04],
+            vec![Ev::Overflow(4), ev("realtime", &[0xF8])],
+        );
+        nothing(0, &[0xF0, 0x01], vec![Ev::Overflow(0)]);
+    }
+
+    /// Every stream of up to 4 bytes from an alphabet of every byte kind: `finish` reports
+    /// what a System Common status arriving instead would, with an open SysEx unterminated
+    /// rather than aborted, and leaves a parser that behaves like a new one.
+    #[test]
+    fn finish_reports_what_an_interrupting_status_would() {
+        const ALPHABET: [u8; 10] = [0x01, 0x90, 0xC0, 0xF0, 0xF7, 0xF2, 0xF4, 0xF6, 0xF8, 0x7F];
+        let mut stream = Vec::new();
+        for n in 0..=4u32 {
+            for mut index in 0..ALPHABET.len().pow(n) {
+                stream.clear();
+                for _ in 0..n {
+                    stream.push(ALPHABET[index % ALPHABET.len()]);
+                    index /= ALPHABET.len();
+                }
+                let (events, finished, after) = feed_and_finish(3, &stream);
+                let interrupted = feed_chunks(3, &[&stream, &[0xF6]]);
+                let mut expected = events.clone();
+                expected.extend(finished.map(|event| match event {
+                    Ev::Msg("unterminated-sysex", bytes) => Ev::Msg("sysex-aborted", bytes),
+                    other => other,
+                }));
+                expected.push(ev("system-common", &[0xF6]));
+                assert_eq!(interrupted, expected, "{stream:02X?}");
+                assert_eq!(after, [ev("stray-data", &[0x3C])], "{stream:02X?}");
+            }
+        }
+    }
+
     #[test]
     fn max_sysex_caps_the_buffer() {
         let mut parser = StreamParser::with_max_sysex([0u8; 64], 3);
@@ -1033,6 +1259,12 @@ mod tests {
             (EventKind::StrayData, "stray-data", 327, true),
             (EventKind::TruncatedMessage, "truncated-message", 328, true),
             (EventKind::UndefinedStatus, "undefined-status", 329, true),
+            (
+                EventKind::UnterminatedSysEx,
+                "unterminated-sysex",
+                330,
+                true,
+            ),
         ];
         for (kind, class, code, error) in all {
             assert_eq!(

@@ -75,13 +75,14 @@ impl ReadError {
         }
     }
 
-    /// A stable number per variant, for bindings: new variants get new numbers and retired
-    /// numbers are never reused.
+    /// A stable number per variant, for bindings, in the block 431–439 of the crate-wide code
+    /// space (`docs/errors.md`): new variants get new numbers and retired numbers are never
+    /// reused.
     pub const fn code(&self) -> u16 {
         match self {
-            Self::Junk { .. } => 1,
-            Self::Interrupted { .. } => 2,
-            Self::Unterminated { .. } => 3,
+            Self::Junk { .. } => 431,
+            Self::Interrupted { .. } => 432,
+            Self::Unterminated { .. } => 433,
         }
     }
 
@@ -219,13 +220,14 @@ impl WriteError {
         }
     }
 
-    /// A stable number per variant, for bindings: new variants get new numbers and retired
-    /// numbers are never reused.
+    /// A stable number per variant, for bindings, in the block 441–449 of the crate-wide code
+    /// space (`docs/errors.md`): new variants get new numbers and retired numbers are never
+    /// reused.
     pub const fn code(&self) -> u16 {
         match self {
-            Self::NotSysEx { .. } => 1,
-            Self::NotSevenBit { .. } => 2,
-            Self::BufferTooSmall { .. } => 3,
+            Self::NotSysEx { .. } => 441,
+            Self::NotSevenBit { .. } => 442,
+            Self::BufferTooSmall { .. } => 443,
         }
     }
 }
@@ -422,7 +424,7 @@ mod tests {
             ]
         );
         let codes: Vec<_> = read.iter().map(ReadError::code).collect();
-        assert_eq!(codes, [1, 2, 3]);
+        assert_eq!(codes, [431, 432, 433]);
         assert!(read[1].to_string().ends_with("(interrupted-message)"));
     }
 }

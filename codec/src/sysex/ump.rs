@@ -432,8 +432,9 @@ impl UmpEncoder {
 
 /// Why a UMP was skipped by [`UmpDecoder`], or a UMP helper failed.
 ///
-/// [`code`](Self::code) values are stable (C and WASM export them) and never reused;
-/// [`class`](Self::class) is the language-neutral name of the vector corpus.
+/// [`code`](Self::code) values are stable (C and WASM export them), in the block 341–359 of
+/// the crate-wide code space (`docs/errors.md`), and never reused; [`class`](Self::class)
+/// is the language-neutral name of the vector corpus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UmpError {
@@ -503,7 +504,7 @@ impl UmpError {
             Self::BadStatus { .. } => "bad-status",
             Self::ReservedSysExStatus { .. } => "reserved-sysex-status",
             Self::BadByteCount { .. } => "bad-byte-count",
-            Self::NonSevenBitData { .. } => "non-7-bit-data",
+            Self::NonSevenBitData { .. } => "not-seven-bit",
             Self::SysExNotStarted { .. } => "sysex-not-started",
             Self::SysExInterrupted { .. } => "sysex-interrupted",
             Self::UnterminatedSysEx { .. } => "unterminated-sysex",

@@ -112,8 +112,9 @@ pub mod cin {
 /// What the MIDI 1.0 byte stream given to an encoder gets wrong (shared by the USB-MIDI and
 /// UMP encoders). The offending bytes are dropped, never repaired.
 ///
-/// [`code`](Self::code) values are stable (C and WASM export them) and never reused;
-/// [`class`](Self::class) is the language-neutral name of the vector corpus.
+/// [`code`](Self::code) values are stable (C and WASM export them), in the block 381–399 of
+/// the crate-wide code space (`docs/errors.md`), and never reused; [`class`](Self::class)
+/// is the language-neutral name of the vector corpus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ByteStreamError {
@@ -155,10 +156,10 @@ impl ByteStreamError {
     /// The language-neutral error class of the vector corpus.
     pub const fn class(&self) -> &'static str {
         match self {
-            Self::StrayDataByte { .. } => "stray-data-byte",
-            Self::StrayEndOfExclusive => "stray-end-of-exclusive",
+            Self::StrayDataByte { .. } => "stray-data",
+            Self::StrayEndOfExclusive => "stray-end",
             Self::UndefinedStatus { .. } => "undefined-status",
-            Self::IncompleteMessage { .. } => "incomplete-message",
+            Self::IncompleteMessage { .. } => "truncated-message",
             Self::SysExAborted { .. } => "sysex-aborted",
             Self::UnterminatedSysEx => "unterminated-sysex",
             Self::BufferTooSmall { .. } => "buffer-too-small",
@@ -168,13 +169,13 @@ impl ByteStreamError {
     /// The stable numeric code (as exported to C and JavaScript).
     pub const fn code(&self) -> u16 {
         match self {
-            Self::StrayDataByte { .. } => 301,
-            Self::StrayEndOfExclusive => 302,
-            Self::UndefinedStatus { .. } => 303,
-            Self::IncompleteMessage { .. } => 304,
-            Self::SysExAborted { .. } => 305,
-            Self::UnterminatedSysEx => 306,
-            Self::BufferTooSmall { .. } => 307,
+            Self::StrayDataByte { .. } => 381,
+            Self::StrayEndOfExclusive => 382,
+            Self::UndefinedStatus { .. } => 383,
+            Self::IncompleteMessage { .. } => 384,
+            Self::SysExAborted { .. } => 385,
+            Self::UnterminatedSysEx => 386,
+            Self::BufferTooSmall { .. } => 387,
         }
     }
 }
@@ -539,8 +540,9 @@ impl UsbEncoder {
 
 /// Why a USB-MIDI packet was skipped by [`UsbDecoder`].
 ///
-/// [`code`](Self::code) values are stable (C and WASM export them) and never reused;
-/// [`class`](Self::class) is the language-neutral name of the vector corpus.
+/// [`code`](Self::code) values are stable (C and WASM export them), in the block 361–379 of
+/// the crate-wide code space (`docs/errors.md`), and never reused; [`class`](Self::class)
+/// is the language-neutral name of the vector corpus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsbPacketError {
@@ -591,11 +593,11 @@ impl UsbPacketError {
     /// The stable numeric code (as exported to C and JavaScript).
     pub const fn code(&self) -> u16 {
         match self {
-            Self::ReservedCin { .. } => 321,
-            Self::CinMismatch { .. } => 322,
-            Self::SysExNotStarted { .. } => 323,
-            Self::SysExInterrupted { .. } => 324,
-            Self::UnterminatedSysEx { .. } => 325,
+            Self::ReservedCin { .. } => 361,
+            Self::CinMismatch { .. } => 362,
+            Self::SysExNotStarted { .. } => 363,
+            Self::SysExInterrupted { .. } => 364,
+            Self::UnterminatedSysEx { .. } => 365,
         }
     }
 }

@@ -309,10 +309,10 @@ fn decode(bytes: &[u8], buffer_size: usize) -> Result<ExitCode, CliError> {
         };
         events.push(value);
     }
-    // The parser cannot know the stream ended; a SysEx still open here never got its F7.
-    if parser_has_open_sysex(bytes) {
+    // The parser cannot know the stream ended: a SysEx or message still open is reported.
+    if let Some(event) = parser.finish() {
         problems += 1;
-        events.push(json!({ "outcome": "unterminated-sysex" }));
+        events.push(json!({ "outcome": event.class(), "bytes": to_hex(event.bytes()) }));
     }
     print_json(&Value::Array(events))?;
     if problems == 0 {
@@ -322,16 +322,6 @@ fn decode(bytes: &[u8], buffer_size: usize) -> Result<ExitCode, CliError> {
             "{problems} problem(s) in the stream (see the outcome entries)"
         )))
     }
-}
-
-/// Whether the stream ends inside a SysEx: its last `F0` comes after every byte that ends
-/// or aborts a SysEx (realtime bytes do neither).
-fn parser_has_open_sysex(bytes: &[u8]) -> bool {
-    bytes
-        .iter()
-        .rev()
-        .find(|&&b| (0x80..0xF8).contains(&b))
-        .is_some_and(|&b| b == 0xF0)
 }
 
 fn split(

@@ -30,7 +30,8 @@ pub struct SysExValue {
 
 case_header! {
     /// Kind `sysex-stream`: feed `chunks` in order to a MIDI 1.0 byte-stream parser whose
-    /// SysEx buffer holds `buffer_size` bytes; the value is the sequence of events.
+    /// SysEx buffer holds `buffer_size` bytes, then end the stream; the value is the
+    /// sequence of events.
     pub struct SysExStreamCase {
         /// The size of the parser's SysEx buffer, `F0` and `F7` included.
         pub buffer_size: u32,
@@ -342,6 +343,7 @@ pub const STREAM_OUTCOME_CLASSES: &[&str] = &[
     "stray-data",
     "truncated-message",
     "undefined-status",
+    "unterminated-sysex",
 ];
 
 /// The error classes of the 7-bit decoders (kind `sysex-7bit`).

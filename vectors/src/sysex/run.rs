@@ -97,6 +97,9 @@ fn run_stream(case: &SysExStreamCase) -> Outcome {
             events.push(stream_event(&event));
         }
     }
+    if let Some(event) = parser.finish() {
+        events.push(stream_event(&event));
+    }
     verdict(&case.expected, Verdict::Valid { value: events })
 }
 
@@ -298,6 +301,9 @@ fn run_ump_encode(case: &UmpEncodeCase) -> Outcome {
 /// One step of a depacketiser: a run of bytes from one cable or group, or an error class.
 type Step = Result<(u8, Vec<u8>), &'static str>;
 
+/// Runs of bytes by cable or group, and error markers.
+type Runs = Vec<Item<(u8, Vec<u8>)>>;
+
 /// Drives a depacketiser over `units` packets or words: `decode` returns the next step, or
 /// `None` when the input is used up; `finish` ends the stream. Runs from the same source
 /// with nothing between them are merged, so the result does not depend on how the decoder
@@ -306,8 +312,8 @@ fn decode_runs(
     units: usize,
     mut decode: impl FnMut() -> Option<Step>,
     finish: impl FnOnce() -> Result<(), &'static str>,
-) -> Result<Vec<Item<(u8, Vec<u8>)>>, String> {
-    let mut items: Vec<Item<(u8, Vec<u8>)>> = Vec::new();
+) -> Result<Runs, String> {
+    let mut items: Runs = Vec::new();
     // Each call consumes at least one packet or reports an error for one.
     for _ in 0..2 * units + 2 {
         match decode() {

@@ -172,16 +172,17 @@ impl FrameError {
         }
     }
 
-    /// A stable number per variant, for bindings: new variants get new numbers and retired
-    /// numbers are never reused.
+    /// A stable number per variant, for bindings, in the block 101–199 of the crate-wide code
+    /// space (`docs/errors.md`): new variants get new numbers and retired numbers are never
+    /// reused.
     pub const fn code(&self) -> u16 {
         match self {
-            Self::BadEscape { .. } => 1,
-            Self::FrameTooLarge { .. } => 2,
-            Self::LengthTooLarge { .. } => 3,
-            Self::NegativeLength { .. } => 4,
-            Self::TruncatedFrame { .. } => 5,
-            Self::TruncatedPrefix { .. } => 6,
+            Self::BadEscape { .. } => 101,
+            Self::FrameTooLarge { .. } => 102,
+            Self::LengthTooLarge { .. } => 103,
+            Self::NegativeLength { .. } => 104,
+            Self::TruncatedFrame { .. } => 105,
+            Self::TruncatedPrefix { .. } => 106,
         }
     }
 }

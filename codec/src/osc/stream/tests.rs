@@ -241,7 +241,7 @@ fn errors_have_classes_codes_and_messages() {
         ]
     );
     let codes: Vec<_> = all.iter().map(FrameError::code).collect();
-    assert_eq!(codes, [1, 2, 3, 4, 5, 5, 6]);
+    assert_eq!(codes, [101, 102, 103, 104, 105, 105, 106]);
     for error in all {
         let text = std::format!("{error}");
         assert!(
