@@ -101,6 +101,9 @@ struct Baseline {
     /// Bytes of `message` collected (0: no status).
     have: usize,
     need: usize,
+    /// A message was started by a status byte and is not complete yet (as opposed to a
+    /// running status left over from a complete one).
+    pending: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -120,6 +123,7 @@ impl Baseline {
             message: [0; 3],
             have: 0,
             need: 0,
+            pending: false,
         }
     }
 
@@ -165,7 +169,10 @@ impl Baseline {
                 }
                 self.message[self.have] = byte;
                 self.have += 1;
+                // Under running status too, a first data byte starts a message.
+                self.pending = true;
                 if self.have == self.need {
+                    self.pending = false;
                     let message = self.short();
                     if message.channel().is_some() {
                         self.have = 1;
@@ -178,7 +185,7 @@ impl Baseline {
                 return;
             }
             Mode::Short => {
-                if self.have > 1 {
+                if self.pending {
                     emit(Event::TruncatedMessage(self.short()));
                 }
             }
@@ -186,10 +193,12 @@ impl Baseline {
         // A status byte `80`–`F7` starting its own message.
         self.mode = Mode::Short;
         self.have = 0;
+        self.pending = false;
         match byte {
             0x80..=0xEF | 0xF1..=0xF3 => {
                 self.message[0] = byte;
                 self.have = 1;
+                self.pending = true;
                 self.need = match byte {
                     0xC0..=0xDF | 0xF1 | 0xF3 => 2,
                     _ => 3,
@@ -349,6 +358,7 @@ fn reassembly(c: &mut Criterion) {
         b.iter(|| {
             baseline.mode = Mode::Short;
             baseline.have = 0;
+            baseline.pending = false;
             for &byte in black_box(&data[..]) {
                 baseline.push(byte, &mut |event| {
                     black_box(event);

@@ -3,6 +3,7 @@
 //! chunking and output sizes, arbitrary cable/group; and SysEx7 packets checked against the
 //! `midi2` crate.
 use midi2::prelude::*;
+use mox_codec::sysex::stream::{Event, StreamParser};
 use mox_codec::sysex::ump::{self, UmpDecoder, UmpEncoder};
 use mox_codec::sysex::usb::{UsbDecoder, UsbEncoder, UsbPacket};
 use proptest::prelude::*;
@@ -183,8 +184,128 @@ fn ump_round_trip(group: u8, stream: &[u8], sizes: &[usize], out_len: usize) -> 
     bytes
 }
 
+/// Bytes that are mostly MIDI-like: many status bytes (lone ones too), F0/F7 and realtime.
+fn noisy_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => 0u8..0x80,
+            1 => any::<u8>(),
+            1 => prop::sample::select(vec![0xF0u8, 0xF7, 0xF8, 0xF4, 0xF6, 0xF2, 0x90, 0xC0]),
+        ],
+        0..200,
+    )
+}
+
+/// What `StreamParser` makes of `stream` (buffer large enough that nothing overflows): the
+/// bytes of each message (SysEx from `F0` to `F7`), the Real-Time bytes, and the class of
+/// each problem, finish included.
+fn parse(stream: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>, Vec<&'static str>) {
+    let mut parser = StreamParser::new(vec![0u8; stream.len() + 2]);
+    let (mut messages, mut realtime, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sort = |event: Event<'_>| match event {
+        Event::RealTime(byte) => realtime.push(byte),
+        event if event.is_error() => problems.push(event.class()),
+        event => messages.push(event.bytes().to_vec()),
+    };
+    let mut input = stream;
+    while let Some(event) = parser.feed(&mut input) {
+        sort(event);
+    }
+    if let Some(event) = parser.finish() {
+        sort(event);
+    }
+    (messages, realtime, problems)
+}
+
+/// Encodes any `stream` to USB-MIDI packets, `out_len` at a time, and decodes them back to
+/// bytes: the bytes, and the encoder's error classes (the decoder's are ignored: an aborted
+/// SysEx is sent unterminated on purpose).
+fn usb_through(stream: &[u8], out_len: usize) -> (Vec<u8>, Vec<&'static str>) {
+    let mut encoder = UsbEncoder::new(0).unwrap();
+    let (mut packets, mut errors) = (Vec::new(), Vec::new());
+    let mut out = vec![[0u8; 4]; out_len];
+    let mut input = stream;
+    loop {
+        match encoder.encode(&mut input, &mut out) {
+            Ok(0) if input.is_empty() => break,
+            Ok(n) => packets.extend_from_slice(&out[..n]),
+            Err(error) => errors.push(error.class()),
+        }
+    }
+    if let Err(error) = encoder.finish() {
+        errors.push(error.class());
+    }
+    let mut decoder = UsbDecoder::new();
+    let mut input = &packets[..];
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 6];
+    // An interrupting packet is reported first and decoded by the next call (the UMP
+    // decoder holds it after taking it from `input`).
+    loop {
+        match decoder.decode(&mut input, &mut buf) {
+            Ok(run) if run.len == 0 && input.is_empty() => break,
+            Ok(run) => bytes.extend_from_slice(&buf[..run.len]),
+            Err(_) => {}
+        }
+    }
+    (bytes, errors)
+}
+
+/// The same through UMP.
+fn ump_through(stream: &[u8], out_len: usize) -> (Vec<u8>, Vec<&'static str>) {
+    let mut encoder = UmpEncoder::new(0).unwrap();
+    let (mut words, mut errors) = (Vec::new(), Vec::new());
+    let mut out = vec![0u32; out_len];
+    let mut input = stream;
+    loop {
+        match encoder.encode(&mut input, &mut out) {
+            Ok(0) if input.is_empty() => break,
+            Ok(n) => words.extend_from_slice(&out[..n]),
+            Err(error) => errors.push(error.class()),
+        }
+    }
+    if let Err(error) = encoder.finish() {
+        errors.push(error.class());
+    }
+    let mut decoder = UmpDecoder::new();
+    let mut input = &words[..];
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 12];
+    // An interrupting packet is reported first and decoded by the next call (the UMP
+    // decoder holds it after taking it from `input`).
+    loop {
+        match decoder.decode(&mut input, &mut buf) {
+            Ok(run) if run.len == 0 && input.is_empty() => break,
+            Ok(run) => bytes.extend_from_slice(&buf[..run.len]),
+            Err(_) => {}
+        }
+    }
+    (bytes, errors)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// For any input, the stream parser and the packet encoders share one grammar: the
+    /// encoders report the same problems, in the same order, and what they send, decoded
+    /// and parsed again, is exactly the messages (and Real-Time bytes) the parser found.
+    #[test]
+    fn stream_parser_and_encoders_agree_on_any_input(
+        stream in noisy_bytes(),
+        usb_out in 1usize..4,
+        ump_out in 2usize..6,
+    ) {
+        let (messages, realtime, problems) = parse(&stream);
+        for (name, (bytes, errors)) in [
+            ("usb", usb_through(&stream, usb_out)),
+            ("ump", ump_through(&stream, ump_out)),
+        ] {
+            prop_assert_eq!(&errors, &problems, "{} errors", name);
+            let (again, again_realtime, _) = parse(&bytes);
+            prop_assert_eq!(&again, &messages, "{} messages", name);
+            prop_assert_eq!(&again_realtime, &realtime, "{} realtime", name);
+        }
+    }
 
     #[test]
     fn usb_round_trip_gives_the_canonical_stream(

@@ -70,7 +70,8 @@
 use core::fmt;
 
 use super::status::{classify, ByteKind, SYSEX_END, SYSEX_START};
-use super::usb::{ByteStreamError, Item, Mode, Splitter, Step};
+use super::stream::tokenizer::{Mode, Token, Tokenizer};
+use super::usb::ByteStreamError;
 
 /// Message type 0: utility messages.
 pub const MT_UTILITY: u8 = 0x0;
@@ -244,7 +245,7 @@ pub fn encode_sysex7(
 #[derive(Clone, Debug)]
 pub struct UmpEncoder {
     group: u8,
-    splitter: Splitter,
+    tokens: Tokenizer,
     /// SysEx bytes not yet sent, and whether a Start packet went out for this SysEx.
     sysex: [u8; SYSEX7_MAX_BYTES],
     sysex_len: u8,
@@ -260,7 +261,7 @@ impl UmpEncoder {
         }
         Some(Self {
             group,
-            splitter: Splitter::new(),
+            tokens: Tokenizer::new(),
             sysex: [0; SYSEX7_MAX_BYTES],
             sysex_len: 0,
             started: false,
@@ -294,23 +295,20 @@ impl UmpEncoder {
         )
     }
 
-    fn item(&mut self, item: Item) -> Option<Ump> {
-        match item {
-            Item::Message { bytes, .. } => {
-                let mt = if bytes[0] >= 0xF0 {
-                    MT_SYSTEM
-                } else {
-                    MT_MIDI1_CHANNEL_VOICE
-                };
-                Some(Ump::One(self.word(mt, bytes)))
-            }
-            Item::RealTime(byte) => Some(Ump::One(self.word(MT_SYSTEM, [byte, 0, 0]))),
-            Item::SysExStart => {
+    /// Handles one token that is not an error; returns the packet it completes.
+    fn item(&mut self, token: Token) -> Option<Ump> {
+        match token {
+            Token::Channel(message) => Some(Ump::One(
+                self.word(MT_MIDI1_CHANNEL_VOICE, message.padded()),
+            )),
+            Token::Common(message) => Some(Ump::One(self.word(MT_SYSTEM, message.padded()))),
+            Token::RealTime(byte) => Some(Ump::One(self.word(MT_SYSTEM, [byte, 0, 0]))),
+            Token::SysExStart => {
                 self.sysex_len = 0;
                 self.started = false;
                 None
             }
-            Item::SysExData(byte) => {
+            Token::SysExData(byte) => {
                 let full = usize::from(self.sysex_len) >= SYSEX7_MAX_BYTES;
                 let packet = full.then(|| Ump::Two(self.sysex_packet(false)));
                 if let Some(slot) = self.sysex.get_mut(usize::from(self.sysex_len)) {
@@ -319,7 +317,13 @@ impl UmpEncoder {
                 self.sysex_len += 1;
                 packet
             }
-            Item::SysExEnd => Some(Ump::Two(self.sysex_packet(true))),
+            Token::SysExEnd => Some(Ump::Two(self.sysex_packet(true))),
+            // Errors are handled by `encode`.
+            Token::StrayData(_)
+            | Token::StrayEnd
+            | Token::Undefined(_)
+            | Token::Truncated(_)
+            | Token::Aborted(_) => None,
         }
     }
 
@@ -343,7 +347,7 @@ impl UmpEncoder {
             };
             // Fast path: with nothing pending, 7 data bytes ahead mean the first 6 make a
             // packet that is not the last one of its SysEx.
-            if self.splitter.mode == Mode::SysEx && self.sysex_len == 0 {
+            if self.tokens.mode() == Mode::SysEx && self.sysex_len == 0 {
                 if let Some(ahead) = input.first_chunk::<7>() {
                     if ahead.iter().all(|&b| b < 0x80) {
                         let status = if self.started {
@@ -363,30 +367,22 @@ impl UmpEncoder {
                     }
                 }
             }
-            let Some((&byte, rest)) = input.split_first() else {
+            let Some(token) = self.tokens.next(input) else {
                 return Ok(written);
             };
-            let step = self.splitter.push(byte);
-            if !matches!(step, Step::ErrorRetry(_)) {
-                *input = rest;
-            }
-            let error = match step {
-                Step::Nothing => continue,
-                Step::Item(item) => {
-                    match self.item(item) {
-                        Some(Ump::One(word)) => {
-                            room[0] = word;
-                            written += 1;
-                        }
-                        Some(Ump::Two(words)) => {
-                            room.copy_from_slice(&words);
-                            written += 2;
-                        }
-                        None => {}
+            let Some(error) = ByteStreamError::of(&token) else {
+                match self.item(token) {
+                    Some(Ump::One(word)) => {
+                        room[0] = word;
+                        written += 1;
                     }
-                    continue;
+                    Some(Ump::Two(words)) => {
+                        room.copy_from_slice(&words);
+                        written += 2;
+                    }
+                    None => {}
                 }
-                Step::Error(error) | Step::ErrorRetry(error) => error,
+                continue;
             };
             // The unsent bytes of an aborted SysEx are dropped (see the module docs).
             self.sysex_len = 0;
@@ -422,7 +418,7 @@ impl UmpEncoder {
         self.sysex_len = 0;
         self.started = false;
         let stashed = self.stashed.take();
-        let unfinished = self.splitter.finish();
+        let unfinished = ByteStreamError::unfinished(self.tokens.finish());
         match stashed {
             Some(error) => Err(error),
             None => unfinished,
@@ -841,6 +837,32 @@ mod tests {
             errors.push(error);
         }
         (bytes, errors)
+    }
+
+    #[test]
+    fn a_lone_status_byte_is_an_incomplete_message_left_over_running_status_is_not() {
+        // The same rule as `StreamParser` and `UsbEncoder` (one tokenizer serves all three).
+        assert_eq!(
+            encode_all(3, &[0x90, 0x80, 0x3C, 0x00]),
+            (
+                vec![0x2380_3C00],
+                vec![ByteStreamError::IncompleteMessage { status: 0x90 }]
+            )
+        );
+        assert_eq!(
+            encode_all(3, &[0xC5, 0xF8, 0xF0, 0x01, 0xF7, 0xF3]),
+            (
+                vec![0x13F8_0000, 0x3301_0100, 0],
+                vec![
+                    ByteStreamError::IncompleteMessage { status: 0xC5 },
+                    ByteStreamError::IncompleteMessage { status: 0xF3 },
+                ]
+            )
+        );
+        assert_eq!(
+            encode_all(3, &[0x90, 0x3C, 0x40, 0x80, 0x3C, 0x00, 0xF6]),
+            (vec![0x2390_3C40, 0x2380_3C00, 0x13F6_0000], vec![])
+        );
     }
 
     #[test]

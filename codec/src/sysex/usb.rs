@@ -80,6 +80,7 @@
 use core::fmt;
 
 use super::status::{classify, ByteKind, SYSEX_END, SYSEX_START};
+use super::stream::tokenizer::{Mode, Token, Tokenizer, Unfinished};
 
 /// One USB-MIDI 1.0 event packet, in wire order.
 pub type UsbPacket = [u8; 4];
@@ -201,160 +202,36 @@ impl fmt::Display for ByteStreamError {
 
 impl core::error::Error for ByteStreamError {}
 
-/// One unit of a MIDI 1.0 byte stream, as split by [`Splitter`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Item {
-    /// A complete channel (running status expanded) or System Common message.
-    Message { bytes: [u8; 3], len: u8 },
-    /// A System Real-Time byte.
-    RealTime(u8),
-    /// `F0`.
-    SysExStart,
-    /// A data byte inside a SysEx.
-    SysExData(u8),
-    /// `F7` closing a SysEx.
-    SysExEnd,
-}
-
-/// What one byte did to a [`Splitter`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Step {
-    /// The byte was taken and completed nothing yet.
-    Nothing,
-    /// The byte was taken and completed this item.
-    Item(Item),
-    /// The byte was taken and is in error.
-    Error(ByteStreamError),
-    /// The byte ended something unfinished (reported here); it was *not* taken and must be
-    /// pushed again. The splitter is then idle, so the retry cannot fail the same way.
-    ErrorRetry(ByteStreamError),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Mode {
-    Idle,
-    /// Collecting a channel or System Common message in `msg`.
-    Message,
-    SysEx,
-    /// After `F4`/`F5`: data bytes are dropped up to the next status byte.
-    Discard,
-}
-
-/// The MIDI 1.0 byte-stream grammar shared by the USB-MIDI and UMP encoders: running status,
-/// message lengths from [`classify`], Real-Time bytes anywhere.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Splitter {
-    /// Running status, 0 when none.
-    running: u8,
-    msg: [u8; 3],
-    len: u8,
-    need: u8,
-    pub(crate) mode: Mode,
-}
-
-impl Splitter {
-    pub(crate) const fn new() -> Self {
-        Self {
-            running: 0,
-            msg: [0; 3],
-            len: 0,
-            need: 0,
-            mode: Mode::Idle,
+impl ByteStreamError {
+    /// The error a token of the shared byte-stream grammar reports to an encoder, if it
+    /// reports one. Both encoders use it, so they report the same input the same way.
+    #[inline]
+    pub(crate) const fn of(token: &Token) -> Option<Self> {
+        match *token {
+            Token::StrayData(byte) => Some(Self::StrayDataByte { byte }),
+            Token::StrayEnd => Some(Self::StrayEndOfExclusive),
+            Token::Undefined(byte) => Some(Self::UndefinedStatus { byte }),
+            Token::Truncated(message) => Some(Self::IncompleteMessage {
+                status: message.status(),
+            }),
+            Token::Aborted(by) => Some(Self::SysExAborted { by }),
+            Token::Channel(_)
+            | Token::Common(_)
+            | Token::RealTime(_)
+            | Token::SysExStart
+            | Token::SysExData(_)
+            | Token::SysExEnd => None,
         }
     }
 
-    fn start_message(&mut self, status: u8, data_len: u8) -> Step {
-        self.msg = [status, 0, 0];
-        self.len = 1;
-        self.need = 1 + data_len;
-        if data_len == 0 {
-            self.mode = Mode::Idle;
-            Step::Item(Item::Message {
-                bytes: self.msg,
-                len: 1,
-            })
-        } else {
-            self.mode = Mode::Message;
-            Step::Nothing
-        }
-    }
-
-    pub(crate) fn push(&mut self, byte: u8) -> Step {
-        let kind = classify(byte);
-        match (kind, self.mode) {
-            (ByteKind::RealTime, _) => Step::Item(Item::RealTime(byte)),
-            (ByteKind::Data, Mode::SysEx) => Step::Item(Item::SysExData(byte)),
-            (ByteKind::Data, Mode::Message) => {
-                if let Some(slot) = self.msg.get_mut(usize::from(self.len)) {
-                    *slot = byte;
-                }
-                self.len += 1;
-                if self.len >= self.need {
-                    self.mode = Mode::Idle;
-                    Step::Item(Item::Message {
-                        bytes: self.msg,
-                        len: self.need,
-                    })
-                } else {
-                    Step::Nothing
-                }
-            }
-            (ByteKind::Data, Mode::Discard) => Step::Nothing,
-            (ByteKind::Data, Mode::Idle) => match classify(self.running) {
-                ByteKind::Channel { data_len } => {
-                    self.start_message(self.running, data_len);
-                    self.push(byte)
-                }
-                _ => Step::Error(ByteStreamError::StrayDataByte { byte }),
-            },
-            (ByteKind::SysExEnd, Mode::SysEx) => {
-                self.mode = Mode::Idle;
-                Step::Item(Item::SysExEnd)
-            }
-            (_, Mode::SysEx) => {
-                self.mode = Mode::Idle;
-                Step::ErrorRetry(ByteStreamError::SysExAborted { by: byte })
-            }
-            (_, Mode::Message) => {
-                self.mode = Mode::Idle;
-                Step::ErrorRetry(ByteStreamError::IncompleteMessage {
-                    status: self.msg[0],
-                })
-            }
-            (ByteKind::Channel { data_len }, _) => {
-                self.running = byte;
-                self.start_message(byte, data_len)
-            }
-            // System Common, SysEx and undefined status bytes all cancel running status.
-            (ByteKind::SystemCommon { data_len }, _) => {
-                self.running = 0;
-                self.start_message(byte, data_len)
-            }
-            (ByteKind::SysExStart, _) => {
-                self.running = 0;
-                self.mode = Mode::SysEx;
-                Step::Item(Item::SysExStart)
-            }
-            (ByteKind::SysExEnd, _) => {
-                self.running = 0;
-                self.mode = Mode::Idle;
-                Step::Error(ByteStreamError::StrayEndOfExclusive)
-            }
-            (ByteKind::UndefinedCommon, _) => {
-                self.running = 0;
-                self.mode = Mode::Discard;
-                Step::Error(ByteStreamError::UndefinedStatus { byte })
-            }
-        }
-    }
-
-    /// Ends the stream: reports what was left unfinished and starts afresh.
-    pub(crate) fn finish(&mut self) -> Result<(), ByteStreamError> {
-        let old = core::mem::replace(self, Self::new());
-        match old.mode {
-            Mode::Message => Err(ByteStreamError::IncompleteMessage { status: old.msg[0] }),
-            Mode::SysEx => Err(ByteStreamError::UnterminatedSysEx),
-            Mode::Idle | Mode::Discard => Ok(()),
+    /// What an encoder's `finish` reports for what the stream left unfinished.
+    pub(crate) const fn unfinished(unfinished: Option<Unfinished>) -> Result<(), Self> {
+        match unfinished {
+            None => Ok(()),
+            Some(Unfinished::SysEx) => Err(Self::UnterminatedSysEx),
+            Some(Unfinished::Message(message)) => Err(Self::IncompleteMessage {
+                status: message.status(),
+            }),
         }
     }
 }
@@ -369,7 +246,7 @@ impl Splitter {
 #[derive(Clone, Debug)]
 pub struct UsbEncoder {
     header: u8,
-    splitter: Splitter,
+    tokens: Tokenizer,
     /// SysEx bytes not yet sent (at most 2 between calls; `F0` included).
     sysex: [u8; 3],
     sysex_len: u8,
@@ -385,7 +262,7 @@ impl UsbEncoder {
         }
         Some(Self {
             header: cable << 4,
-            splitter: Splitter::new(),
+            tokens: Tokenizer::new(),
             sysex: [0; 3],
             sysex_len: 0,
             stashed: None,
@@ -401,11 +278,12 @@ impl UsbEncoder {
         [self.header | cin, bytes[0], bytes[1], bytes[2]]
     }
 
-    /// Handles one item; returns the packet it completes.
-    fn item(&mut self, item: Item) -> Option<UsbPacket> {
-        match item {
-            Item::Message { bytes, len } => {
-                let cin = match (bytes[0] >> 4, len) {
+    /// Handles one token that is not an error; returns the packet it completes.
+    fn item(&mut self, token: Token) -> Option<UsbPacket> {
+        match token {
+            Token::Channel(message) | Token::Common(message) => {
+                let bytes = message.padded();
+                let cin = match (bytes[0] >> 4, message.as_bytes().len()) {
                     (0xF, 1) => cin::SYSEX_END_1,
                     (0xF, 2) => cin::SYSTEM_COMMON_2,
                     (0xF, _) => cin::SYSTEM_COMMON_3,
@@ -413,13 +291,13 @@ impl UsbEncoder {
                 };
                 Some(self.packet(cin, bytes))
             }
-            Item::RealTime(byte) => Some(self.packet(cin::SINGLE_BYTE, [byte, 0, 0])),
-            Item::SysExStart => {
+            Token::RealTime(byte) => Some(self.packet(cin::SINGLE_BYTE, [byte, 0, 0])),
+            Token::SysExStart => {
                 self.sysex = [SYSEX_START, 0, 0];
                 self.sysex_len = 1;
                 None
             }
-            Item::SysExData(byte) => {
+            Token::SysExData(byte) => {
                 if let Some(slot) = self.sysex.get_mut(usize::from(self.sysex_len)) {
                     *slot = byte;
                 }
@@ -431,7 +309,7 @@ impl UsbEncoder {
                     None
                 }
             }
-            Item::SysExEnd => {
+            Token::SysExEnd => {
                 let mut bytes = [0; 3];
                 let len = usize::from(self.sysex_len).min(2);
                 bytes[..len].copy_from_slice(&self.sysex[..len]);
@@ -439,6 +317,12 @@ impl UsbEncoder {
                 self.sysex_len = 0;
                 Some(self.packet(cin::SYSEX_END_1 + len as u8, bytes))
             }
+            // Errors are handled by `encode`.
+            Token::StrayData(_)
+            | Token::StrayEnd
+            | Token::Undefined(_)
+            | Token::Truncated(_)
+            | Token::Aborted(_) => None,
         }
     }
 
@@ -465,7 +349,7 @@ impl UsbEncoder {
                 return Ok(written);
             }
             // Fast path: whole 3-byte SysEx packets straight from the input.
-            if self.splitter.mode == Mode::SysEx && self.sysex_len == 0 {
+            if self.tokens.mode() == Mode::SysEx && self.sysex_len == 0 {
                 while let (Some(&[a, b, c]), Some(slot)) =
                     (input.first_chunk::<3>(), out.get_mut(written))
                 {
@@ -480,23 +364,15 @@ impl UsbEncoder {
                     return Ok(written);
                 }
             }
-            let Some((&byte, rest)) = input.split_first() else {
+            let Some(token) = self.tokens.next(input) else {
                 return Ok(written);
             };
-            let step = self.splitter.push(byte);
-            if !matches!(step, Step::ErrorRetry(_)) {
-                *input = rest;
-            }
-            let error = match step {
-                Step::Nothing => continue,
-                Step::Item(item) => {
-                    if let (Some(packet), Some(slot)) = (self.item(item), out.get_mut(written)) {
-                        *slot = packet;
-                        written += 1;
-                    }
-                    continue;
+            let Some(error) = ByteStreamError::of(&token) else {
+                if let (Some(packet), Some(slot)) = (self.item(token), out.get_mut(written)) {
+                    *slot = packet;
+                    written += 1;
                 }
-                Step::Error(error) | Step::ErrorRetry(error) => error,
+                continue;
             };
             // Unsent SysEx bytes of an aborted SysEx are dropped (see the module docs).
             self.sysex_len = 0;
@@ -530,7 +406,7 @@ impl UsbEncoder {
     pub fn finish(&mut self) -> Result<(), ByteStreamError> {
         self.sysex_len = 0;
         let stashed = self.stashed.take();
-        let unfinished = self.splitter.finish();
+        let unfinished = ByteStreamError::unfinished(self.tokens.finish());
         match stashed {
             Some(error) => Err(error),
             None => unfinished,
@@ -997,6 +873,40 @@ mod tests {
             [UsbPacketError::SysExInterrupted {
                 packet: [0x09, 0x91, 0x40, 0x7F]
             }]
+        );
+    }
+
+    #[test]
+    fn a_lone_status_byte_is_an_incomplete_message_left_over_running_status_is_not() {
+        // The same rule as `StreamParser` (one tokenizer serves both).
+        assert_eq!(
+            encode_all(0, &[0x90, 0x80, 0x3C, 0x00]),
+            (
+                vec![[0x08, 0x80, 0x3C, 0x00]],
+                vec![ByteStreamError::IncompleteMessage { status: 0x90 }]
+            )
+        );
+        assert_eq!(
+            encode_all(0, &[0xC5, 0xF8, 0xF6, 0xF2]),
+            (
+                vec![[0x0F, 0xF8, 0, 0], [0x05, 0xF6, 0, 0]],
+                vec![
+                    ByteStreamError::IncompleteMessage { status: 0xC5 },
+                    // At the end of the stream too.
+                    ByteStreamError::IncompleteMessage { status: 0xF2 },
+                ]
+            )
+        );
+        assert_eq!(
+            encode_all(0, &[0x90, 0x3C, 0x40, 0x80, 0x3C, 0x00, 0xF6]),
+            (
+                vec![
+                    [0x09, 0x90, 0x3C, 0x40],
+                    [0x08, 0x80, 0x3C, 0x00],
+                    [0x05, 0xF6, 0, 0]
+                ],
+                vec![]
+            )
         );
     }
 

@@ -49,7 +49,10 @@
 //!   sees every byte).
 //! - A channel or System Common message cut short by another status byte is
 //!   [`Event::TruncatedMessage`] with the bytes received; the status byte then starts its own
-//!   message.
+//!   message. This includes a status byte sent explicitly that got no data byte at all
+//!   (`90 80 3C 00` reports `90`, then `80 3C 00`): nothing invalid is dropped silently. A
+//!   running status left over from a complete message is not a message, so a status byte
+//!   after it truncates nothing (`90 3C 40 80 3C 00` is two channel messages).
 //! - The undefined System Common statuses `F4`/`F5` are [`Event::UndefinedStatus`]; they
 //!   cancel running status and the data bytes after them are dropped without further events
 //!   (they belong to the reported message), as [`status`](super::status) specifies.
@@ -65,7 +68,10 @@
 //! next byte with the high bit set eight bytes at a time and copies the run in one go.
 use core::fmt;
 
-use super::status::{classify, is_realtime, ByteKind, SYSEX_END, SYSEX_START};
+use super::status::{classify, ByteKind, SYSEX_END, SYSEX_START};
+use tokenizer::{Mode, Token, Tokenizer, Unfinished};
+
+pub(crate) mod tokenizer;
 
 /// A channel voice/mode or System Common message: a status byte and its 0–2 data bytes.
 ///
@@ -120,6 +126,11 @@ impl ShortMessage {
         self.as_bytes().get(1..).unwrap_or_default()
     }
 
+    /// The three message bytes, unused ones zero (as packet formats want them).
+    pub(crate) const fn padded(&self) -> [u8; 3] {
+        self.bytes
+    }
+
     /// The channel (0–15) of a channel message; `None` for System Common.
     pub const fn channel(&self) -> Option<u8> {
         match self.bytes[0] {
@@ -157,7 +168,8 @@ pub enum Event<'a> {
     /// A data byte with no running status or System Common status to belong to.
     StrayData(u8),
     /// A channel or System Common message cut short by a status byte, or by the end of the
-    /// stream ([`StreamParser::finish`]): the bytes received.
+    /// stream ([`StreamParser::finish`]): the bytes received (the status byte alone if it
+    /// got no data byte).
     TruncatedMessage(ShortMessage),
     /// An undefined System Common status, `F4` or `F5`.
     UndefinedStatus(u8),
@@ -319,169 +331,125 @@ impl Found {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    /// Between messages, or collecting the data bytes of `status`.
-    Short,
-    /// Storing a SysEx.
-    SysEx,
-    /// Dropping the rest of a SysEx that overflowed.
-    Discard,
-    /// Dropping the data bytes after `F4`/`F5`.
-    Undefined,
-}
-
-/// The state without the buffer.
+/// The state without the buffer: the shared grammar, and where the SysEx it reports is
+/// stored.
 #[derive(Clone, Copy, Debug)]
 struct State {
-    mode: Mode,
+    tokens: Tokenizer,
     /// SysEx bytes stored so far.
     sysex_len: usize,
-    /// The status of the channel or System Common message being collected (the running
-    /// status between channel messages); 0: none.
-    status: u8,
-    /// Data bytes `status` takes.
-    data_len: u8,
-    /// Data bytes received for `status` (0 or 1; a message completes with its last one).
-    have: u8,
-    /// The first data byte, when `have` is 1.
-    first: u8,
+    /// The open SysEx overflowed: it was reported, and its rest is dropped up to its end.
+    overflowed: bool,
 }
 
 impl State {
     const fn new() -> Self {
         Self {
-            mode: Mode::Short,
+            tokens: Tokenizer::new(),
             sysex_len: 0,
-            status: 0,
-            data_len: 0,
-            have: 0,
-            first: 0,
+            overflowed: false,
         }
     }
 
     /// Consumes `input` until something is found or `input` is used up (`None`). A status
     /// byte that ends an aborted SysEx or a truncated message is left in `input`, so the
     /// next call starts its message. Each pass of the loop consumes at least one byte or
-    /// leaves `Discard`, so it ends.
+    /// closes the message or SysEx that the kept byte ended, so it ends.
+    #[inline]
     fn step(&mut self, buf: &mut [u8], input: &mut &[u8]) -> Option<Found> {
         loop {
-            match self.mode {
-                Mode::SysEx => {
-                    let run = data_run(input);
-                    if run > 0 {
+            if self.tokens.mode() == Mode::SysEx {
+                // Data bytes inside a SysEx change no tokenizer state (see `Mode`), so the
+                // run up to the next status byte is stored (or dropped) in one go instead of
+                // byte by byte.
+                let run = data_run(input);
+                if run > 0 {
+                    if !self.overflowed {
                         let end = self.sysex_len.saturating_add(run);
                         let (Some(dst), Some(src)) =
                             (buf.get_mut(self.sysex_len..end), input.get(..run))
                         else {
                             advance(input, run);
-                            self.mode = Mode::Discard;
+                            self.overflowed = true;
                             return Some(Found::Overflow(buf.len()));
                         };
                         dst.copy_from_slice(src);
                         self.sysex_len = end;
-                        advance(input, run);
                     }
-                    let (&byte, rest) = input.split_first()?;
-                    if is_realtime(byte) {
-                        *input = rest;
-                        return Some(Found::RealTime(byte));
-                    }
-                    self.mode = Mode::Short;
-                    if byte != SYSEX_END {
-                        return Some(Found::Aborted(self.sysex_len));
-                    }
-                    *input = rest;
-                    let Some(slot) = buf.get_mut(self.sysex_len) else {
-                        return Some(Found::Overflow(buf.len()));
-                    };
-                    *slot = SYSEX_END;
-                    self.sysex_len += 1;
-                    return Some(Found::SysEx(self.sysex_len));
+                    advance(input, run);
                 }
-                Mode::Discard => {
-                    advance(input, data_run(input));
-                    let (&byte, rest) = input.split_first()?;
-                    if is_realtime(byte) {
-                        *input = rest;
-                        return Some(Found::RealTime(byte));
-                    }
-                    self.mode = Mode::Short;
-                    if byte == SYSEX_END {
-                        // Ends the dropped SysEx, which was reported when it overflowed.
-                        *input = rest;
-                    }
-                }
-                Mode::Short | Mode::Undefined => {
-                    let (&byte, rest) = input.split_first()?;
-                    let kind = classify(byte);
-                    match kind {
-                        ByteKind::Data => {
-                            *input = rest;
-                            if let Some(found) = self.data(byte) {
-                                return Some(found);
-                            }
-                            continue;
-                        }
-                        ByteKind::RealTime => {
-                            *input = rest;
-                            return Some(Found::RealTime(byte));
-                        }
-                        _ => {}
-                    }
-                    let have = core::mem::take(&mut self.have);
-                    let status = core::mem::take(&mut self.status);
-                    if have > 0 {
-                        return Some(Found::Truncated(ShortMessage {
-                            bytes: [status, self.first, 0],
-                            len: 2,
-                        }));
-                    }
-                    *input = rest;
-                    self.mode = Mode::Short;
-                    match kind {
-                        ByteKind::Channel { data_len } | ByteKind::SystemCommon { data_len } => {
-                            if data_len == 0 {
-                                return Some(Found::Common(ShortMessage {
-                                    bytes: [byte, 0, 0],
-                                    len: 1,
-                                }));
-                            }
-                            self.status = byte;
-                            self.data_len = data_len;
-                        }
-                        ByteKind::UndefinedCommon => {
-                            self.mode = Mode::Undefined;
-                            return Some(Found::Undefined(byte));
-                        }
-                        ByteKind::SysExStart => {
-                            let Some(slot) = buf.first_mut() else {
-                                self.mode = Mode::Discard;
-                                return Some(Found::Overflow(0));
-                            };
-                            *slot = SYSEX_START;
-                            self.sysex_len = 1;
-                            self.mode = Mode::SysEx;
-                        }
-                        ByteKind::SysExEnd => return Some(Found::StrayEnd),
-                        ByteKind::Data | ByteKind::RealTime => {}
-                    }
-                }
+            }
+            let token = self.tokens.next(input)?;
+            if let Some(found) = self.found(buf, token) {
+                return Some(found);
             }
         }
     }
 
-    /// What the end of the stream leaves unfinished: an open SysEx, or a message with some
-    /// but not all of its data bytes. The same as a status byte would report, except that
-    /// an open SysEx is unterminated rather than aborted.
-    const fn unfinished(&self) -> Option<Found> {
-        match self.mode {
-            Mode::SysEx => Some(Found::Unterminated(self.sysex_len)),
-            Mode::Short if self.have > 0 => Some(Found::Truncated(ShortMessage {
-                bytes: [self.status, self.first, 0],
-                len: 2,
-            })),
-            Mode::Short | Mode::Discard | Mode::Undefined => None,
+    /// What a token means for the caller: SysEx bytes go into `buf`, and the end or abort of
+    /// a SysEx that overflowed is silent (the overflow was its report).
+    #[inline]
+    fn found(&mut self, buf: &mut [u8], token: Token) -> Option<Found> {
+        match token {
+            Token::Channel(message) => Some(Found::Channel(message)),
+            Token::Common(message) => Some(Found::Common(message)),
+            Token::RealTime(byte) => Some(Found::RealTime(byte)),
+            Token::SysExStart => {
+                self.overflowed = false;
+                self.sysex_len = 0;
+                self.store(buf, SYSEX_START)
+            }
+            Token::SysExData(byte) => self.store(buf, byte),
+            Token::SysExEnd => {
+                if core::mem::take(&mut self.overflowed) {
+                    return None;
+                }
+                // The SysEx is closed either way: an `F7` that does not fit is its overflow.
+                let overflow = self.store(buf, SYSEX_END);
+                self.overflowed = false;
+                overflow.or(Some(Found::SysEx(self.sysex_len)))
+            }
+            Token::Aborted(_) => {
+                if core::mem::take(&mut self.overflowed) {
+                    return None;
+                }
+                Some(Found::Aborted(self.sysex_len))
+            }
+            Token::StrayData(byte) => Some(Found::StrayData(byte)),
+            Token::StrayEnd => Some(Found::StrayEnd),
+            Token::Undefined(byte) => Some(Found::Undefined(byte)),
+            Token::Truncated(message) => Some(Found::Truncated(message)),
+        }
+    }
+
+    /// Appends a SysEx byte; the overflow, once, if it does not fit.
+    #[inline]
+    fn store(&mut self, buf: &mut [u8], byte: u8) -> Option<Found> {
+        if self.overflowed {
+            return None;
+        }
+        match buf.get_mut(self.sysex_len) {
+            Some(slot) => {
+                *slot = byte;
+                self.sysex_len += 1;
+                None
+            }
+            None => {
+                self.overflowed = true;
+                Some(Found::Overflow(buf.len()))
+            }
+        }
+    }
+
+    /// What the end of the stream leaves unfinished: an open SysEx, or a message without all
+    /// its data bytes. The same as a status byte would report, except that an open SysEx is
+    /// unterminated rather than aborted, and one that overflowed was reported already.
+    fn finish(&mut self) -> Option<Found> {
+        let mut old = core::mem::replace(self, Self::new());
+        match old.tokens.finish()? {
+            Unfinished::SysEx if old.overflowed => None,
+            Unfinished::SysEx => Some(Found::Unterminated(old.sysex_len)),
+            Unfinished::Message(message) => Some(Found::Truncated(message)),
         }
     }
 
@@ -493,7 +461,8 @@ impl State {
         if byte >= 0x80 {
             return false;
         }
-        match self.mode {
+        match self.tokens.mode() {
+            Mode::SysEx if self.overflowed => true,
             Mode::SysEx => match buf.get_mut(self.sysex_len) {
                 Some(slot) => {
                     *slot = byte;
@@ -502,40 +471,8 @@ impl State {
                 }
                 None => false,
             },
-            Mode::Discard | Mode::Undefined => true,
+            Mode::Undefined => true,
             Mode::Short => false,
-        }
-    }
-
-    /// A data byte outside SysEx.
-    fn data(&mut self, byte: u8) -> Option<Found> {
-        if self.mode == Mode::Undefined {
-            return None;
-        }
-        if self.status == 0 {
-            return Some(Found::StrayData(byte));
-        }
-        if self.have + 1 < self.data_len {
-            self.first = byte;
-            self.have += 1;
-            return None;
-        }
-        // Built from registers rather than read back from `self`: reading a message just
-        // written byte by byte stalls store forwarding, which cost a third of the run time.
-        let complete = ShortMessage {
-            bytes: match self.data_len {
-                1 => [self.status, byte, 0],
-                _ => [self.status, self.first, byte],
-            },
-            len: self.data_len + 1,
-        };
-        self.have = 0;
-        if complete.channel().is_some() {
-            // Running status: the next data byte starts another message of the same status.
-            Some(Found::Channel(complete))
-        } else {
-            self.status = 0;
-            Some(Found::Common(complete))
         }
     }
 }
@@ -663,10 +600,10 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> StreamParser<B> {
     ///
     /// - a SysEx without its `F7`: [`Event::UnterminatedSysEx`] with the bytes received
     ///   (borrowed from the buffer like a SysEx; they stay there until the next call);
-    /// - a channel or System Common message with some but not all of its data bytes:
-    ///   [`Event::TruncatedMessage`];
-    /// - otherwise `None`. This includes a status byte with no data byte yet (it cannot be
-    ///   told apart from running status), the data bytes after `F4`/`F5` (already reported as
+    /// - a channel or System Common message without all its data bytes, including a status
+    ///   byte that got none: [`Event::TruncatedMessage`];
+    /// - otherwise `None`. This includes a running status left over from a complete message
+    ///   (nothing was started), the data bytes after `F4`/`F5` (already reported as
     ///   [`Event::UndefinedStatus`]) and a SysEx that overflowed (already reported once as
     ///   [`Event::SysExOverflow`]; its bytes were dropped, so there is nothing to deliver).
     ///
@@ -689,7 +626,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> StreamParser<B> {
     /// ```
     #[must_use = "the returned event is not reported again"]
     pub fn finish(&mut self) -> Option<Event<'_>> {
-        let found = core::mem::replace(&mut self.state, State::new()).unfinished()?;
+        let found = self.state.finish()?;
         Some(found.into_event(self.buf.as_ref()))
     }
 
@@ -1004,10 +941,71 @@ mod tests {
                 ev("system-common", &[0xF6]),
                 ev("truncated-message", &[0xF2, 0x01]),
                 ev("sysex", &[0xF0, 0x41, 0xF7]),
-                // A status with no data yet is simply replaced.
+                // A status that got no data byte is truncated too, not silently replaced.
+                ev("truncated-message", &[0x90]),
                 ev("channel", &[0x80, 0x01, 0x02]),
             ],
         );
+    }
+
+    #[test]
+    fn a_lone_status_byte_is_truncated_but_left_over_running_status_is_not() {
+        // MIDI 1.0: a status byte followed by another status byte (not realtime) leaves an
+        // incomplete message.
+        check(
+            16,
+            &[0x90, 0x80, 0x3C, 0x00],
+            &[
+                ev("truncated-message", &[0x90]),
+                ev("channel", &[0x80, 0x3C, 0x00]),
+            ],
+        );
+        // Across realtime, before System Common, SysEx, F7 and F4; one-data-byte statuses.
+        check(
+            16,
+            &[
+                0xC5, 0xF8, 0xF6, 0xF1, 0xF0, 0x41, 0xF7, 0xD0, 0xF7, 0xF3, 0xF4, 0x01,
+            ],
+            &[
+                ev("realtime", &[0xF8]),
+                ev("truncated-message", &[0xC5]),
+                ev("system-common", &[0xF6]),
+                ev("truncated-message", &[0xF1]),
+                ev("sysex", &[0xF0, 0x41, 0xF7]),
+                ev("truncated-message", &[0xD0]),
+                ev("stray-end", &[0xF7]),
+                ev("truncated-message", &[0xF3]),
+                ev("undefined-status", &[0xF4]),
+            ],
+        );
+        // Running status after a complete message is not a message; F6 is complete alone.
+        check(
+            16,
+            &[0x90, 0x3C, 0x40, 0x80, 0x3C, 0x00, 0xF6, 0x90, 0x3C, 0x40],
+            &[
+                ev("channel", &[0x90, 0x3C, 0x40]),
+                ev("channel", &[0x80, 0x3C, 0x00]),
+                ev("system-common", &[0xF6]),
+                ev("channel", &[0x90, 0x3C, 0x40]),
+            ],
+        );
+        // At the end of the stream, as if a status byte had come.
+        assert_eq!(
+            feed_and_finish(16, &[0x90, 0x3C, 0x40, 0x91]),
+            (
+                vec![ev("channel", &[0x90, 0x3C, 0x40])],
+                Some(ev("truncated-message", &[0x91])),
+                vec![ev("stray-data", &[0x3C])],
+            )
+        );
+        let mut parser = StreamParser::new([0u8; 4]);
+        assert_eq!(
+            parser.push(0xE0).count() + parser.push(0xF8).count(),
+            1,
+            "realtime only"
+        );
+        let events: Vec<_> = parser.push(0xB0).map(own).collect();
+        assert_eq!(events, [ev("truncated-message", &[0xE0])]);
     }
 
     #[test]
@@ -1136,7 +1134,7 @@ mod tests {
     }
 
     #[test]
-    fn finish_reports_nothing_already_reported_or_indistinguishable_from_running_status() {
+    fn finish_reports_nothing_already_reported_or_left_over_running_status() {
         let stray = vec![ev("stray-data", &[0x3C])];
         let nothing = |cap: usize, stream: &[u8], events: Vec<Ev>| {
             assert_eq!(
@@ -1146,8 +1144,12 @@ mod tests {
             );
         };
         nothing(16, &[], vec![]);
-        // A status byte with no data byte yet, as when a status byte replaces it.
-        nothing(16, &[0x90], vec![]);
+        // Running status left over from a complete message is not a message.
+        nothing(
+            16,
+            &[0x90, 0x3C, 0x40, 0xF8],
+            vec![ev("channel", &[0x90, 0x3C, 0x40]), ev("realtime", &[0xF8])],
+        );
         nothing(
             16,
             &[0xF0, 0x41, 0xF7],
