@@ -63,14 +63,18 @@
 //! - `F7` outside a SysEx: [`ByteStreamError::StrayEndOfExclusive`], dropped;
 //! - `F4`/`F5`: [`ByteStreamError::UndefinedStatus`]; it and its data bytes are dropped and
 //!   running status is cancelled (MIDI 1.0 asks receivers to ignore them);
-//! - a status byte before a channel or System Common message is complete:
-//!   [`ByteStreamError::IncompleteMessage`], the partial message is dropped;
+//! - a status byte before a channel or System Common message is complete, including a
+//!   status byte that got no data byte at all (`90 80 3C 00`):
+//!   [`ByteStreamError::IncompleteMessage`], the partial message is dropped. A running
+//!   status left over from a complete message is not a message and ends nothing;
 //! - a status byte other than Real-Time or `F7` inside a SysEx:
 //!   [`ByteStreamError::SysExAborted`]. Packets already sent stay sent; the at most two bytes
 //!   not yet sent are dropped. No end packet is invented, so the receiver sees a SysEx that
 //!   never ends, exactly as the source sent it.
 //!
-//! The encoder keeps at most 3 message bytes and 2 SysEx bytes of state.
+//! These rules are those of [`StreamParser`](super::stream::StreamParser), from the same
+//! implementation, so both report the same problems for the same bytes. The encoder keeps
+//! at most 3 message bytes and 2 SysEx bytes of state.
 //!
 //! # Decoder rules
 //! Each packet is checked against its CIN; a bad packet is reported as a [`UsbPacketError`]

@@ -28,7 +28,9 @@
 //! # Rules
 //! The parser follows the MIDI 1.0 Detailed Specification 4.2.1 ("Running Status",
 //! "System Real-Time Messages", "System Exclusive"), and reports every deviation as an
-//! [`Event`] of its own, once, without losing anything valid around it:
+//! [`Event`] of its own, once, without losing anything valid around it. The USB-MIDI and
+//! UMP encoders ([`super::usb`], [`super::ump`]) share this implementation of the rules, so
+//! they report the same problems for the same bytes.
 //!
 //! - Realtime bytes (`F8`–`FF`, including the undefined `F9`/`FD`) are delivered at once
 //!   wherever they appear, also inside a SysEx or between a status and its data, and change
@@ -355,7 +357,6 @@ impl State {
     /// byte that ends an aborted SysEx or a truncated message is left in `input`, so the
     /// next call starts its message. Each pass of the loop consumes at least one byte or
     /// closes the message or SysEx that the kept byte ended, so it ends.
-    #[inline]
     fn step(&mut self, buf: &mut [u8], input: &mut &[u8]) -> Option<Found> {
         loop {
             if self.tokens.mode() == Mode::SysEx {
