@@ -259,6 +259,11 @@ stream("message-cut-by-status", "A Note On missing its second data byte, cut by 
 stream("unterminated-at-end", "The stream ends inside a SysEx: reported when the stream ends (with the bytes so far), never completed with an invented F7", [h("90 3c 40 f0 7d 01 02")], [mm("90 3c 40"), oc("unterminated-sysex")], source=BRIEF_SYSEX + " | " + MOX_STRICT)
 stream("incomplete-at-end", "The stream ends after a Note On's first data byte: the message is reported as truncated", [h("90 3c")], [oc("truncated-message")], source=MOX_STRICT)
 stream("overflowed-at-end", "A SysEx that overflowed and never ended: the overflow was reported once, the end adds nothing", [h("f0 01 02 03 04 05 06")], [oc("sysex-overflow")], buffer_size=4, source=MOX_STRICT)
+LONE = MIDI10 + " | " + MOX_STRICT + " (a status byte with none of its data bytes is an incomplete message)"
+stream("lone-status-cut-by-status", "A Note On status with no data, then a Note Off: the lone status is reported as truncated, the Note Off delivered", [h("90 80 3c 00")], [oc("truncated-message"), mm("80 3c 00")], source=LONE)
+stream("lone-status-across-realtime", "A realtime byte after a lone Program Change status changes nothing; the Tune Request then truncates it", [h("c5 f8 f6")], [rt("f8"), oc("truncated-message"), mm("f6")], source=LONE)
+stream("running-status-then-status", "A running status left set after a complete message is not an incomplete message", [h("90 3c 40 80 3c 00")], [mm("90 3c 40"), mm("80 3c 00")], source=LONE)
+stream("lone-status-at-end", "The stream ends after a lone status byte: truncated", [h("90 3c 40 91")], [mm("90 3c 40"), oc("truncated-message")], source=LONE)
 stream("sysex-end-cancels-nothing-else", "A SysEx between two channel messages with their own status bytes", [h("b0 07 64 f0 7d 01 f7 c0 05")], [mm("b0 07 64"), sx("f07d01f7"), mm("c0 05")])
 
 
@@ -456,6 +461,8 @@ usb_enc("unterminated-at-end", "The stream ends inside a SysEx: reported when th
         expected=["04f00102", e("unterminated-sysex")])
 usb_enc("truncated-message", "A Note On cut short by a Control Change is dropped and reported", h("90 3c b0 07 64"), source=USBMIDI + " | " + MOX_STRICT,
         expected=[e("truncated-message"), "0bb00764"])
+usb_enc("lone-status", "A status byte with no data, then another status: the lone one is refused as truncated", h("90 80 3c 00"), source=USBMIDI + " | " + MOX_STRICT, expected=[e("truncated-message"), "08803c00"])
+usb_enc("running-status-then-status", "A running status left set after a complete message is not truncated", h("90 3c 40 80 3c 00"), source=USBMIDI + " | " + MIDI10_RS)
 usb_dec("note-on", "CIN 9 packet to 90 3C 40 on cable 0", h("09 90 3c 40"), [{"cable": 0, "bytes": "903c40"}])
 usb_dec("sysex", "CIN 4 + CIN 6 packets to F0 01 02 03 F7", h("04 f0 01 02 06 03 f7 00"), [{"cable": 0, "bytes": "f0010203f7"}])
 usb_dec("sysex-cin5-end", "CIN 5 carrying a lone F7 ends the SysEx", h("04 f0 01 02 05 f7 00 00"), [{"cable": 0, "bytes": "f00102f7"}])
@@ -521,6 +528,7 @@ ump_enc("realtime-inside-sysex", "A clock inside a SysEx goes out at once as a t
 ump_enc("sysex-aborted", "A Note On inside an unterminated SysEx: the unsent bytes are dropped, no end packet is invented", h("f0 01 02 90 3c 40"), source=UMP + " | " + MIDI10_EOX,
         expected=[e("sysex-aborted"), "20903c40"])
 ump_enc("group-channel-voice", "Group 3 applies to type-2 packets too", h("b0 07 64"), group=3, source=UMP_CV1, expected=["23b00764"])
+ump_enc("lone-status", "A status byte with no data, then another status: the lone one is refused as truncated", h("90 80 3c 00"), source=UMP_CV1 + " | " + MOX_STRICT, expected=[e("truncated-message"), "20803c00"])
 ump_dec("complete", "A complete packet restores F0 and F7", ump_sysex7(h("7e 7f 06 01")), [{"group": 0, "bytes": "f07e7f0601f7"}])
 ump_dec("start-continue-end", "Start, continue and end packets concatenate", ump_sysex7(bytes(range(1, 14))), [{"group": 0, "bytes": "f0" + x(bytes(range(1, 14))) + "f7"}])
 ump_dec("note-on", "A type-2 packet decodes to its three bytes", [h("20 90 3c 40")], [{"group": 0, "bytes": "903c40"}], source=UMP_CV1)
