@@ -224,9 +224,13 @@ fn walk_packet(packet: &Packet<'_>) -> Result<usize, DecodeError> {
         Packet::Message(message) => {
             black_box(message.address());
             let mut count = 0;
-            for arg in message.args() {
-                count += walk_arg(arg?)?;
-            }
+            message.try_for_each_arg(
+                #[inline(always)]
+                |arg| {
+                    count += walk_arg(arg)?;
+                    Ok::<(), DecodeError>(())
+                },
+            )?;
             Ok(count)
         }
         Packet::Bundle(bundle) => {

@@ -1,5 +1,5 @@
 //! OSC messages: an address pattern, a type-tag string and arguments.
-use super::args::{read_str, scan_str, Cursor, ReadLimits, ReprIter};
+use super::args::{read_str, scan_str, utf8_prefix, Cursor, ReadLimits, ReprIter};
 use super::{Arg, DecodeConfig, DecodeError, DecodeErrorKind as Kind};
 
 /// An OSC message: either a zero-copy view of received bytes, or an address and argument
@@ -53,39 +53,52 @@ impl<'a> Message<'a> {
         }
     }
 
-    /// The fast path: strings scanned a word at a time, the type tags checked for ASCII
-    /// instead of full UTF-8 validation. `None` for anything unusual; [`Self::decode_exact`]
-    /// then decides (and finds the exact error).
+    /// The fast path: strings scanned a word at a time, the address and type tags checked
+    /// for UTF-8 in one go. `None` for anything unusual; [`Self::decode_exact`] then decides
+    /// (and finds the exact error).
     #[inline]
     fn decode_well_formed(bytes: &'a [u8], offset: usize, config: &DecodeConfig) -> Option<Self> {
-        if bytes.first() != Some(&b'/') {
-            return None;
-        }
         let address = scan_str(bytes)?;
-        let (address_bytes, rest) = bytes.split_at_checked(address.len)?;
-        let address_text = core::str::from_utf8(address_bytes.get(..address.nul)?).ok()?;
+        let rest = bytes.get(address.len..)?;
         if rest.first() != Some(&b',') {
+            let text = utf8_prefix(bytes, address.nul, address.len)?;
             return Some(Message {
-                address: address_text,
+                address: text.get(..address.nul)?,
                 body: Body::Untyped { payload: rest },
             });
         }
         let tags = scan_str(rest)?;
         let (tag_bytes, data) = rest.split_at_checked(tags.len)?;
         let type_tags = tag_bytes.get(1..tags.nul)?;
-        if !tags.ascii && core::str::from_utf8(type_tags).is_err() {
-            return None;
-        }
         if type_tags.len() > config.max_arguments as usize {
             return None;
         }
+        let header = address.len + tags.len;
+        // The text checked to be UTF-8: the address, and usually some or all of the type
+        // tags (which are checked on their own when they are not ASCII).
+        let text = if !tags.ascii {
+            core::str::from_utf8(type_tags).ok()?;
+            utf8_prefix(bytes, address.nul, address.len)?
+        } else if let Some(b's' | b'S') = type_tags.first() {
+            // The first argument is a string: the whole message is often text (as is
+            // `/feeooblah ,sif "beans" 1 2.0`), and then one check covers every string.
+            match core::str::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) if e.valid_up_to() >= header => {
+                    core::str::from_utf8(bytes.get(..e.valid_up_to())?).ok()?
+                }
+                Err(_) => return None,
+            }
+        } else {
+            utf8_prefix(bytes, address.nul, header)?
+        };
         let limits = ReadLimits {
             max_blob_size: config.max_blob_size,
             max_array_depth: config.max_array_depth,
         };
-        let cursor = Cursor::new(type_tags, data, offset + address.len + tags.len, limits);
+        let cursor = Cursor::new(type_tags, data, offset + header, limits, text);
         Some(Message {
-            address: address_text,
+            address: text.get(..address.nul)?,
             body: Body::Wire { cursor },
         })
     }
@@ -121,7 +134,13 @@ impl<'a> Message<'a> {
         };
         // `read_str` checked that `tags_len` bytes are there (so `data` keeps its address).
         let data = rest.get(tags_len..).unwrap_or_default();
-        let cursor = Cursor::new(type_tags.as_bytes(), data, rest_offset + tags_len, limits);
+        let cursor = Cursor::new(
+            type_tags.as_bytes(),
+            data,
+            rest_offset + tags_len,
+            limits,
+            "",
+        );
         Ok(Message {
             address,
             body: Body::Wire { cursor },
@@ -175,9 +194,47 @@ impl<'a> Message<'a> {
         })
     }
 
+    /// Passes every argument to `f`, in order, and stops at the first error: a decode error
+    /// (after the arguments before it, exactly as [`Message::args`] yields them) or one
+    /// that `f` returns.
+    ///
+    /// The same values and errors as `for arg in message.args() { f(arg?)? }`, checked the
+    /// same way, but faster: each value goes straight from the data to `f`, without an
+    /// `Option<Result<Arg, DecodeError>>` in between. This is what the benchmarks measure.
+    ///
+    /// ```
+    /// use mox_codec::osc::{Arg, DecodeError, Packet};
+    ///
+    /// let bytes = b"/mix\0\0\0\0,if\0\0\0\0\x07\x3f\0\0\0";
+    /// let Packet::Message(message) = Packet::decode(bytes)? else { unreachable!() };
+    /// let mut sum = 0.0;
+    /// message.try_for_each_arg(|arg| {
+    ///     match arg {
+    ///         Arg::Int(i) => sum += f64::from(i),
+    ///         Arg::Float(x) => sum += f64::from(x),
+    ///         _ => {}
+    ///     }
+    ///     Ok::<(), DecodeError>(())
+    /// })?;
+    /// assert_eq!(sum, 7.5);
+    /// # Ok::<(), DecodeError>(())
+    /// ```
+    #[inline(always)]
+    pub fn try_for_each_arg<E, F>(&self, mut f: F) -> Result<(), E>
+    where
+        E: From<DecodeError>,
+        F: FnMut(Arg<'a>) -> Result<(), E>,
+    {
+        match &self.body {
+            Body::Wire { cursor } => cursor.try_for_each_arg(f),
+            Body::Items(items) => items.iter().try_for_each(|arg| f(*arg)),
+            Body::Untyped { .. } => Ok(()),
+        }
+    }
+
     /// Reads every argument; the first error, if any.
     pub fn validate(&self) -> Result<(), DecodeError> {
-        self.args().try_for_each(|arg| arg.map(drop))
+        self.try_for_each_arg(|_| Ok(()))
     }
 }
 
