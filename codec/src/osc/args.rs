@@ -35,9 +35,6 @@ pub(super) struct Cursor<'a> {
     max_array_depth: u8,
     /// Array nesting of the items this cursor yields (0 for a message's own arguments).
     depth: u8,
-    /// Only a message's own arguments must account for every data byte; an array's data is
-    /// cut to fit its items exactly.
-    check_trailing: bool,
 }
 
 impl core::fmt::Debug for Cursor<'_> {
@@ -54,7 +51,6 @@ impl core::fmt::Debug for Cursor<'_> {
         out.field("max_blob_size", &self.max_blob_size)
             .field("max_array_depth", &self.max_array_depth)
             .field("depth", &self.depth)
-            .field("check_trailing", &self.check_trailing)
             .finish()
     }
 }
@@ -77,7 +73,6 @@ impl<'a> Cursor<'a> {
             max_blob_size: limits.max_blob_size,
             max_array_depth: limits.max_array_depth,
             depth: 0,
-            check_trailing: true,
         }
     }
 
@@ -91,7 +86,6 @@ impl<'a> Cursor<'a> {
             max_blob_size: 0,
             max_array_depth: 0,
             depth: 0,
-            check_trailing: false,
         }
     }
 
@@ -273,7 +267,7 @@ impl<'a> Cursor<'a> {
         // Hands the rest, from the current argument on, to the iterator.
         macro_rules! slow {
             ($here:expr) => {
-                return self.at($here.0, $here.1).finish(&mut f)
+                return self.finish($here.0, $here.1, &mut f)
             };
         }
         macro_rules! word {
@@ -355,7 +349,8 @@ impl<'a> Cursor<'a> {
                 _ => slow!(here),
             }
         }
-        if self.check_trailing && !data.is_empty() {
+        // (An array's data is cut to fit its items exactly, so it is never left over.)
+        if !data.is_empty() {
             slow!((tags, data));
         }
         Ok(())
@@ -371,15 +366,17 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The rest of [`Cursor::try_for_each_arg`], through the iterator.
+    /// The rest of [`Cursor::try_for_each_arg`] from `tags` and `data` on, through the
+    /// iterator. Out of line, so that the fast loop does not keep the fields only this
+    /// needs.
     #[cold]
     #[inline(never)]
-    fn finish<E, F>(self, f: &mut F) -> Result<(), E>
+    fn finish<E, F>(&self, tags: &'a [u8], data: &'a [u8], f: &mut F) -> Result<(), E>
     where
         E: From<DecodeError>,
         F: FnMut(Arg<'a>) -> Result<(), E>,
     {
-        for arg in self {
+        for arg in self.at(tags, data) {
             f(arg?)?;
         }
         Ok(())
@@ -393,7 +390,9 @@ impl<'a> Iterator for Cursor<'a> {
     fn next(&mut self) -> Option<Self::Item> {
         let here = self.tags;
         let Some((&tag, rest)) = here.split_first() else {
-            if self.check_trailing && !self.data.is_empty() {
+            // Every data byte must belong to an argument. (An array's data is cut to fit
+            // its items exactly, so it is never left over.)
+            if !self.data.is_empty() {
                 let offset = self.data_offset();
                 return Some(self.fail(Kind::TrailingData, offset));
             }
@@ -591,7 +590,6 @@ impl<'a> ArrayRepr<'a> {
                 max_blob_size: u32::MAX,
                 max_array_depth: u8::MAX,
                 depth: 0,
-                check_trailing: false,
             }),
         }
     }

@@ -1,6 +1,6 @@
 //! OSC messages: an address pattern, a type-tag string and arguments.
 use super::args::{read_str, scan_str, utf8_prefix, Cursor, ReadLimits, ReprIter};
-use super::{Arg, DecodeConfig, DecodeError, DecodeErrorKind as Kind};
+use super::{Arg, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet};
 
 /// An OSC message: either a zero-copy view of received bytes, or an address and argument
 /// values to encode.
@@ -40,67 +40,75 @@ impl<'a> Message<'a> {
     }
 
     /// Decodes the message at the start of `bytes`, which the caller has checked to start
-    /// with `/` and to be 4-aligned. `offset` is where `bytes` sits in the outermost packet.
-    #[inline]
-    pub(super) fn decode_at(
+    /// with `/` and to be 4-aligned; `offset` is where `bytes` sits in the outermost packet.
+    ///
+    /// The fast path: strings scanned a word at a time, the address and type tags checked
+    /// for UTF-8 in one go, the result written straight into the `Packet`.
+    #[inline(always)]
+    pub(super) fn decode_packet(
         bytes: &'a [u8],
         offset: usize,
         config: &DecodeConfig,
-    ) -> Result<Self, DecodeError> {
-        match Self::decode_well_formed(bytes, offset, config) {
-            Some(message) => Ok(message),
-            None => Self::decode_exact(bytes, offset, config),
+    ) -> Result<Packet<'a>, DecodeError> {
+        // Anything unusual: the reference decoder decides, and finds the exact error.
+        macro_rules! exact {
+            () => {
+                return Self::decode_exact(bytes, offset, config).map(Packet::Message)
+            };
         }
-    }
-
-    /// The fast path: strings scanned a word at a time, the address and type tags checked
-    /// for UTF-8 in one go. `None` for anything unusual; [`Self::decode_exact`] then decides
-    /// (and finds the exact error).
-    #[inline]
-    fn decode_well_formed(bytes: &'a [u8], offset: usize, config: &DecodeConfig) -> Option<Self> {
-        let address = scan_str(bytes)?;
-        let rest = bytes.get(address.len..)?;
+        macro_rules! or_exact {
+            ($e:expr) => {
+                match $e {
+                    Some(v) => v,
+                    None => exact!(),
+                }
+            };
+        }
+        let address = or_exact!(scan_str(bytes));
+        let rest = or_exact!(bytes.get(address.len..));
         if rest.first() != Some(&b',') {
-            let text = utf8_prefix(bytes, address.nul, address.len)?;
-            return Some(Message {
-                address: text.get(..address.nul)?,
+            let text = or_exact!(utf8_prefix(bytes, address.nul, address.len));
+            return Ok(Packet::Message(Message {
+                address: or_exact!(text.get(..address.nul)),
                 body: Body::Untyped { payload: rest },
-            });
+            }));
         }
-        let tags = scan_str(rest)?;
-        let (tag_bytes, data) = rest.split_at_checked(tags.len)?;
-        let type_tags = tag_bytes.get(1..tags.nul)?;
+        let tags = or_exact!(scan_str(rest));
+        let (tag_bytes, data) = or_exact!(rest.split_at_checked(tags.len));
+        let type_tags = or_exact!(tag_bytes.get(1..tags.nul));
         if type_tags.len() > config.max_arguments as usize {
-            return None;
+            exact!();
         }
         let header = address.len + tags.len;
         // The text checked to be UTF-8: the address, and usually some or all of the type
         // tags (which are checked on their own when they are not ASCII).
         let text = if !tags.ascii {
-            core::str::from_utf8(type_tags).ok()?;
-            utf8_prefix(bytes, address.nul, address.len)?
+            or_exact!(core::str::from_utf8(type_tags).ok());
+            or_exact!(utf8_prefix(bytes, address.nul, address.len))
         } else if let Some(b's' | b'S') = type_tags.first() {
             // The first argument is a string: the whole message is often text (as is
             // `/feeooblah ,sif "beans" 1 2.0`), and then one check covers every string.
             match core::str::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(e) if e.valid_up_to() >= header => {
-                    core::str::from_utf8(bytes.get(..e.valid_up_to())?).ok()?
+                    or_exact!(bytes
+                        .get(..e.valid_up_to())
+                        .and_then(|b| core::str::from_utf8(b).ok()))
                 }
-                Err(_) => return None,
+                Err(_) => exact!(),
             }
         } else {
-            utf8_prefix(bytes, address.nul, header)?
+            or_exact!(utf8_prefix(bytes, address.nul, header))
         };
         let limits = ReadLimits {
             max_blob_size: config.max_blob_size,
             max_array_depth: config.max_array_depth,
         };
         let cursor = Cursor::new(type_tags, data, offset + header, limits, text);
-        Some(Message {
-            address: text.get(..address.nul)?,
+        Ok(Packet::Message(Message {
+            address: or_exact!(text.get(..address.nul)),
             body: Body::Wire { cursor },
-        })
+        }))
     }
 
     /// The reference decoder, byte by byte: the result for any input, with the exact error.

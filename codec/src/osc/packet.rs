@@ -38,6 +38,7 @@ impl<'a> Packet<'a> {
     }
 
     /// Decodes a packet or bundle element whose size is already known to be a multiple of 4.
+    #[inline]
     pub(super) fn decode_element(
         bytes: &'a [u8],
         offset: usize,
@@ -46,7 +47,7 @@ impl<'a> Packet<'a> {
     ) -> Result<Self, DecodeError> {
         match bytes.first() {
             None => Err(DecodeError::new(Kind::EmptyPacket, offset)),
-            Some(b'/') => Message::decode_at(bytes, offset, config).map(Packet::Message),
+            Some(b'/') => Message::decode_packet(bytes, offset, config),
             Some(b'#') => {
                 Bundle::decode_at(bytes, offset, bundle_depth, config).map(Packet::Bundle)
             }
