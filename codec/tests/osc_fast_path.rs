@@ -1,7 +1,10 @@
-//! `Message::try_for_each_arg` (the fast, internally iterated reader) must give exactly what
-//! iterating `Message::args()` gives: the same values, then the same first error (kind and
-//! offset), on every corpus packet and on many damaged variants of them.
-use mox_codec::osc::{Arg, DecodeConfig, DecodeError, Packet};
+//! `Message::visit_args` and `Message::try_for_each_arg` (the fast, internally iterated
+//! readers) must give exactly what iterating `Message::args()` gives: the same values, then
+//! the same first error (kind and offset), on every corpus packet and on many damaged
+//! variants of them.
+use mox_codec::osc::{
+    Arg, ArgVisitor, Array, DecodeConfig, DecodeError, MidiMessage, Packet, Rgba, TimeTag,
+};
 use mox_vectors::{Case, Corpus};
 use proptest::prelude::*;
 
@@ -58,7 +61,86 @@ fn by_callback(message: &mox_codec::osc::Message<'_>) -> Reading {
     }
 }
 
-/// Compares the two readers on every message of `bytes` (recursively); returns how many
+/// Records what each typed method receives, as the `Arg` it stands for.
+struct Typed(Vec<String>);
+
+impl<'a> ArgVisitor<'a> for Typed {
+    type Error = DecodeError;
+    fn arg(&mut self, arg: Arg<'a>) -> Result<(), DecodeError> {
+        panic!("every typed method is overridden, yet `arg` got {arg:?}")
+    }
+    fn int(&mut self, v: i32) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Int(v)));
+        Ok(())
+    }
+    fn float(&mut self, v: f32) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Float(v)));
+        Ok(())
+    }
+    fn string(&mut self, v: &'a str) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::String(v)));
+        Ok(())
+    }
+    fn blob(&mut self, v: &'a [u8]) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Blob(v)));
+        Ok(())
+    }
+    fn long(&mut self, v: i64) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Long(v)));
+        Ok(())
+    }
+    fn time_tag(&mut self, v: TimeTag) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::TimeTag(v)));
+        Ok(())
+    }
+    fn double(&mut self, v: f64) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Double(v)));
+        Ok(())
+    }
+    fn symbol(&mut self, v: &'a str) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Symbol(v)));
+        Ok(())
+    }
+    fn char(&mut self, v: char) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Char(v)));
+        Ok(())
+    }
+    fn color(&mut self, v: Rgba) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Color(v)));
+        Ok(())
+    }
+    fn midi(&mut self, v: MidiMessage) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Midi(v)));
+        Ok(())
+    }
+    fn bool(&mut self, v: bool) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::from(v)));
+        Ok(())
+    }
+    fn nil(&mut self) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Nil));
+        Ok(())
+    }
+    fn impulse(&mut self) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Impulse));
+        Ok(())
+    }
+    fn array(&mut self, v: Array<'a>) -> Result<(), DecodeError> {
+        self.0.push(show(&Arg::Array(v)));
+        Ok(())
+    }
+}
+
+fn by_visitor(message: &mox_codec::osc::Message<'_>) -> Reading {
+    let mut typed = Typed(Vec::new());
+    let result = message.visit_args(&mut typed);
+    Reading {
+        args: typed.0,
+        error: result.err(),
+    }
+}
+
+/// Compares the readers on every message of `bytes` (recursively); returns how many
 /// messages were compared.
 fn compare(bytes: &[u8], config: &DecodeConfig) -> usize {
     fn walk(packet: &Packet<'_>) -> usize {
@@ -66,6 +148,7 @@ fn compare(bytes: &[u8], config: &DecodeConfig) -> usize {
             Packet::Message(message) => {
                 let expected = by_iterator(message);
                 assert_eq!(by_callback(message), expected, "{message:?}");
+                assert_eq!(by_visitor(message), expected, "{message:?}");
                 assert_eq!(message.validate().err(), expected.error);
                 // A callback error stops the reading at once and is returned as is.
                 let mut calls = 0;

@@ -1,6 +1,9 @@
 //! The argument reader: walks a type-tag string and the argument data together, checking
 //! every size against the data before use.
-use super::{Arg, Array, DecodeError, DecodeErrorKind as Kind, MidiMessage, Rgba, TimeTag};
+use super::visit::dispatch;
+use super::{
+    Arg, ArgVisitor, Array, DecodeError, DecodeErrorKind as Kind, MidiMessage, Rgba, TimeTag,
+};
 
 /// Rounds a length up to the next multiple of 4 (OSC's alignment), saturating.
 pub(super) const fn pad4(len: usize) -> usize {
@@ -250,24 +253,21 @@ impl<'a> Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    /// Internal iteration: passes every remaining argument to `f`, in order, and stops at
-    /// the first error (from the data or from `f`). Gives exactly what iterating with
-    /// [`Iterator::next`] gives, but the values go straight from the data to `f` (each
-    /// match arm calls `f` with a known variant, which the compiler can fold into the
-    /// caller's own `match`). Anything unusual (a failed check, a non-ASCII or malformed
-    /// string, an array) hands the rest to the iterator, which finds the exact error.
+    /// Internal iteration: passes every remaining argument to the method of `v` for its
+    /// type, in order, and stops at the first error (from the data or from `v`). Gives
+    /// exactly what iterating with [`Iterator::next`] gives, but each value goes straight
+    /// from the data to its method, without an `Option<Result<Arg, DecodeError>>` in
+    /// between. Anything unusual (a failed check, a string that is not valid UTF-8 or not
+    /// well formed, a bad array) hands the rest to the iterator, which finds the exact
+    /// error.
     #[inline(always)]
-    pub(super) fn try_for_each_arg<E, F>(&self, mut f: F) -> Result<(), E>
-    where
-        E: From<DecodeError>,
-        F: FnMut(Arg<'a>) -> Result<(), E>,
-    {
+    pub(super) fn visit<V: ArgVisitor<'a> + ?Sized>(&self, v: &mut V) -> Result<(), V::Error> {
         let mut tags = self.tags;
         let mut data = self.data;
         // Hands the rest, from the current argument on, to the iterator.
         macro_rules! slow {
             ($here:expr) => {
-                return self.finish($here.0, $here.1, &mut f)
+                return self.finish($here.0, $here.1, v)
             };
         }
         macro_rules! word {
@@ -289,20 +289,18 @@ impl<'a> Cursor<'a> {
             };
             tags = rest;
             match tag {
-                b'i' => f(Arg::Int(i32::from_be_bytes(word!(4, here))))?,
-                b'f' => f(Arg::Float(f32::from_bits(u32::from_be_bytes(word!(
-                    4, here
-                )))))?,
+                b'i' => v.int(i32::from_be_bytes(word!(4, here)))?,
+                b'f' => v.float(f32::from_bits(u32::from_be_bytes(word!(4, here))))?,
                 b's' | b'S' => {
                     let Some((text, rest)) = split_str(data, self.text) else {
                         slow!(here);
                     };
                     data = rest;
-                    f(if tag == b's' {
-                        Arg::String(text)
+                    if tag == b's' {
+                        v.string(text)?;
                     } else {
-                        Arg::Symbol(text)
-                    })?;
+                        v.symbol(text)?;
+                    }
                 }
                 b'b' => {
                     let size = u32::from_be_bytes(word!(4, here));
@@ -319,32 +317,28 @@ impl<'a> Cursor<'a> {
                         slow!(here);
                     }
                     data = rest;
-                    f(Arg::Blob(blob))?;
+                    v.blob(blob)?;
                 }
-                b'h' => f(Arg::Long(i64::from_be_bytes(word!(8, here))))?,
-                b't' => f(Arg::TimeTag(TimeTag::from_bits(u64::from_be_bytes(word!(
-                    8, here
-                )))))?,
-                b'd' => f(Arg::Double(f64::from_bits(u64::from_be_bytes(word!(
-                    8, here
-                )))))?,
+                b'h' => v.long(i64::from_be_bytes(word!(8, here)))?,
+                b't' => v.time_tag(TimeTag::from_bits(u64::from_be_bytes(word!(8, here))))?,
+                b'd' => v.double(f64::from_bits(u64::from_be_bytes(word!(8, here))))?,
                 b'c' => match char::from_u32(u32::from_be_bytes(word!(4, here))) {
-                    Some(c) => f(Arg::Char(c))?,
+                    Some(c) => v.char(c)?,
                     None => slow!(here),
                 },
-                b'r' => f(Arg::Color(Rgba::from_bytes(word!(4, here))))?,
-                b'm' => f(Arg::Midi(MidiMessage::from_bytes(word!(4, here))))?,
-                b'T' => f(Arg::True)?,
-                b'F' => f(Arg::False)?,
-                b'N' => f(Arg::Nil)?,
-                b'I' => f(Arg::Impulse)?,
+                b'r' => v.color(Rgba::from_bytes(word!(4, here)))?,
+                b'm' => v.midi(MidiMessage::from_bytes(word!(4, here)))?,
+                b'T' => v.bool(true)?,
+                b'F' => v.bool(false)?,
+                b'N' => v.nil()?,
+                b'I' => v.impulse()?,
                 b'[' => {
                     let mut cursor = self.at(tags, data);
-                    let Ok(array) = cursor.read_array(here.0) else {
+                    let Ok(Arg::Array(array)) = cursor.read_array(here.0) else {
                         slow!(here);
                     };
                     (tags, data) = (cursor.tags, cursor.data);
-                    f(array)?;
+                    v.array(array)?;
                 }
                 _ => slow!(here),
             }
@@ -366,18 +360,18 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The rest of [`Cursor::try_for_each_arg`] from `tags` and `data` on, through the
-    /// iterator. Out of line, so that the fast loop does not keep the fields only this
-    /// needs.
+    /// The rest of [`Cursor::visit`] from `tags` and `data` on, through the iterator. Out
+    /// of line, so that the fast loop does not keep the fields only this needs.
     #[cold]
     #[inline(never)]
-    fn finish<E, F>(&self, tags: &'a [u8], data: &'a [u8], f: &mut F) -> Result<(), E>
-    where
-        E: From<DecodeError>,
-        F: FnMut(Arg<'a>) -> Result<(), E>,
-    {
+    fn finish<V: ArgVisitor<'a> + ?Sized>(
+        &self,
+        tags: &'a [u8],
+        data: &'a [u8],
+        v: &mut V,
+    ) -> Result<(), V::Error> {
         for arg in self.at(tags, data) {
-            f(arg?)?;
+            dispatch(v, arg?)?;
         }
         Ok(())
     }
