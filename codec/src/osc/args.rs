@@ -333,11 +333,11 @@ impl<'a> Cursor<'a> {
                 b'N' => v.nil()?,
                 b'I' => v.impulse()?,
                 b'[' => {
-                    let mut cursor = self.at(tags, data);
-                    let Ok(Arg::Array(array)) = cursor.read_array(here.0) else {
+                    let Some((array, rest_tags, rest_data)) = self.array_at(tags, data, here.0)
+                    else {
                         slow!(here);
                     };
-                    (tags, data) = (cursor.tags, cursor.data);
+                    (tags, data) = (rest_tags, rest_data);
                     v.array(array)?;
                 }
                 _ => slow!(here),
@@ -357,6 +357,23 @@ impl<'a> Cursor<'a> {
             tags,
             data,
             ..*self
+        }
+    }
+
+    /// [`Cursor::read_array`] from `tags` and `data` (`open` being where its `[` is): the
+    /// array and the tags and data after it, or `None` on any error. Out of line, like
+    /// [`Cursor::finish`].
+    #[inline(never)]
+    fn array_at(
+        &self,
+        tags: &'a [u8],
+        data: &'a [u8],
+        open: &'a [u8],
+    ) -> Option<(Array<'a>, &'a [u8], &'a [u8])> {
+        let mut cursor = self.at(tags, data);
+        match cursor.read_array(open) {
+            Ok(Arg::Array(array)) => Some((array, cursor.tags, cursor.data)),
+            _ => None,
         }
     }
 
@@ -514,14 +531,19 @@ pub(super) fn slice_of<'a>(checked: &'a str, bytes: &[u8]) -> Option<&'a str> {
 /// its first 16 bytes, 115 as the 10 of the address alone.
 #[inline(always)]
 pub(super) fn utf8_prefix(bytes: &[u8], min: usize, max: usize) -> Option<&str> {
+    core::str::from_utf8(bytes.get(..utf8_window(bytes, min, max))?).ok()
+}
+
+/// The `n` of [`utf8_prefix`].
+#[inline(always)]
+pub(super) fn utf8_window(bytes: &[u8], min: usize, max: usize) -> usize {
     let head = bytes.as_ptr().addr().wrapping_neg() & 7;
     let blocks = max.saturating_sub(head) & !15;
-    let n = if blocks != 0 && head + blocks >= min {
+    if blocks != 0 && head + blocks >= min {
         head + blocks
     } else {
         min
-    };
-    core::str::from_utf8(bytes.get(..n)?).ok()
+    }
 }
 
 /// Reads an OSC-string a byte at a time and reports the first problem exactly.

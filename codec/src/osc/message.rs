@@ -1,5 +1,5 @@
 //! OSC messages: an address pattern, a type-tag string and arguments.
-use super::args::{read_str, scan_str, utf8_prefix, Cursor, ReadLimits, ReprIter};
+use super::args::{read_str, scan_str, utf8_prefix, utf8_window, Cursor, ReadLimits, ReprIter};
 use super::visit::{dispatch, FnVisitor};
 use super::{Arg, ArgVisitor, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet};
 
@@ -89,7 +89,9 @@ impl<'a> Message<'a> {
         } else if let Some(b's' | b'S') = type_tags.first() {
             // The first argument is a string: the whole message is often text (as is
             // `/feeooblah ,sif "beans" 1 2.0`), and then one check covers every string.
-            match core::str::from_utf8(bytes) {
+            // (A string left out of the window is checked on its own when read.)
+            let window = or_exact!(bytes.get(..utf8_window(bytes, header, bytes.len())));
+            match core::str::from_utf8(window) {
                 Ok(text) => text,
                 Err(e) if e.valid_up_to() >= header => {
                     or_exact!(bytes
