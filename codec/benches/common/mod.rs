@@ -11,7 +11,7 @@
 use std::hint::black_box;
 
 use mox_codec::osc::{
-    Arg, Array, Bundle, DecodeError, Message, MidiMessage, Packet, Rgba, TimeTag,
+    Arg, ArgVisitor, Array, Bundle, DecodeError, Message, MidiMessage, Packet, Rgba, TimeTag,
 };
 
 /// One packet of the set.
@@ -223,11 +223,9 @@ fn walk_packet(packet: &Packet<'_>) -> Result<usize, DecodeError> {
     match packet {
         Packet::Message(message) => {
             black_box(message.address());
-            let mut count = 0;
-            for arg in message.args() {
-                count += walk_arg(arg?)?;
-            }
-            Ok(count)
+            let mut walk = Walk(0);
+            message.visit_args(&mut walk)?;
+            Ok(walk.0)
         }
         Packet::Bundle(bundle) => {
             black_box(bundle.timetag());
@@ -237,6 +235,75 @@ fn walk_packet(packet: &Packet<'_>) -> Result<usize, DecodeError> {
             }
             Ok(count)
         }
+    }
+}
+
+/// Reads a message's arguments, each value through `black_box`, one method per type: the
+/// oscpack harness's `switch` on the type tag calling the typed accessor. Counts the values.
+struct Walk(usize);
+
+impl Walk {
+    #[inline(always)]
+    fn value<T>(&mut self, value: T) -> Result<(), DecodeError> {
+        drop(black_box(value));
+        self.0 += 1;
+        Ok(())
+    }
+}
+
+impl<'a> ArgVisitor<'a> for Walk {
+    type Error = DecodeError;
+    fn arg(&mut self, arg: Arg<'a>) -> Result<(), DecodeError> {
+        self.0 += walk_arg(arg)?;
+        Ok(())
+    }
+    fn int(&mut self, v: i32) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn float(&mut self, v: f32) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    // Strings and blobs are borrowed slices: their address and length go through
+    // `black_box`; the bytes were already checked (size, padding, UTF-8) by the decoder.
+    fn string(&mut self, v: &'a str) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn symbol(&mut self, v: &'a str) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn blob(&mut self, v: &'a [u8]) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn long(&mut self, v: i64) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn time_tag(&mut self, v: TimeTag) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn double(&mut self, v: f64) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn char(&mut self, v: char) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn color(&mut self, v: Rgba) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn midi(&mut self, v: MidiMessage) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn bool(&mut self, v: bool) -> Result<(), DecodeError> {
+        self.value(v)
+    }
+    fn nil(&mut self) -> Result<(), DecodeError> {
+        self.value(b'N')
+    }
+    fn impulse(&mut self) -> Result<(), DecodeError> {
+        self.value(b'I')
+    }
+    fn array(&mut self, array: Array<'a>) -> Result<(), DecodeError> {
+        self.0 += walk_array(&array)?;
+        Ok(())
     }
 }
 

@@ -135,6 +135,7 @@ enum ElementsRepr<'a> {
 impl<'a> Iterator for Elements<'a> {
     type Item = Result<Packet<'a>, DecodeError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let (data, offset, depth, config, done) = match &mut self.0 {
             ElementsRepr::Items(items) => return items.next().map(|packet| Ok(*packet)),

@@ -24,6 +24,7 @@ pub mod pattern;
 pub mod stream;
 mod timetag;
 mod types;
+mod visit;
 
 pub use bundle::{Bundle, Elements, BUNDLE_TAG};
 pub use config::DecodeConfig;
@@ -32,3 +33,4 @@ pub use message::{Args, Message};
 pub use packet::Packet;
 pub use timetag::{TimeTag, NTP_UNIX_OFFSET_SECS};
 pub use types::{Arg, Array, ArrayIter, MidiMessage, Rgba};
+pub use visit::ArgVisitor;

@@ -12,6 +12,7 @@ pub enum Packet<'a> {
 
 impl<'a> Packet<'a> {
     /// Decodes `bytes` with the default [`DecodeConfig`]. See [`Packet::decode_with`].
+    #[inline]
     pub fn decode(bytes: &'a [u8]) -> Result<Self, DecodeError> {
         Self::decode_with(bytes, &DecodeConfig::DEFAULT)
     }
@@ -22,6 +23,7 @@ impl<'a> Packet<'a> {
     /// string); arguments and bundle elements are checked as they are read, so a bad
     /// element does not hide its good siblings. Use [`Packet::validate`] to check everything
     /// at once.
+    #[inline]
     pub fn decode_with(bytes: &'a [u8], config: &DecodeConfig) -> Result<Self, DecodeError> {
         if bytes.is_empty() {
             return Err(DecodeError::new(Kind::EmptyPacket, 0));
@@ -36,6 +38,7 @@ impl<'a> Packet<'a> {
     }
 
     /// Decodes a packet or bundle element whose size is already known to be a multiple of 4.
+    #[inline]
     pub(super) fn decode_element(
         bytes: &'a [u8],
         offset: usize,
@@ -44,7 +47,7 @@ impl<'a> Packet<'a> {
     ) -> Result<Self, DecodeError> {
         match bytes.first() {
             None => Err(DecodeError::new(Kind::EmptyPacket, offset)),
-            Some(b'/') => Message::decode_at(bytes, offset, config).map(Packet::Message),
+            Some(b'/') => Message::decode_packet(bytes, offset, config),
             Some(b'#') => {
                 Bundle::decode_at(bytes, offset, bundle_depth, config).map(Packet::Bundle)
             }
