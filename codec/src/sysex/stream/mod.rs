@@ -458,6 +458,7 @@ impl State {
     /// [`step`](Self::step) would, and says whether it did. Most bytes of a stream are such
     /// bytes, and [`StreamParser::push`] is called once per byte.
     #[inline]
+    #[inline]
     fn absorb(&mut self, buf: &mut [u8], byte: u8) -> bool {
         if byte >= 0x80 {
             return false;
@@ -546,6 +547,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> StreamParser<B> {
     }
 
     /// The largest SysEx accepted, `F0` and `F7` included.
+    #[inline]
     pub fn sysex_capacity(&self) -> usize {
         self.buf.as_ref().len().min(self.max_sysex)
     }
@@ -566,6 +568,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> StreamParser<B> {
     /// complete message itself (`F6`, or `F4`/`F5`). Gives the same events as
     /// [`feed`](Self::feed).
     #[must_use = "the returned events are not reported again"]
+    #[inline]
     pub fn push(&mut self, byte: u8) -> Pushed<'_> {
         let limit = self.sysex_capacity();
         let buf = limited(self.buf.as_mut(), limit);
