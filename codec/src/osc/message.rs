@@ -51,10 +51,20 @@ impl<'a> Message<'a> {
         offset: usize,
         config: &DecodeConfig,
     ) -> Result<Packet<'a>, DecodeError> {
+        Self::decode_at(bytes, offset, config).map(Packet::Message)
+    }
+
+    /// [`Message::decode_packet`] without the `Packet`.
+    #[inline(always)]
+    pub(super) fn decode_at(
+        bytes: &'a [u8],
+        offset: usize,
+        config: &DecodeConfig,
+    ) -> Result<Self, DecodeError> {
         // Anything unusual: the reference decoder decides, and finds the exact error.
         macro_rules! exact {
             () => {
-                return Self::decode_exact(bytes, offset, config).map(Packet::Message)
+                return Self::decode_exact(bytes, offset, config)
             };
         }
         macro_rules! or_exact {
@@ -69,10 +79,10 @@ impl<'a> Message<'a> {
         let rest = or_exact!(bytes.get(address.len..));
         if rest.first() != Some(&b',') {
             let text = or_exact!(utf8_prefix(bytes, address.nul, address.len));
-            return Ok(Packet::Message(Message {
+            return Ok(Message {
                 address: or_exact!(text.get(..address.nul)),
                 body: Body::Untyped { payload: rest },
-            }));
+            });
         }
         let tags = or_exact!(scan_str(rest));
         let (tag_bytes, data) = or_exact!(rest.split_at_checked(tags.len));
@@ -108,10 +118,10 @@ impl<'a> Message<'a> {
             max_array_depth: config.max_array_depth,
         };
         let cursor = Cursor::new(type_tags, data, offset + header, limits, text);
-        Ok(Packet::Message(Message {
+        Ok(Message {
             address: or_exact!(text.get(..address.nul)),
             body: Body::Wire { cursor },
-        }))
+        })
     }
 
     /// The reference decoder, byte by byte: the result for any input, with the exact error.
