@@ -1,7 +1,9 @@
 //! OSC messages: an address pattern, a type-tag string and arguments.
 use super::args::{read_str, scan_str, utf8_prefix, utf8_window, Cursor, ReadLimits, ReprIter};
 use super::visit::{dispatch, FnVisitor};
-use super::{Arg, ArgVisitor, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet};
+use super::{
+    Arg, ArgVisitor, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet, PacketVisitor,
+};
 
 /// An OSC message: either a zero-copy view of received bytes, or an address and argument
 /// values to encode.
@@ -61,10 +63,47 @@ impl<'a> Message<'a> {
         offset: usize,
         config: &DecodeConfig,
     ) -> Result<Self, DecodeError> {
-        // Anything unusual: the reference decoder decides, and finds the exact error.
+        match Self::decode_fast(bytes, offset, config) {
+            Some(message) => Ok(message),
+            None => Self::decode_exact(bytes, offset, config),
+        }
+    }
+
+    /// Decodes the message at the start of `bytes` and passes it to `visitor` (see
+    /// [`Message::decode_packet`]). The fast path and the exact decoder each call the
+    /// visitor, so that the fast path's view stays in registers.
+    #[inline(always)]
+    pub(super) fn visit_at<V: PacketVisitor<'a> + ?Sized>(
+        bytes: &'a [u8],
+        offset: usize,
+        config: &DecodeConfig,
+        visitor: &mut V,
+    ) -> Result<(), V::Error> {
+        match Self::decode_fast(bytes, offset, config) {
+            Some(message) => visitor.message(&message),
+            None => Self::visit_exact(bytes, offset, config, visitor),
+        }
+    }
+
+    /// [`Message::decode_exact`], then the visitor.
+    #[cold]
+    #[inline(never)]
+    fn visit_exact<V: PacketVisitor<'a> + ?Sized>(
+        bytes: &'a [u8],
+        offset: usize,
+        config: &DecodeConfig,
+        visitor: &mut V,
+    ) -> Result<(), V::Error> {
+        visitor.message(&Self::decode_exact(bytes, offset, config)?)
+    }
+
+    /// The fast path of [`Message::decode_at`]: `None` for anything unusual (then
+    /// [`Message::decode_exact`] decides, and finds the exact error).
+    #[inline(always)]
+    fn decode_fast(bytes: &'a [u8], offset: usize, config: &DecodeConfig) -> Option<Self> {
         macro_rules! exact {
             () => {
-                return Self::decode_exact(bytes, offset, config)
+                return None
             };
         }
         macro_rules! or_exact {
@@ -79,7 +118,7 @@ impl<'a> Message<'a> {
         let rest = or_exact!(bytes.get(address.len..));
         if rest.first() != Some(&b',') {
             let text = or_exact!(utf8_prefix(bytes, address.nul, address.len));
-            return Ok(Message {
+            return Some(Message {
                 address: or_exact!(text.get(..address.nul)),
                 body: Body::Untyped { payload: rest },
             });
@@ -118,7 +157,7 @@ impl<'a> Message<'a> {
             max_array_depth: config.max_array_depth,
         };
         let cursor = Cursor::new(type_tags, data, offset + header, limits, text);
-        Ok(Message {
+        Some(Message {
             address: or_exact!(text.get(..address.nul)),
             body: Body::Wire { cursor },
         })

@@ -95,7 +95,7 @@ impl<'a> Packet<'a> {
     ) -> Result<(), V::Error> {
         match bytes.first() {
             None => Err(DecodeError::new(Kind::EmptyPacket, offset).into()),
-            Some(b'/') => visitor.message(&Message::decode_at(bytes, offset, config)?),
+            Some(b'/') => Message::visit_at(bytes, offset, config, visitor),
             Some(b'#') => Bundle::decode_at(bytes, offset, bundle_depth, config)?.visit(visitor),
             Some(_) => Err(DecodeError::new(Kind::UnknownPacketType, offset).into()),
         }
