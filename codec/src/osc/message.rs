@@ -117,11 +117,9 @@ impl<'a> Message<'a> {
         let address = or_exact!(scan_str(bytes));
         let rest = or_exact!(bytes.get(address.len..));
         if rest.first() != Some(&b',') {
-            let text = or_exact!(utf8_prefix(bytes, address.nul, address.len));
-            return Some(Message {
-                address: or_exact!(text.get(..address.nul)),
-                body: Body::Untyped { payload: rest },
-            });
+            // No type-tag string (rare): the exact decoder handles it, so that the view
+            // built here is always `Body::Wire` and stays in registers.
+            exact!();
         }
         let tags = or_exact!(scan_str(rest));
         let (tag_bytes, data) = or_exact!(rest.split_at_checked(tags.len));
