@@ -1,9 +1,12 @@
 //! `Message::visit_args` and `Message::try_for_each_arg` (the fast, internally iterated
 //! readers) must give exactly what iterating `Message::args()` gives: the same values, then
 //! the same first error (kind and offset), on every corpus packet and on many damaged
-//! variants of them.
+//! variants of them. Likewise `Packet::visit_bytes` and `Packet::visit` (the packet
+//! visitor) must make exactly the calls, and give exactly the first error, of decoding with
+//! `Packet::decode_with` and walking the packet with `Bundle::elements` and `Message::args`.
 use mox_codec::osc::{
-    Arg, ArgVisitor, Array, DecodeConfig, DecodeError, MidiMessage, Packet, Rgba, TimeTag,
+    Arg, ArgVisitor, Array, Bundle, DecodeConfig, DecodeError, Message, MidiMessage, Packet,
+    PacketVisitor, Rgba, TimeTag,
 };
 use mox_vectors::{Case, Corpus};
 use proptest::prelude::*;
@@ -140,9 +143,143 @@ fn by_visitor(message: &mox_codec::osc::Message<'_>) -> Reading {
     }
 }
 
-/// Compares the readers on every message of `bytes` (recursively); returns how many
-/// messages were compared.
+/// What walking a whole packet gives: one entry per message, bundle start, argument and
+/// bundle end, in reading order, then the first error if any.
+#[derive(Debug, PartialEq)]
+struct Walk {
+    events: Vec<String>,
+    error: Option<DecodeError>,
+}
+
+fn message_event(message: &Message<'_>) -> String {
+    format!(
+        "message {:?} {:?} {:?}",
+        message.address(),
+        message.type_tags(),
+        message.untyped_payload()
+    )
+}
+
+/// The reference: `decode_with`, then `Bundle::elements` and `Message::args`, stopping at
+/// the first error.
+fn walk_by_iterators(bytes: &[u8], config: &DecodeConfig) -> Walk {
+    fn walk(packet: &Packet<'_>, events: &mut Vec<String>) -> Result<(), DecodeError> {
+        match packet {
+            Packet::Message(message) => {
+                events.push(message_event(message));
+                let reading = by_iterator(message);
+                events.extend(reading.args);
+                reading.error.map_or(Ok(()), Err)
+            }
+            Packet::Bundle(bundle) => {
+                events.push(format!("bundle {:?}", bundle.timetag()));
+                for element in bundle.elements() {
+                    walk(&element?, events)?;
+                }
+                events.push("end".into());
+                Ok(())
+            }
+        }
+    }
+    let mut events = Vec::new();
+    let result = Packet::decode_with(bytes, config).and_then(|packet| walk(&packet, &mut events));
+    Walk {
+        events,
+        error: result.err(),
+    }
+}
+
+/// A packet visitor recording what it gets (arguments through the typed methods).
+struct Recorder {
+    typed: Typed,
+    /// Fail (with offset `usize::MAX`) at this call, to check that the visit stops there.
+    fail_at: Option<usize>,
+}
+
+impl Recorder {
+    fn record(&mut self, event: String) -> Result<(), DecodeError> {
+        self.typed.0.push(event);
+        if self.fail_at == Some(self.typed.0.len()) {
+            return Err(DecodeError::new(
+                mox_codec::osc::DecodeErrorKind::EmptyPacket,
+                usize::MAX,
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<'a> PacketVisitor<'a> for Recorder {
+    type Error = DecodeError;
+    fn message(&mut self, message: &Message<'a>) -> Result<(), DecodeError> {
+        self.record(message_event(message))?;
+        message.visit_args(&mut self.typed)
+    }
+    fn bundle(&mut self, timetag: TimeTag) -> Result<(), DecodeError> {
+        self.record(format!("bundle {timetag:?}"))
+    }
+    fn bundle_end(&mut self) -> Result<(), DecodeError> {
+        self.record("end".into())
+    }
+}
+
+fn walk_by_visitor(bytes: &[u8], config: &DecodeConfig, fail_at: Option<usize>) -> Walk {
+    let mut recorder = Recorder {
+        typed: Typed(Vec::new()),
+        fail_at,
+    };
+    let result = Packet::visit_bytes_with(bytes, config, &mut recorder);
+    Walk {
+        events: recorder.typed.0,
+        error: result.err(),
+    }
+}
+
+fn walk_decoded_by_visitor(bytes: &[u8], config: &DecodeConfig) -> Walk {
+    let mut recorder = Recorder {
+        typed: Typed(Vec::new()),
+        fail_at: None,
+    };
+    let result = Packet::decode_with(bytes, config).and_then(|p| p.visit(&mut recorder));
+    Walk {
+        events: recorder.typed.0,
+        error: result.err(),
+    }
+}
+
+/// Compares the packet visitor with the iterators on `bytes`.
+fn compare_packet(bytes: &[u8], config: &DecodeConfig) {
+    let expected = walk_by_iterators(bytes, config);
+    assert_eq!(
+        walk_by_visitor(bytes, config, None),
+        expected,
+        "{bytes:02x?}"
+    );
+    assert_eq!(
+        walk_decoded_by_visitor(bytes, config),
+        expected,
+        "{bytes:02x?}"
+    );
+    // An error from the visitor (here from a message, bundle or bundle-end call) stops the
+    // visit at once and is returned as is.
+    let calls: Vec<usize> = (1..=expected.events.len())
+        .filter(|&n| {
+            let event = &expected.events[n - 1];
+            event.starts_with("message ") || event.starts_with("bundle ") || event == "end"
+        })
+        .collect();
+    let picked = calls.iter().take(2).chain(calls.last());
+    for &fail_at in picked {
+        let stopped = walk_by_visitor(bytes, config, Some(fail_at));
+        assert_eq!(stopped.events, expected.events[..fail_at], "{bytes:02x?}");
+        assert_eq!(stopped.error.map(|e| e.offset()), Some(usize::MAX));
+    }
+}
+
+/// Compares the readers on every message of `bytes` (recursively), and the packet visitor
+/// on the whole packet; returns how many messages were compared.
 fn compare(bytes: &[u8], config: &DecodeConfig) -> usize {
+    compare_packet(bytes, config);
     fn walk(packet: &Packet<'_>) -> usize {
         match packet {
             Packet::Message(message) => {
@@ -224,6 +361,36 @@ fn damaged_corpus_packets_read_the_same() {
             compare(&bytes[..len], &config);
         }
     }
+}
+
+/// Packets built from values (not decoded) visit like their encoding does.
+#[test]
+fn value_packets_visit_like_their_encoding() {
+    static ITEMS: [Arg<'static>; 3] = [Arg::Int(7), Arg::String("hi"), Arg::Nil];
+    static INNER: [Packet<'static>; 1] = [Packet::Message(Message::new("/in", &ITEMS))];
+    static OUTER: [Packet<'static>; 2] = [
+        Packet::Message(Message::new("/out", &ITEMS)),
+        Packet::Bundle(Bundle::new(TimeTag::IMMEDIATELY, &INNER)),
+    ];
+    let packet = Packet::Bundle(Bundle::new(TimeTag::new(5, 6), &OUTER));
+    let mut bytes = vec![0; packet.encoded_len().unwrap()];
+    packet.encode(&mut bytes).unwrap();
+    let mut recorder = Recorder {
+        typed: Typed(Vec::new()),
+        fail_at: None,
+    };
+    packet.visit(&mut recorder).unwrap();
+    let expected = walk_by_iterators(&bytes, &DecodeConfig::default());
+    assert_eq!(expected.error, None);
+    assert_eq!(expected.events.len(), 12);
+    // A message built from values has no type-tag string to show.
+    let events: Vec<String> = recorder
+        .typed
+        .0
+        .iter()
+        .map(|e| e.replace("None None", "Some(\"isN\") None"))
+        .collect();
+    assert_eq!(events, expected.events);
 }
 
 proptest! {

@@ -11,7 +11,8 @@
 use std::hint::black_box;
 
 use mox_codec::osc::{
-    Arg, ArgVisitor, Array, Bundle, DecodeError, Message, MidiMessage, Packet, Rgba, TimeTag,
+    Arg, ArgVisitor, Array, Bundle, DecodeError, Message, MidiMessage, Packet, PacketVisitor, Rgba,
+    TimeTag,
 };
 
 /// One packet of the set.
@@ -213,28 +214,28 @@ pub(crate) fn case(name: &str) -> Option<&'static Case> {
 
 /// Decodes `bytes` and reads every value; returns how many values were read (arguments,
 /// array items and bundle timetags).
+///
+/// `Packet::visit_bytes` decodes and visits in one pass: every message's address and
+/// arguments, every bundle's timetag, every element, recursively; the same work as
+/// `Packet::decode` followed by `Bundle::elements` and `Message::visit_args` (which
+/// `tests/osc_fast_path.rs` checks it matches exactly).
 #[inline]
 pub(crate) fn mox_decode(bytes: &[u8]) -> Result<usize, DecodeError> {
-    let packet = Packet::decode(bytes)?;
-    walk_packet(&packet)
+    let mut walk = Walk(0);
+    Packet::visit_bytes(bytes, &mut walk)?;
+    Ok(walk.0)
 }
 
-fn walk_packet(packet: &Packet<'_>) -> Result<usize, DecodeError> {
-    match packet {
-        Packet::Message(message) => {
-            black_box(message.address());
-            let mut walk = Walk(0);
-            message.visit_args(&mut walk)?;
-            Ok(walk.0)
-        }
-        Packet::Bundle(bundle) => {
-            black_box(bundle.timetag());
-            let mut count = 1;
-            for element in bundle.elements() {
-                count += walk_packet(&element?)?;
-            }
-            Ok(count)
-        }
+impl<'a> PacketVisitor<'a> for Walk {
+    type Error = DecodeError;
+    #[inline(always)]
+    fn message(&mut self, message: &Message<'a>) -> Result<(), DecodeError> {
+        black_box(message.address());
+        message.visit_args(self)
+    }
+    #[inline]
+    fn bundle(&mut self, timetag: TimeTag) -> Result<(), DecodeError> {
+        self.value(timetag)
     }
 }
 

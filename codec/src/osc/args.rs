@@ -446,7 +446,7 @@ pub(super) struct StrScan {
 /// of that word, the padding, is zero. `None` when the string is not well-formed (no NUL
 /// in whole words, or nonzero padding): [`read_str_exact`] then finds the exact error.
 /// Does not check UTF-8, but says whether the text is ASCII.
-#[inline]
+#[inline(always)]
 pub(super) fn scan_str(data: &[u8]) -> Option<StrScan> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;

@@ -1,5 +1,5 @@
 //! OSC bundles: `#bundle\0`, a timetag, and size-prefixed elements.
-use super::{DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet, TimeTag};
+use super::{DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet, PacketVisitor, TimeTag};
 
 /// The 8 bytes every bundle starts with.
 pub const BUNDLE_TAG: &[u8; 8] = b"#bundle\0";
@@ -39,6 +39,7 @@ impl<'a> Bundle<'a> {
 
     /// Decodes a bundle at depth `depth` (1 = outermost) from `bytes`, which start with `#`
     /// and are 4-aligned; `offset` is where they sit in the outermost packet.
+    #[inline]
     pub(super) fn decode_at(
         bytes: &'a [u8],
         offset: usize,
@@ -101,6 +102,36 @@ impl<'a> Bundle<'a> {
         })
     }
 
+    /// Passes the bundle to `visitor`: [`PacketVisitor::bundle`], every element in order
+    /// (recursively), then [`PacketVisitor::bundle_end`]; stops at the first error. The
+    /// same calls and the same first error as iterating [`Bundle::elements`] and visiting
+    /// each element with [`Packet::visit`], but a received bundle's elements are decoded
+    /// straight into the visitor, without a `Result<Packet, DecodeError>` for each.
+    #[inline(never)]
+    pub fn visit<V: PacketVisitor<'a> + ?Sized>(&self, visitor: &mut V) -> Result<(), V::Error> {
+        visitor.bundle(self.timetag)?;
+        match self.body {
+            Body::Items(items) => {
+                for packet in items {
+                    packet.visit(visitor)?;
+                }
+            }
+            Body::Wire {
+                elements,
+                offset,
+                depth,
+                config,
+            } => {
+                let (mut data, mut offset) = (elements, offset);
+                while let Some(element) = next_element(&mut data, &mut offset) {
+                    let (element, element_offset) = element?;
+                    Packet::visit_element(element, element_offset, depth + 1, &config, visitor)?;
+                }
+            }
+        }
+        visitor.bundle_end()
+    }
+
     /// Decodes every element, recursively (bounded by the bundle depth limit); the first
     /// error, if any.
     pub fn validate(&self) -> Result<(), DecodeError> {
@@ -147,37 +178,53 @@ impl<'a> Iterator for Elements<'a> {
                 done,
             } => (data, offset, *depth, config, done),
         };
-        if *done || data.is_empty() {
+        if *done {
             return None;
         }
-        let size_offset = *offset;
-        let fail = |kind| Some(Err(DecodeError::new(kind, size_offset)));
-        let Some((size, rest)) = data.split_first_chunk::<4>() else {
-            *done = true;
-            return fail(Kind::Truncated);
-        };
-        let size = i32::from_be_bytes(*size);
-        let Ok(size) = usize::try_from(size) else {
-            *done = true;
-            return fail(Kind::BadElementSize);
-        };
-        if size % 4 != 0 {
-            *done = true;
-            return fail(Kind::BadElementSize);
+        match next_element(data, offset)? {
+            Ok((element, element_offset)) => Some(Packet::decode_element(
+                element,
+                element_offset,
+                depth + 1,
+                config,
+            )),
+            Err(error) => {
+                *done = true;
+                Some(Err(error))
+            }
         }
-        let Some((element, rest)) = rest.split_at_checked(size) else {
-            *done = true;
-            return fail(Kind::ElementOverrun);
-        };
-        *data = rest;
-        *offset += 4 + size;
-        Some(Packet::decode_element(
-            element,
-            size_offset + 4,
-            depth + 1,
-            config,
-        ))
     }
+}
+
+/// Splits the next size-prefixed element off `data` (which sits at `offset` in the
+/// outermost packet): the element and its offset, or the framing error (after which
+/// nothing more can be read); `None` at the end.
+#[inline(always)]
+fn next_element<'a>(
+    data: &mut &'a [u8],
+    offset: &mut usize,
+) -> Option<Result<(&'a [u8], usize), DecodeError>> {
+    if data.is_empty() {
+        return None;
+    }
+    let size_offset = *offset;
+    let fail = |kind| Some(Err(DecodeError::new(kind, size_offset)));
+    let Some((size, rest)) = data.split_first_chunk::<4>() else {
+        return fail(Kind::Truncated);
+    };
+    let size = i32::from_be_bytes(*size);
+    let Ok(size) = usize::try_from(size) else {
+        return fail(Kind::BadElementSize);
+    };
+    if size % 4 != 0 {
+        return fail(Kind::BadElementSize);
+    }
+    let Some((element, rest)) = rest.split_at_checked(size) else {
+        return fail(Kind::ElementOverrun);
+    };
+    *data = rest;
+    *offset += 4 + size;
+    Some(Ok((element, size_offset + 4)))
 }
 
 impl core::iter::FusedIterator for Elements<'_> {}

@@ -1,7 +1,9 @@
 //! OSC messages: an address pattern, a type-tag string and arguments.
 use super::args::{read_str, scan_str, utf8_prefix, utf8_window, Cursor, ReadLimits, ReprIter};
 use super::visit::{dispatch, FnVisitor};
-use super::{Arg, ArgVisitor, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet};
+use super::{
+    Arg, ArgVisitor, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Packet, PacketVisitor,
+};
 
 /// An OSC message: either a zero-copy view of received bytes, or an address and argument
 /// values to encode.
@@ -51,10 +53,57 @@ impl<'a> Message<'a> {
         offset: usize,
         config: &DecodeConfig,
     ) -> Result<Packet<'a>, DecodeError> {
-        // Anything unusual: the reference decoder decides, and finds the exact error.
+        Self::decode_at(bytes, offset, config).map(Packet::Message)
+    }
+
+    /// [`Message::decode_packet`] without the `Packet`.
+    #[inline(always)]
+    pub(super) fn decode_at(
+        bytes: &'a [u8],
+        offset: usize,
+        config: &DecodeConfig,
+    ) -> Result<Self, DecodeError> {
+        match Self::decode_fast(bytes, offset, config) {
+            Some(message) => Ok(message),
+            None => Self::decode_exact(bytes, offset, config),
+        }
+    }
+
+    /// Decodes the message at the start of `bytes` and passes it to `visitor` (see
+    /// [`Message::decode_packet`]). The fast path and the exact decoder each call the
+    /// visitor, so that the fast path's view stays in registers.
+    #[inline(always)]
+    pub(super) fn visit_at<V: PacketVisitor<'a> + ?Sized>(
+        bytes: &'a [u8],
+        offset: usize,
+        config: &DecodeConfig,
+        visitor: &mut V,
+    ) -> Result<(), V::Error> {
+        match Self::decode_fast(bytes, offset, config) {
+            Some(message) => visitor.message(&message),
+            None => Self::visit_exact(bytes, offset, config, visitor),
+        }
+    }
+
+    /// [`Message::decode_exact`], then the visitor.
+    #[cold]
+    #[inline(never)]
+    fn visit_exact<V: PacketVisitor<'a> + ?Sized>(
+        bytes: &'a [u8],
+        offset: usize,
+        config: &DecodeConfig,
+        visitor: &mut V,
+    ) -> Result<(), V::Error> {
+        visitor.message(&Self::decode_exact(bytes, offset, config)?)
+    }
+
+    /// The fast path of [`Message::decode_at`]: `None` for anything unusual (then
+    /// [`Message::decode_exact`] decides, and finds the exact error).
+    #[inline(always)]
+    fn decode_fast(bytes: &'a [u8], offset: usize, config: &DecodeConfig) -> Option<Self> {
         macro_rules! exact {
             () => {
-                return Self::decode_exact(bytes, offset, config).map(Packet::Message)
+                return None
             };
         }
         macro_rules! or_exact {
@@ -68,11 +117,9 @@ impl<'a> Message<'a> {
         let address = or_exact!(scan_str(bytes));
         let rest = or_exact!(bytes.get(address.len..));
         if rest.first() != Some(&b',') {
-            let text = or_exact!(utf8_prefix(bytes, address.nul, address.len));
-            return Ok(Packet::Message(Message {
-                address: or_exact!(text.get(..address.nul)),
-                body: Body::Untyped { payload: rest },
-            }));
+            // No type-tag string (rare): the exact decoder handles it, so that the view
+            // built here is always `Body::Wire` and stays in registers.
+            exact!();
         }
         let tags = or_exact!(scan_str(rest));
         let (tag_bytes, data) = or_exact!(rest.split_at_checked(tags.len));
@@ -108,10 +155,10 @@ impl<'a> Message<'a> {
             max_array_depth: config.max_array_depth,
         };
         let cursor = Cursor::new(type_tags, data, offset + header, limits, text);
-        Ok(Packet::Message(Message {
+        Some(Message {
             address: or_exact!(text.get(..address.nul)),
             body: Body::Wire { cursor },
-        }))
+        })
     }
 
     /// The reference decoder, byte by byte: the result for any input, with the exact error.

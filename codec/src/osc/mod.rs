@@ -33,4 +33,4 @@ pub use message::{Args, Message};
 pub use packet::Packet;
 pub use timetag::{TimeTag, NTP_UNIX_OFFSET_SECS};
 pub use types::{Arg, Array, ArrayIter, MidiMessage, Rgba};
-pub use visit::ArgVisitor;
+pub use visit::{ArgVisitor, PacketVisitor};

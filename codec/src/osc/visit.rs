@@ -1,6 +1,6 @@
 //! Reading a message's arguments through a visitor: each value goes straight from the data
 //! to a method for its type.
-use super::{Arg, Array, DecodeError, MidiMessage, Rgba, TimeTag};
+use super::{Arg, Array, DecodeError, Message, MidiMessage, Rgba, TimeTag};
 
 /// Receives a message's arguments in order, each through the method for its type; see
 /// [`Message::visit_args`](super::Message::visit_args).
@@ -163,5 +163,79 @@ where
     #[inline(always)]
     fn arg(&mut self, arg: Arg<'a>) -> Result<(), E> {
         (self.0)(arg)
+    }
+}
+
+/// Receives a packet's contents in reading order; see [`Packet::visit_bytes`] (which decodes
+/// and visits in one pass, without building a [`Packet`] for every bundle element) and
+/// [`Packet::visit`].
+///
+/// Only [`PacketVisitor::message`] is required. It gets each message as a view; reading its
+/// arguments is up to it (usually with [`Message::visit_args`], which checks each argument
+/// as it reads it), so a visitor can look at the address first and skip the arguments of
+/// messages it does not want. A bundle is announced with [`PacketVisitor::bundle`], then
+/// its elements follow, in order and recursively, then [`PacketVisitor::bundle_end`].
+///
+/// Returning an error from any method stops the visit and is passed on as it is.
+///
+/// ```
+/// use mox_codec::osc::{Arg, ArgVisitor, DecodeError, Message, Packet, PacketVisitor};
+///
+/// /// Sums the floats sent to `/fader`.
+/// struct Faders(f32);
+///
+/// impl<'a> ArgVisitor<'a> for Faders {
+///     type Error = DecodeError;
+///     fn arg(&mut self, _other: Arg<'a>) -> Result<(), DecodeError> {
+///         Ok(())
+///     }
+///     fn float(&mut self, value: f32) -> Result<(), DecodeError> {
+///         self.0 += value;
+///         Ok(())
+///     }
+/// }
+///
+/// impl<'a> PacketVisitor<'a> for Faders {
+///     type Error = DecodeError;
+///     fn message(&mut self, message: &Message<'a>) -> Result<(), DecodeError> {
+///         if message.address() == "/fader" {
+///             message.visit_args(self)?;
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// // A bundle (timetag "immediately") holding `/fader ,f 0.5` and `/mute ,f 1.0`.
+/// let bytes = b"#bundle\0\0\0\0\0\0\0\0\x01\
+///     \0\0\0\x10/fader\0\0,f\0\0\x3f\0\0\0\
+///     \0\0\0\x10/mute\0\0\0,f\0\0\x3f\x80\0\0";
+/// let mut faders = Faders(0.0);
+/// Packet::visit_bytes(bytes, &mut faders)?;
+/// assert_eq!(faders.0, 0.5);
+/// # Ok::<(), DecodeError>(())
+/// ```
+///
+/// [`Packet`]: super::Packet
+/// [`Packet::visit_bytes`]: super::Packet::visit_bytes
+/// [`Packet::visit`]: super::Packet::visit
+/// [`Message::visit_args`]: super::Message::visit_args
+pub trait PacketVisitor<'a> {
+    /// What the methods return on error; decode errors convert into it.
+    type Error: From<DecodeError>;
+
+    /// A message (of the packet itself, or an element of a bundle).
+    fn message(&mut self, message: &Message<'a>) -> Result<(), Self::Error>;
+
+    /// A bundle starts: its timetag. Its elements follow, then [`PacketVisitor::bundle_end`].
+    #[inline]
+    fn bundle(&mut self, timetag: TimeTag) -> Result<(), Self::Error> {
+        let _ = timetag;
+        Ok(())
+    }
+
+    /// The bundle last started has no more elements.
+    #[inline]
+    fn bundle_end(&mut self) -> Result<(), Self::Error> {
+        Ok(())
     }
 }
