@@ -458,7 +458,6 @@ impl State {
     /// [`step`](Self::step) would, and says whether it did. Most bytes of a stream are such
     /// bytes, and [`StreamParser::push`] is called once per byte.
     #[inline]
-    #[inline]
     fn absorb(&mut self, buf: &mut [u8], byte: u8) -> bool {
         if byte >= 0x80 {
             return false;
