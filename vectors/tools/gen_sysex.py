@@ -555,6 +555,10 @@ syx("two-messages", "Two messages back to back", A + B, [{"frame": x(A)}, {"fram
 syx("empty-file", "An empty file has no messages", b"", [])
 syx("junk-between", "Bytes between messages are reported; the next message still reads", A + h("00 01") + B, [{"frame": x(A)}, {"error": "junk-between-messages"}, {"frame": x(B)}])
 syx("missing-final-end", "The file ends inside a message", A + h("f0 41 10"), [{"frame": x(A)}, {"error": "missing-end"}])
+syx("duplicate-end", "A duplicate F7 after a message is junk between messages; the next message reads", A + h("f7") + B, [{"frame": x(A)}, {"error": "junk-between-messages"}, {"frame": x(B)}], source=SYX + " | " + AM36)
+syx("realtime-inside", "A realtime byte inside a message interrupts it: a file's message is one contiguous F0..F7 (a stream parser would pass the byte through instead)", h("f0 7e f8 7f f7") + B, [{"error": "interrupted-message"}, {"frame": x(B)}], source=SYX + " | " + MOX_STRICT)
+syx("only-junk", "A file without any F0 is all junk", h("01 02 03"), [{"error": "junk-between-messages"}])
+syx("empty-message", "F0 F7 is a (framing-invalid) message the file format still delimits", h("f0 f7") + B, [{"frame": "f0f7"}, {"frame": x(B)}])
 syx("cut-by-new-start", "An F0 before the F7: the first message is cut short, the second reads", h("f0 41 10 f0 7e 7f 06 01 f7"), [{"error": "interrupted-message"}, {"frame": x(B)}])
 
 
