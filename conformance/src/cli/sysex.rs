@@ -7,7 +7,7 @@ use clap::{Subcommand, ValueEnum};
 use mox_codec::sysex::chunk::Splitter;
 use mox_codec::sysex::message::{ManufacturerId, SysEx};
 use mox_codec::sysex::stream::{Event, StreamParser};
-use mox_codec::sysex::ump::{UmpDecoder, UmpEncoder};
+use mox_codec::sysex::ump::{read_be_words, UmpDecoder, UmpEncoder};
 use mox_codec::sysex::usb::{UsbDecoder, UsbEncoder};
 use mox_codec::sysex::{checksum, sevenbit};
 use serde_json::{json, Value};
@@ -406,24 +406,19 @@ fn finish_lines(lines: &[String], errors: &[String]) -> Result<ExitCode, CliErro
 /// One step of a depacketiser: a run of bytes from one cable or group, or an error.
 type Step = Result<(u8, Vec<u8>), (&'static str, String)>;
 
-/// Drives a depacketiser (`decode` returns `None` when the input is used up, `finish` ends
-/// the stream) and prints its runs, labelled `source` (`cable` or `group`), and errors as
-/// JSON. At most `2 × units + 2` calls: each consumes a packet or reports one.
-fn print_runs(
+/// Drives a depacketiser (`decode` returns `None` when the input is used up) and collects
+/// its runs, labelled `source` (`cable` or `group`), and errors as JSON, with the number of
+/// errors. At most `2 × units + 2` calls: each consumes a packet or reports one.
+fn collect_runs(
     source: &str,
     units: usize,
     mut decode: impl FnMut() -> Option<Step>,
-    finish: impl FnOnce() -> Result<(), (&'static str, String)>,
-) -> Result<ExitCode, CliError> {
+) -> Result<(Vec<Value>, usize), CliError> {
     let mut items = Vec::new();
     let mut problems = 0usize;
-    let mut ended = false;
     for _ in 0..2 * units + 2 {
         match decode() {
-            None => {
-                ended = true;
-                break;
-            }
+            None => return Ok((items, problems)),
             Some(Ok((from, bytes))) => items.push(json!({ source: from, "bytes": to_hex(&bytes) })),
             Some(Err((class, message))) => {
                 problems += 1;
@@ -431,12 +426,17 @@ fn print_runs(
             }
         }
     }
-    if !ended {
-        return Err(CliError::Malformed(
-            "the decoder stopped making progress".to_owned(),
-        ));
-    }
-    if let Err((class, message)) = finish() {
+    Err(CliError::Malformed(
+        "the decoder stopped making progress".to_owned(),
+    ))
+}
+
+/// Prints the runs, adds what ending the stream reported, and exits 1 on any error.
+fn print_runs(
+    (mut items, mut problems): (Vec<Value>, usize),
+    finished: Result<(), (&'static str, String)>,
+) -> Result<ExitCode, CliError> {
+    if let Err((class, message)) = finished {
         problems += 1;
         items.push(json!({ "error": class, "message": message }));
     }
@@ -457,23 +457,19 @@ fn usb_decode(bytes: &[u8]) -> Result<ExitCode, CliError> {
             bytes.len()
         )));
     }
-    let decoder = std::cell::RefCell::new(UsbDecoder::new());
+    let mut decoder = UsbDecoder::new();
     let mut input = bytes;
     let mut out = vec![0u8; bytes.len() + 8];
-    print_runs(
-        "cable",
-        bytes.len() / 4,
-        || match decoder.borrow_mut().decode_bytes(&mut input, &mut out) {
+    let runs = collect_runs("cable", bytes.len() / 4, || {
+        match decoder.decode_bytes(&mut input, &mut out) {
             Ok(run) if run.len == 0 && input.is_empty() => None,
             Ok(run) => Some(Ok((run.cable, out[..run.len].to_vec()))),
             Err(e) => Some(Err((e.class(), e.to_string()))),
-        },
-        || {
-            decoder
-                .borrow_mut()
-                .finish()
-                .map_err(|e| (e.class(), e.to_string()))
-        },
+        }
+    })?;
+    print_runs(
+        runs,
+        decoder.finish().map_err(|e| (e.class(), e.to_string())),
     )
 }
 
@@ -484,26 +480,20 @@ fn ump_decode(bytes: &[u8]) -> Result<ExitCode, CliError> {
             bytes.len()
         )));
     }
-    let words: Vec<u32> = bytes
-        .chunks_exact(4)
-        .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
-        .collect();
-    let decoder = std::cell::RefCell::new(UmpDecoder::new());
+    let mut words = vec![0u32; bytes.len() / 4];
+    read_be_words(bytes, &mut words);
+    let mut decoder = UmpDecoder::new();
     let mut input = words.as_slice();
     let mut out = vec![0u8; words.len() * 8 + 8];
-    print_runs(
-        "group",
-        words.len(),
-        || match decoder.borrow_mut().decode(&mut input, &mut out) {
+    let runs = collect_runs("group", words.len(), || {
+        match decoder.decode(&mut input, &mut out) {
             Ok(run) if run.len == 0 && input.is_empty() => None,
             Ok(run) => Some(Ok((run.group, out[..run.len].to_vec()))),
             Err(e) => Some(Err((e.class(), e.to_string()))),
-        },
-        || {
-            decoder
-                .borrow_mut()
-                .finish()
-                .map_err(|e| (e.class(), e.to_string()))
-        },
+        }
+    })?;
+    print_runs(
+        runs,
+        decoder.finish().map_err(|e| (e.class(), e.to_string())),
     )
 }

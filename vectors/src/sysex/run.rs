@@ -5,7 +5,7 @@ use mox_codec::sysex::chunk::{
 };
 use mox_codec::sysex::message::SysEx;
 use mox_codec::sysex::stream::{Event, StreamParser};
-use mox_codec::sysex::ump::{UmpDecoder, UmpEncoder};
+use mox_codec::sysex::ump::{read_be_words, UmpDecoder, UmpEncoder};
 use mox_codec::sysex::usb::{UsbDecoder, UsbEncoder};
 use mox_codec::sysex::{checksum, sevenbit, syx};
 
@@ -305,24 +305,15 @@ type Step = Result<(u8, Vec<u8>), &'static str>;
 type Runs = Vec<Item<(u8, Vec<u8>)>>;
 
 /// Drives a depacketiser over `units` packets or words: `decode` returns the next step, or
-/// `None` when the input is used up; `finish` ends the stream. Runs from the same source
-/// with nothing between them are merged, so the result does not depend on how the decoder
-/// batches its output.
-fn decode_runs(
-    units: usize,
-    mut decode: impl FnMut() -> Option<Step>,
-    finish: impl FnOnce() -> Result<(), &'static str>,
-) -> Result<Runs, String> {
+/// `None` when the input is used up (the caller then ends the stream). Runs from the same
+/// source with nothing between them are merged, so the result does not depend on how the
+/// decoder batches its output.
+fn decode_runs(units: usize, mut decode: impl FnMut() -> Option<Step>) -> Result<Runs, String> {
     let mut items: Runs = Vec::new();
     // Each call consumes at least one packet or reports an error for one.
     for _ in 0..2 * units + 2 {
         match decode() {
-            None => {
-                if let Err(class) = finish() {
-                    items.push(error_item(class));
-                }
-                return Ok(items);
-            }
+            None => return Ok(items),
             Some(Ok((source, bytes))) => match items.last_mut() {
                 Some(Item::Value((last, run))) if *last == source => run.extend(bytes),
                 _ => items.push(Item::Value((source, bytes))),
@@ -340,18 +331,22 @@ fn run_usb_decode(case: &UsbDecodeCase) -> Outcome {
             reason: "packets is not a whole number of 4-byte packets".to_owned(),
         };
     }
-    let decoder = std::cell::RefCell::new(UsbDecoder::new());
+    let mut decoder = UsbDecoder::new();
     let mut input = bytes;
     let mut out = vec![0u8; bytes.len() + 8];
-    let runs = decode_runs(
-        bytes.len() / 4,
-        || match decoder.borrow_mut().decode_bytes(&mut input, &mut out) {
+    let runs = decode_runs(bytes.len() / 4, || {
+        match decoder.decode_bytes(&mut input, &mut out) {
             Ok(run) if run.len == 0 && input.is_empty() => None,
             Ok(run) => Some(Ok((run.cable, out[..run.len].to_vec()))),
             Err(e) => Some(Err(e.class())),
-        },
-        || decoder.borrow_mut().finish().map_err(|e| e.class()),
-    );
+        }
+    })
+    .map(|mut runs| {
+        if let Err(e) = decoder.finish() {
+            runs.push(error_item(e.class()));
+        }
+        runs
+    });
     match runs {
         Ok(runs) => verdict(
             &case.expected,
@@ -380,24 +375,24 @@ fn run_ump_decode(case: &UmpDecodeCase) -> Outcome {
                 reason: format!("packet {packet} is not a whole number of 32-bit words"),
             };
         }
-        words.extend(
-            bytes
-                .chunks_exact(4)
-                .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]])),
-        );
+        let start = words.len();
+        words.resize(start + bytes.len() / 4, 0);
+        read_be_words(bytes, &mut words[start..]);
     }
-    let decoder = std::cell::RefCell::new(UmpDecoder::new());
+    let mut decoder = UmpDecoder::new();
     let mut input = words.as_slice();
     let mut out = vec![0u8; words.len() * 8 + 8];
-    let runs = decode_runs(
-        words.len(),
-        || match decoder.borrow_mut().decode(&mut input, &mut out) {
-            Ok(run) if run.len == 0 && input.is_empty() => None,
-            Ok(run) => Some(Ok((run.group, out[..run.len].to_vec()))),
-            Err(e) => Some(Err(e.class())),
-        },
-        || decoder.borrow_mut().finish().map_err(|e| e.class()),
-    );
+    let runs = decode_runs(words.len(), || match decoder.decode(&mut input, &mut out) {
+        Ok(run) if run.len == 0 && input.is_empty() => None,
+        Ok(run) => Some(Ok((run.group, out[..run.len].to_vec()))),
+        Err(e) => Some(Err(e.class())),
+    })
+    .map(|mut runs| {
+        if let Err(e) = decoder.finish() {
+            runs.push(error_item(e.class()));
+        }
+        runs
+    });
     match runs {
         Ok(runs) => verdict(
             &case.expected,
