@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""Recompute every hexadecimal example of spec/mox.md and check that the text shows it.
+
+Python 3 standard library only. Run from anywhere:
+
+    python3 spec/tools/check_examples.py
+
+Each example is built from its meaning (field by field, CRC computed here), rendered as
+upper-case hex separated by single spaces, and looked up in the specification text with
+its whitespace normalised. The script exits non-zero, naming the example, when the text
+and the computation disagree, so an edited example cannot drift silently.
+"""
+
+import os
+import re
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPEC = os.path.join(HERE, "..", "mox.md")
+
+sys.path.insert(0, HERE)
+import mox_ref  # noqa: E402  (the executable reading of chapter 15)
+
+
+def hx(data):
+    return " ".join("%02X" % b for b in data)
+
+
+def load_text():
+    with open(SPEC, encoding="utf-8") as f:
+        return f.read()
+
+
+TEXT = load_text()
+# Whitespace-normalised text, so that a hex string may wrap across lines or sit in a table.
+FLAT = re.sub(r"\s+", " ", TEXT)
+FAILURES = []
+CHECKS = [0]
+
+
+def expect(name, condition, detail=""):
+    CHECKS[0] += 1
+    if not condition:
+        FAILURES.append("%s: %s" % (name, detail))
+
+
+def expect_in_text(name, hexstring):
+    expect(name, hexstring in FLAT, "not found in spec/mox.md: %s" % hexstring)
+
+
+def expect_line(name, line):
+    """An annotated line of a byte diagram: the hex part at the start of a line."""
+    pattern = re.compile(r"^" + re.escape(line) + r"(\s|$)", re.M)
+    expect(name, pattern.search(TEXT) is not None, "line not found: %r" % line)
+
+
+# --- §4.7 CRC-14/DARC ------------------------------------------------------------------
+
+crc14 = mox_ref.crc14_darc
+expect("crc check value", crc14(b"123456789") == 0x082D, hex(crc14(b"123456789")))
+expect_in_text("crc check value in text", "`0x082D`")
+
+# An independent table-free, non-reflected computation: the catalogue definition run on
+# bit-reversed input, so the reflected loop of the spec is checked against the definition.
+
+
+def crc14_definition(data):
+    def rev(v, width):
+        r = 0
+        for i in range(width):
+            if v & (1 << i):
+                r |= 1 << (width - 1 - i)
+        return r
+
+    crc = 0
+    for byte in data:
+        crc ^= rev(byte, 8) << 6
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x4000:
+                crc ^= 0x0805
+            crc &= 0x3FFF
+    return rev(crc, 14)
+
+
+for sample in (b"123456789", bytes(range(0x80)), b"", b"\x7f\x00\x55"):
+    expect("crc definition agrees", crc14(sample) == crc14_definition(sample), repr(sample))
+
+
+# --- §6.1 varints ----------------------------------------------------------------------
+
+v7 = mox_ref.encode_varint
+for value, text in [(0, "00"), (63, "3F"), (64, "40 01"), (4095, "7F 3F"),
+                    (4096, "40 40 01"), (262143, "7F 7F 3F")]:
+    expect("varint %d" % value, hx(v7(value)) == text, hx(v7(value)))
+    expect_in_text("varint table %d" % value, "| `%s` |" % text)
+    expect("varint %d decodes" % value, mox_ref.decode_varint(bytes(v7(value)), 0)[0] == value)
+
+for data, cls in [(b"\x40\x00", "varint-overlong"), (b"\x40\x40\x00", "varint-overlong"),
+                  (b"\x40\x40\x40", "varint-too-long"), (b"\x7f\x7f\x7f", "varint-too-long")]:
+    try:
+        mox_ref.decode_varint(data, 0)
+        expect("varint error %s" % hx(data), False, "decoded")
+    except mox_ref.Fail as e:
+        expect("varint error %s" % hx(data), e.cls == cls, e.cls)
+
+# Field ids of §6.5 and §10.6.
+expect("vendor container id", hx(v7(448 << 3)) == "40 38")
+expect("request id id", hx(v7(449 << 3)) == "48 38")
+expect_in_text("request id in text", "`48 38`")
+expect_in_text("vendor id in text", "`40 38` … `47 38`")
+grease_ids = ["`%s`" % hx(v7(n << 3 | u)) for n, u in [(7, 0), (7, 4), (23, 0), (23, 4),
+                                                       (39, 0), (39, 4)]]
+expect("grease ids", grease_ids == ["`38`", "`3C`", "`78 02`", "`7C 02`", "`78 04`", "`7C 04`"],
+       str(grease_ids))
+expect_in_text("grease ids in text", "1-byte ids `38`, `3C`; 2-byte ids `78 02`, `7C 02`, "
+               "`78 04`, `7C 04`")
+expect("error reply offset id", hx(v7(8 << 3)) == "40 01")
+expect("error reply text id", hx(v7(9 << 3)) == "48 01")
+expect_in_text("error reply ids in text", "| 8 | `40 01` | offset |")
+expect_in_text("error reply ids in text", "| 9 | `48 01` | text |")
+
+# --- §4.6 node ids ---------------------------------------------------------------------
+
+expect("node id", hx(mox_ref.u_groups(0x01234567, 4)) == "67 0A 0D 09")
+expect_in_text("node id in text", "`0x01234567` is `67 0A 0D 09`")
+expect("broadcast", hx(mox_ref.u_groups(0x0FFFFFFF, 4)) == "7F 7F 7F 7F")
+
+# --- §11.2 chunk header ----------------------------------------------------------------
+
+chunk_header = [5] + mox_ref.u_groups(300, 2) + mox_ref.u_groups(129, 2) \
+    + mox_ref.u_groups(16383, 2)
+expect_in_text("chunk header example", hx(chunk_header))
+
+# --- §6.4 Mcoded7 ----------------------------------------------------------------------
+
+mc = mox_ref.mcoded7_encode
+for data, text in [(bytes([0x81, 0x02, 0x83]), "50 01 02 03"),
+                   (struct.pack(">f", 1.0), "20 3F 00 00 00"),
+                   ("é".encode("utf-8"), "60 43 29")]:
+    expect("mcoded7 %s" % hx(data), hx(mc(data)) == text, hx(mc(data)))
+    expect_in_text("mcoded7 in text %s" % text, "→ `%s`" % text)
+    expect("mcoded7 round trip", mox_ref.mcoded7_decode(bytes(mc(data))) == data)
+expect("mcoded7 length", all(len(mc(bytes(n))) == n + (n + 6) // 7 for n in range(40)))
+expect("mcoded7 never 1 mod 8", all(len(mc(bytes(n))) % 8 != 1 for n in range(200)))
+
+
+# --- §4.9 the fader message ------------------------------------------------------------
+
+def field(fid, value):
+    value = list(value)
+    return v7(fid) + v7(len(value)) + value
+
+
+def body(hdr, owner, number, major, minor, mtype, ids=None, fields=(), k=None):
+    out = [hdr] + list(owner) + v7(number) + [major, minor, mtype]
+    if ids is not None:
+        out += mox_ref.u_groups(ids[0], 4) + mox_ref.u_groups(ids[1], 4)
+    for f in fields:
+        out += f
+    if hdr & 1:
+        c = crc14(bytes(out))
+        out += [c & 0x7F, c >> 7]
+    return out
+
+
+def sysex(carrier, body_bytes):
+    return [0xF0] + list(carrier) + [0x4D, 0x4F, 0x58] + list(body_bytes) + [0xF7]
+
+
+fader_fields = [field(0x00, [3]), field(0x08, mox_ref.u_groups(8192, 2)),
+                field(0x10, [127, 32, 0])]
+fader_body = body(0x01, [0x7E], 1, 1, 1, 0x01, fields=fader_fields)
+fader = sysex([0x7D], fader_body)
+expect("fader crc", crc14(bytes(fader_body[:-2])) == 0x3461)
+expect("fader size", len(fader) == 26 and len(fader_body) == 20)
+expect_in_text("fader whole message", "Whole message: `%s`" % hx(fader))
+expect_in_text("fader crc in §4.7", "`%s` give `0x3461`, sent `61 68`" % hx(fader_body[:-2]))
+for line in ["F0", "7D", "4D 4F 58", "01", "7E 01", "01 01", "01", "00 01 03", "08 02 00 40",
+             "10 03 7F 20 00", "61 68", "F7"]:
+    expect_line("fader diagram", line)
+expect("fader decoded bytes", hx(fader).startswith("F0 7D 4D 4F 58 01 7E 01 01 01 01 00 01 03 "
+                                                   "08 02 00 40 10 03 7F 20 00 61 68"))
+
+# --- §5.4 the OSC forms ----------------------------------------------------------------
+
+
+def osc_string(s):
+    b = s.encode("ascii") + b"\0"
+    return b + b"\0" * (-len(b) % 4)
+
+
+def osc_blob(data):
+    data = bytes(data)
+    return struct.pack(">i", len(data)) + data + b"\0" * (-len(data) % 4)
+
+
+mox_msg = osc_string("/mox") + osc_string(",b") + osc_blob(fader_body)
+expect("osc /mox size", len(mox_msg) == 36)
+expect_in_text("osc /mox alone", hx(mox_msg))
+position = 8192 / 16383
+fallback = osc_string("/strip/3/fader") + osc_string(",f") + struct.pack(">f", position)
+expect("osc fallback float", struct.pack(">f", position) == bytes([0x3F, 0x00, 0x02, 0x00]))
+bundle = osc_string("#bundle") + struct.pack(">Q", 1) \
+    + struct.pack(">i", len(mox_msg)) + mox_msg + struct.pack(">i", len(fallback)) + fallback
+# Rebuild the dump of §5.4 from the text: every line "OFFSET  hex…" inside that block.
+dump_block = TEXT.split("### 5.4")[1].split("```text")[1].split("```")[0]
+dump = bytearray()
+for line in dump_block.splitlines():
+    m = re.match(r"^([0-9A-F]{4})  ((?:[0-9A-F]{2} ?\s?)+)", line)
+    if m:
+        offset = int(m.group(1), 16)
+        expect("osc dump offset %04X" % offset, offset == len(dump), "%d" % len(dump))
+        dump += bytes(int(x, 16) for x in m.group(2).split())
+expect("osc bundle dump", bytes(dump) == bundle, hx(dump) + " != " + hx(bundle))
+expect("osc body = sysex bytes 5-24", bytes(fader[5:25]) == bytes(fader_body))
+expect_in_text("osc dump note", "SysEx bytes 5–24 of §4.9")
+
+# --- §6.7 the addressed request, §9.5 the reply ----------------------------------------
+
+SRC, DST = 0x01234567, 0x42
+request = sysex([0x7D], body(0x02, [0x7E], 1, 1, 0, 0x41, ids=(SRC, DST),
+                             fields=[field(0x00, [2]), field(0x39, [5])]))
+expect_in_text("§6.7 request", "`%s`" % hx(request))
+request_rc = sysex([0x7D], body(0x02, [0x7E], 1, 1, 0, 0x41, ids=(SRC, DST),
+                                fields=[field(0x00, [2]), field(0x3B, [5])]))
+expect_in_text("§9.5 request", "(the request: `%s`)" % hx(request_rc))
+reply = sysex([0x7D], body(0x03, [0x7E], 0, 1, 0, 0x01, ids=(DST, SRC), fields=[
+    field(0x00, [0x06]), field(0x08, [0x7E, 0x01]), field(0x10, [0x01, 0x00]),
+    field(0x18, [0x41]), field(0x20, [0x3B])]))
+expect_in_text("§9.5 reply", "Whole reply: `%s`" % hx(reply))
+for line in ["03", "7E 00 01 00 01", "42 00 00 00", "67 0A 0D 09", "00 01 06", "08 02 7E 01",
+             "10 02 01 00", "18 01 41", "20 01 3B", "%s" % hx(reply[-3:-1])]:
+    expect_line("§9.5 diagram", line)
+expect("§9.5 reply fits 128", len(reply) <= 128)
+expect("overhead 14", len(sysex([0x7D], body(0x05, [0x7E], 1, 1, 0, 1))) == 14)
+expect("overhead 22", len(sysex([0x7D], body(0x07, [0x7E], 1, 1, 0, 1, ids=(1, 2)))) == 22)
+
+# --- §15.8 worked outcomes, run through the reference pipeline -------------------------
+
+FADER_RX = mox_ref.Receiver.from_json({
+    "node_id": 0x42,
+    "extensions": [
+        {"owner": [126], "number": 0, "majors": [{"major": 1, "minor": 0, "messages": [
+            {"type": 1, "fields": []}]}]},
+        {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 1, "messages": [
+            {"type": 1, "fields": [
+                {"id": 0, "type": "u7", "added": 0},
+                {"id": 8, "type": "u14", "added": 0},
+                {"id": 16, "type": "bytes7", "added": 1, "max_len": 3}]}]}]}]})
+
+json_block = TEXT.split("Example (a `mox.fader` 1.1 receiver")[1].split("```json")[1] \
+    .split("```")[0]
+import json  # noqa: E402
+expect("§15.2 json example", mox_ref.Receiver.from_json(json.loads(json_block)).__dict__
+       == FADER_RX.__dict__)
+
+bad_crc = list(fader)
+bad_crc[-2] = 0x69
+
+
+def outcome(unit, rx=FADER_RX):
+    r = mox_ref.receive_sysex(bytes(unit), rx)
+    return (r.outcome, r.cls or "—", "`%02X`" % r.reply if r.reply is not None else "—")
+
+
+def sx(body_hex):
+    return sysex([0x7D], bytes.fromhex(body_hex))
+
+
+rows = [
+    ("§4.9's message", fader),
+    ("§4.9's message with the last CRC byte `69`", bad_crc),
+    ("`F0 7D 4D 4F 58 F7` (empty body)", sx("")),
+    ("body `20 7E 01 01 01 01` (format `01`)", sx("207E01010101")),
+    ("body `08 7E 01 01 01 01` (bit 3 set)", sx("087E01010101")),
+    ("§6.7's request", request),
+    ("`F0 7E 00 0D …` (MIDI-CI)", [0xF0, 0x7E, 0x00, 0x0D, 0x70, 0x02, 0xF7]),
+]
+table = TEXT.split("### 15.8")[1]
+for label, unit in rows:
+    o, c, r = outcome(unit)
+    if o != "malformed" and c == "—":
+        pass
+    row = "| %s | `%s` | %s | %s |" % (label, o, "`%s`" % c if c != "—" else "—", r)
+    if o == "malformed" and c == "reserved-bit-set":
+        row = "| %s | `%s` | `%s` | — (`A=0`) |" % (label, o, c)
+    expect("§15.8 %s" % label, row in table, "expected row: " + row)
+
+if FAILURES:
+    for f in FAILURES:
+        print("FAIL", f)
+    print("%d of %d checks failed" % (len(FAILURES), CHECKS[0]))
+    sys.exit(1)
+print("all %d example checks passed" % CHECKS[0])
