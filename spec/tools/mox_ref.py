@@ -137,6 +137,9 @@ class Receiver:
         self.node_id = 0
         self.max_fields = 64
         self.max_depth = 4
+        self.max_transfers = 4
+        self.max_transfer_bytes = 1024
+        self.stale_ms = 3000
         self.extensions = {}
 
     @classmethod
@@ -146,6 +149,9 @@ class Receiver:
         limits = d.get("limits", {})
         r.max_fields = limits.get("max_fields", 64)   # MOX-RCV-013
         r.max_depth = limits.get("max_depth", 4)
+        r.max_transfers = limits.get("max_transfers", 4)
+        r.max_transfer_bytes = limits.get("max_transfer_bytes", 1024)
+        r.stale_ms = limits.get("stale_ms", 3000)
         for e in d["extensions"]:
             majors = {}
             for m in e["majors"]:
@@ -319,8 +325,8 @@ def parse_section(data, defs, depth, minor, rx, count, out_unknown):
     return fields
 
 
-def process_body(body, rx):
-    """§15.3 steps 2-10 for an unchunked body (chunks: `consumed` is not modelled here)."""
+def process_body(body, rx, chunks=None, link=None, now=0):
+    """§15.3 steps 2-10. `chunks` keeps the reassembly state between units."""
     if len(body) == 0:
         return Result("malformed", "truncated-header")                  # MOX-RCV-022
     hdr = body[0]
@@ -357,11 +363,15 @@ def process_body(body, rx):
     if h.type not in msgs:
         return Result("rejected", "unsupported-message-type",
                       reply(0x01) if h.type & 0x40 else None)
-    if h.h:
-        raise NotImplementedError("chunks (step 7) are not modelled by this script")
+    section = body[h.end:]
+    if h.h:                                                               # step 7, §15.5
+        chunks = chunks if chunks is not None else Reassembler(rx)
+        cls, section = chunk_step(body, h, chunks, link, now)
+        if section is None:
+            return Result("consumed", cls, reply(CHUNK_CODES.get(cls)))
     unknown = []
     try:
-        fields = parse_section(body[h.end:], msgs[h.type], 0, h.minor, rx, Counter(), unknown)
+        fields = parse_section(section, msgs[h.type], 0, h.minor, rx, Counter(), unknown)
     except Fail as e:                                                     # step 8
         return Result("malformed", e.cls,
                       reply(0x08 if e.cls == "value-out-of-range" else 0x41), None, e.field_id)
@@ -375,21 +385,23 @@ def process_body(body, rx):
     return Result("delivered", None, None, fields)
 
 
-def receive_sysex(unit, rx):
+def receive_sysex(unit, rx, chunks=None, link=None, now=0):
     """Step 1 for SysEx (MOX-SYX-005), then the body."""
     u = bytes(unit)
-    if len(u) < 2 or u[0] != 0xF0 or u[-1] != 0xF7 or any(b > 0x7F for b in u[1:-1]):
+    if len(u) < 2 or u[0] != 0xF0 or u[-1] != 0xF7:
         return Result("not-mox")
+    if any(b > 0x7F for b in u[1:-1]):
+        return Result("not-mox", "not-seven-bit")
     inner = u[1:-1]
     if not inner or inner[0] in (0x7E, 0x7F):
         return Result("not-mox")
     carrier_len = 3 if inner[0] == 0 else 1
     if len(inner) < carrier_len or inner[carrier_len:carrier_len + 3] != b"MOX":
         return Result("not-mox")
-    return process_body(inner[carrier_len + 3:], rx)
+    return process_body(inner[carrier_len + 3:], rx, chunks, link, now)
 
 
-def receive_osc_message(msg, rx):
+def receive_osc_message(msg, rx, chunks=None, link=None, now=0):
     """Step 1 and 1a for one OSC message (MOX-OSC-004 to -006)."""
     m = bytes(msg)
 
@@ -427,4 +439,126 @@ def receive_osc_message(msg, rx):
     blob = m[pos:pos + size]
     if any(b > 0x7F for b in blob):
         return Result("malformed", "not-seven-bit")
-    return process_body(blob, rx)
+    return process_body(blob, rx, chunks, link, now)
+
+
+# --- step 7: chunks (§15.5, chapter 11) ----------------------------------------------------
+
+CHUNK_CODES = {  # MOX-ERR-031
+    "chunk-out-of-sequence": 0x21, "chunk-missing": 0x22, "transfer-timed-out": 0x23,
+    "chunk-conflicting": 0x25, "chunk-length-mismatch": 0x0C, "chunk-count-mismatch": 0x0D,
+    "transfer-too-large": 0x09, "too-many-transfers": 0x44, "chunk-truncated": 0x41,
+}
+
+
+class Transfer:
+    pass
+
+
+class Reassembler:
+    """Chapter 11 §11.5 with the envelope's key and header rules (MOX-SYX-072)."""
+
+    def __init__(self, rx):
+        self.max_transfers = rx.max_transfers
+        self.max_bytes = rx.max_transfer_bytes
+        self.stale_ms = rx.stale_ms
+        self.transfers = {}
+
+    def stale(self, t, now):
+        if now < t.last:              # MOX-CHK-041: the clock went back
+            t.last = now
+            return False
+        return now - t.last > self.stale_ms
+
+    def start(self, key, header, total, payload, now, ok_class):
+        # MOX-RCV-053: length, then size, then slots.
+        length = len(payload)
+        if length == 0:
+            return "chunk-length-mismatch", None
+        if length > self.max_bytes or (total and (total - 1) * length > self.max_bytes):
+            return "transfer-too-large", None
+        if len(self.transfers) >= self.max_transfers:
+            for k in [k for k, t in self.transfers.items() if self.stale(t, now)]:
+                del self.transfers[k]
+            if len(self.transfers) >= self.max_transfers:
+                return "too-many-transfers", None
+        t = Transfer()
+        t.header, t.total, t.length = header, total, length
+        t.chunks = [(header, total, bytes(payload))]
+        t.data = bytearray(payload)
+        t.expected = 2
+        t.last = now
+        self.transfers[key] = t
+        return ok_class, None
+
+    def chunk(self, key, header, total, number, payload, now):
+        t = self.transfers.get(key)
+        if number == 0:                                                   # rule 1
+            self.transfers.pop(key, None)
+            return "transfer-abandoned", None
+        if number == 1 and total == 1:                                    # rule 2
+            if len(payload) > self.max_bytes:
+                return "transfer-too-large", None
+            return "transfer-complete", bytes(payload)
+        if t is not None and self.stale(t, now):                          # rule 3
+            del self.transfers[key]
+            if number >= 2:
+                return "transfer-timed-out", None
+            t = None
+        if t is None:
+            if number >= 2:                                               # rule 4
+                return "chunk-out-of-sequence", None
+            return self.start(key, header, total, payload, now, "chunk-accepted")  # rule 5
+        if number < t.expected:
+            if t.chunks[number - 1] == (header, total, bytes(payload)):   # rule 6
+                return "chunk-duplicate", None
+            del self.transfers[key]
+            if number == 1:                                               # rule 7
+                return self.start(key, header, total, payload, now, "transfer-restarted")
+            return "chunk-conflicting", None                              # rule 8
+        if number > t.expected:                                           # rule 9
+            del self.transfers[key]
+            return "chunk-missing", None
+        # rule 10, MOX-RCV-053: header, total, length, size.
+        if header != t.header:
+            del self.transfers[key]
+            return "chunk-conflicting", None
+        last = total != 0 and number == total
+        if t.total != 0:
+            total_ok = total == t.total
+        else:
+            total_ok = total == 0 or total == number
+        if not total_ok or (t.total == 0 and not last and number == 16383):
+            del self.transfers[key]
+            return "chunk-count-mismatch", None
+        if (not last and len(payload) != t.length) or (last and len(payload) > t.length):
+            del self.transfers[key]
+            return "chunk-length-mismatch", None
+        if len(t.data) + len(payload) > self.max_bytes:
+            del self.transfers[key]
+            return "transfer-too-large", None
+        t.data += payload
+        t.chunks.append((header, total, bytes(payload)))
+        t.expected += 1
+        t.last = now
+        if last:
+            del self.transfers[key]
+            return "transfer-complete", bytes(t.data)
+        return "chunk-accepted", None
+
+
+def chunk_step(body, h, chunks, link, now):
+    """MOX-RCV-050..052: returns (class, field section or None)."""
+    cb = body[h.end:]
+    if len(cb) < 7:
+        return "chunk-truncated", None
+    tid = cb[0]
+    total, number, length = from_groups(cb[1:3]), from_groups(cb[3:5]), from_groups(cb[5:7])
+    if len(cb) < 7 + length:
+        return "chunk-truncated", None
+    if total != 0 and number > total:
+        return "chunk-count-mismatch", None
+    payload = cb[7:7 + length]
+    key = (("node", h.src) if h.a else ("link", link), tid)
+    header = bytes([body[0] & 0x7E]) + bytes(body[1:h.end])   # the header without K
+    return chunks.chunk(key, header, total, number, payload, now)
