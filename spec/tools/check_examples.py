@@ -11,6 +11,7 @@ its whitespace normalised. The script exits non-zero, naming the example, when t
 and the computation disagree, so an edited example cannot drift silently.
 """
 
+import json
 import os
 import re
 import struct
@@ -146,6 +147,19 @@ expect("mcoded7 length", all(len(mc(bytes(n))) == n + (n + 6) // 7 for n in rang
 expect("mcoded7 never 1 mod 8", all(len(mc(bytes(n))) % 8 != 1 for n in range(200)))
 
 
+# The receiver of §15.2's example, used below.
+FADER_RX = mox_ref.Receiver.from_json({
+    "node_id": 0x42,
+    "extensions": [
+        {"owner": [126], "number": 0, "majors": [{"major": 1, "minor": 0, "messages": [
+            {"type": 1, "fields": []}]}]},
+        {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 1, "messages": [
+            {"type": 1, "fields": [
+                {"id": 0, "type": "u7", "added": 0},
+                {"id": 8, "type": "u14", "added": 0},
+                {"id": 16, "type": "bytes7", "added": 1, "max_len": 3}]}]}]}]})
+
+
 # --- §4.9 the fader message ------------------------------------------------------------
 
 def field(fid, value):
@@ -217,6 +231,29 @@ expect("osc bundle dump", bytes(dump) == bundle, hx(dump) + " != " + hx(bundle))
 expect("osc body = sysex bytes 5-24", bytes(fader[5:25]) == bytes(fader_body))
 expect_in_text("osc dump note", "SysEx bytes 5–24 of §4.9")
 
+# MOX-OSC-004..006 on the §5.4 message, through the reference reading.
+osc_cases = [
+    ("plain", mox_msg, ("delivered", None)),
+    ("extra int argument", osc_string("/mox") + osc_string(",bi") + osc_blob(fader_body)
+     + struct.pack(">i", 7), ("delivered", None)),
+    ("unknown tag after the blob", osc_string("/mox") + osc_string(",bX") + osc_blob(fader_body)
+     + b"junk", ("delivered", None)),
+    ("nonzero blob pad", osc_string("/mox") + osc_string(",b") + osc_blob([0x01, 0x7E])[:-1]
+     + b"\x01", ("not-mox", "nonzero-padding")),
+    ("first tag not b", osc_string("/mox") + osc_string(",ib") + struct.pack(">i", 1)
+     + osc_blob(fader_body), ("not-mox", None)),
+    ("no type tags", osc_string("/mox") + osc_blob(fader_body), ("not-mox", None)),
+    ("pattern address", osc_string("/mo?") + osc_string(",b") + osc_blob(fader_body),
+     ("not-mox", None)),
+    ("8-bit blob", osc_string("/mox") + osc_string(",b") + osc_blob([0x80] + fader_body[1:]),
+     ("malformed", "not-seven-bit")),
+    ("empty blob", osc_string("/mox") + osc_string(",b") + osc_blob([]),
+     ("malformed", "truncated-header")),
+]
+for name, msg, want in osc_cases:
+    got = mox_ref.receive_osc_message(msg, FADER_RX)
+    expect("osc %s" % name, (got.outcome, got.cls) == want, repr(got))
+
 # --- §6.7 the addressed request, §9.5 the reply ----------------------------------------
 
 SRC, DST = 0x01234567, 0x42
@@ -237,22 +274,31 @@ expect("§9.5 reply fits 128", len(reply) <= 128)
 expect("overhead 14", len(sysex([0x7D], body(0x05, [0x7E], 1, 1, 0, 1))) == 14)
 expect("overhead 22", len(sysex([0x7D], body(0x07, [0x7E], 1, 1, 0, 1, ids=(1, 2)))) == 22)
 
-# --- §15.8 worked outcomes, run through the reference pipeline -------------------------
+# The receivers of §6.7 and §9.5.
+core_error = json.loads(TEXT.split("the `error` message of `mox.core` 1.0 is:")[1]
+                        .split("```json")[1].split("```")[0])
+rx_67 = mox_ref.Receiver.from_json({"node_id": DST, "extensions": [
+    {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 0, "messages": [
+        {"type": 0x41, "fields": [{"id": 0, "type": "u7", "added": 0}]}]}]}]})
+r = mox_ref.receive_sysex(bytes(request), rx_67)
+expect("§6.7 dropped", (r.outcome, r.reply) == ("dropped", None), repr(r))
+r = mox_ref.receive_sysex(bytes(request_rc), rx_67)
+expect("§6.7 with 3B", (r.outcome, r.reply, r.reply_field) == ("dropped", 0x06, 0x3B), repr(r))
+rx_src = mox_ref.Receiver.from_json({"node_id": SRC, "extensions": [
+    {"owner": [126], "number": 0, "majors": [{"major": 1, "minor": 0,
+                                              "messages": [core_error]}]}]})
+r = mox_ref.receive_sysex(bytes(reply), rx_src)
+expect("§9.5 reply decodes", r.outcome == "delivered" and r.reply is None
+       and [(f[0], f[1]) for f in r.fields] == [(0, True), (8, True), (16, True), (24, True),
+                                                 (32, True)]
+       and r.fields[0][2] == 6 and r.fields[2][2] == 1, repr(r) + repr(r.fields))
+expect("§9.5 reply is never answered", not mox_ref.eligible(
+    mox_ref.parse_header(bytes(reply[5:-3]), reply[5]), rx_src))
 
-FADER_RX = mox_ref.Receiver.from_json({
-    "node_id": 0x42,
-    "extensions": [
-        {"owner": [126], "number": 0, "majors": [{"major": 1, "minor": 0, "messages": [
-            {"type": 1, "fields": []}]}]},
-        {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 1, "messages": [
-            {"type": 1, "fields": [
-                {"id": 0, "type": "u7", "added": 0},
-                {"id": 8, "type": "u14", "added": 0},
-                {"id": 16, "type": "bytes7", "added": 1, "max_len": 3}]}]}]}]})
+# --- §15.8 worked outcomes, run through the reference pipeline -------------------------
 
 json_block = TEXT.split("Example (a `mox.fader` 1.1 receiver")[1].split("```json")[1] \
     .split("```")[0]
-import json  # noqa: E402
 expect("§15.2 json example", mox_ref.Receiver.from_json(json.loads(json_block)).__dict__
        == FADER_RX.__dict__)
 

@@ -257,14 +257,15 @@ def check_value(d, value):
             raise Fail("value-out-of-range", d.id)
         return True, bytes(value)
     if t in ("utf8", "bytes", "f32"):
-        if t == "f32" and n != 5:
+        if (t == "f32" and n != 5) or n % 8 == 1:
+            raise Fail("bad-field-length", d.id)
+        unpacked_len = n - (n + 7) // 8           # every length check before any value check
+        if d.max_len is not None and t != "f32" and unpacked_len > d.max_len:
             raise Fail("bad-field-length", d.id)
         try:
             data = mcoded7_decode(value)
         except Fail as e:
             raise Fail(e.cls, d.id)
-        if d.max_len is not None and t != "f32" and len(data) > d.max_len:
-            raise Fail("bad-field-length", d.id)
         if t == "utf8":
             try:
                 return True, data.decode("utf-8")
