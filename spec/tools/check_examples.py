@@ -46,7 +46,15 @@ def expect(name, condition, detail=""):
         FAILURES.append("%s: %s" % (name, detail))
 
 
+COMPUTED = []  # every byte string this script built, as hex; see the completeness check
+
+
+def computed(*hexstrings):
+    COMPUTED.extend(hexstrings)
+
+
 def expect_in_text(name, hexstring):
+    computed(hexstring)
     expect(name, hexstring in FLAT, "not found in spec/mox.md: %s" % hexstring)
 
 
@@ -364,6 +372,21 @@ expect("§4.8 chunk 2 alone", (alone.outcome, alone.cls, alone.reply)
 expect_in_text("§4.8 text", "ends chunk 1 as `consumed` (`chunk-accepted`) and chunk 2 as "
                "`delivered`")
 expect_in_text("§4.8 text", "ends as `consumed` (`chunk-out-of-sequence`), with reply `21`")
+
+# --- completeness: every multi-byte hex string in back-quotes was built above -------------
+
+computed(hx(b"MOX"), hx(fader), hx(request), hx(request_rc), hx(reply), hx(chunk1), hx(chunk2),
+         hx(mox_msg), hx(struct.pack(">f", 1.0)), hx("é".encode("utf-8")),
+         hx([0x81, 0x02, 0x83]), hx(struct.pack(">f", position)),
+         hx(mox_ref.u_groups(0x0FFFFFFF, 4)), hx([0x7E] + v7(0)), hx([0x7E] + v7(1)),
+         hx([0x7E] + v7(2)), hx(v7(448 << 3 | 7)), hx(section),
+         hx(sysex([0x7D], [])), hx([0x20, 0x7E, 0x01, 0x01, 0x01, 0x01]),
+         hx([0x08, 0x7E, 0x01, 0x01, 0x01, 0x01]),
+         "00 00 00",  # the three-byte owner of Appendix A: a value named, not an example
+         "F0 7E 00 0D",  # the MIDI-CI prefix of §15.8, completed with bytes in `rows`
+         )
+for found in sorted(set(re.findall(r"`([0-9A-F]{2}(?: [0-9A-F]{2})+)[^`]*`", TEXT))):
+    expect("hex in text was computed: %s" % found, any(found in c for c in COMPUTED))
 
 if FAILURES:
     for f in FAILURES:
