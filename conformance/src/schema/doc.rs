@@ -215,11 +215,11 @@ fn range_text(f: &Field) -> String {
         FieldType::Record => "nested fields".into(),
         FieldType::F32 => format!("IEEE 754 binary32{unit}"),
         t => match wire::type_range(t) {
-            Some((lo, hi)) => format!(
-                "{}–{}{unit}",
-                f.min.unwrap_or(lo).max(lo),
-                f.max.unwrap_or(hi).min(hi)
-            ),
+            Some((lo, hi)) => {
+                let (lo, hi) = (f.min.unwrap_or(lo).max(lo), f.max.unwrap_or(hi).min(hi));
+                let sep = if lo < 0 { " to " } else { "–" };
+                format!("{lo}{sep}{hi}{unit}")
+            }
             None => match f.max_len {
                 Some(n) => format!("≤ {n} bytes{unit}"),
                 None => format!("any length{unit}"),
@@ -597,7 +597,10 @@ pub(crate) fn example_vals(
                     None => continue,
                 }
             }
-            (FieldType::Text7, ExampleValue::Text(s)) => Val::Bytes(s.as_bytes().to_vec()),
+            // utf8 values only feed `s` arguments: expressions cannot read them.
+            (FieldType::Text7 | FieldType::Utf8, ExampleValue::Text(s)) => {
+                Val::Bytes(s.as_bytes().to_vec())
+            }
             (FieldType::Bytes7, ExampleValue::Text(s)) => {
                 let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
                 Val::Bytes(

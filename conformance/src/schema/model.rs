@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Extension {
-    /// The version of the schema file format itself; this chapter defines format 1.
+    /// The version of the schema file format itself; spec/schema.md defines format 1.
     pub(crate) format: u32,
     /// The extension's dotted name, e.g. `mox.fader`: lower-case words joined by dots,
     /// the first naming the owner.
