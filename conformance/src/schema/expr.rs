@@ -635,9 +635,14 @@ fn call_range(func: Func, args: &[Expr], env: &Env) -> Result<Range, ExprError> 
             if a == b {
                 return err(args[2].span(), "scale(x, a, b, c, d) needs a ≠ b");
             }
-            let shifted = Range::new(x.lo - a, x.hi - a);
-            let product = corners(shifted, Range::point(d - c), |p, q| p * q);
+            // Each intermediate of c + (x − a)·(d − c) / (b − a) obeys the 32-bit rule, as
+            // the written-out expression would; that also keeps the products within i64.
             let span = args[0].span();
+            let shifted = checked(Range::new(x.lo - a, x.hi - a), span, "x − a in scale()")?;
+            let span_dc = args[4].span();
+            checked(Range::point(d - c), span_dc, "d − c in scale()")?;
+            checked(Range::point(b - a), args[2].span(), "b − a in scale()")?;
+            let product = corners(shifted, Range::point(d - c), |p, q| p * q);
             checked(product, span, "(x − a)·(d − c) in scale()")?;
             let quotient = corners(product, Range::point(b - a), |p, q| p / q);
             Ok(Range::new(quotient.lo + c, quotient.hi + c))
@@ -943,5 +948,76 @@ mod tests {
             "`|` is not a conjunction"
         );
         assert!(narrow(&parse("x > 200").unwrap(), &mut e).is_err());
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Expression text built from the grammar, over `x` in 0..=127 and `y` in -64..=63.
+        fn expr_text() -> impl Strategy<Value = String> {
+            let leaf = prop_oneof![
+                (-300i64..300).prop_map(|v| v.to_string()),
+                Just("x".to_string()),
+                Just("y".to_string()),
+            ];
+            leaf.prop_recursive(5, 40, 3, |inner| {
+                let op = prop_oneof![
+                    Just("+"),
+                    Just("-"),
+                    Just("*"),
+                    Just("/"),
+                    Just("%"),
+                    Just("&"),
+                    Just("|"),
+                    Just("<"),
+                    Just("=="),
+                    Just(">="),
+                ];
+                prop_oneof![
+                    (inner.clone(), op, inner.clone())
+                        .prop_map(|(a, o, b)| format!("({a} {o} {b})")),
+                    (inner.clone(), 0u32..31, proptest::bool::ANY).prop_map(
+                        |(a, k, left)| format!("({a} {} {k})", if left { "<<" } else { ">>" })
+                    ),
+                    inner.clone().prop_map(|a| format!("-{a}")),
+                    inner.clone().prop_map(|a| format!("abs({a})")),
+                    (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a}, {b})")),
+                    (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("max({a}, {b})")),
+                    (inner.clone(), inner.clone(), inner.clone())
+                        .prop_map(|(a, b, c)| format!("clamp({a}, {b}, {c})")),
+                    (inner, -50i64..50, 1i64..50, -50i64..50, -50i64..50).prop_map(
+                        |(a, lo, w, c, d)| format!("scale({a}, {lo}, {}, {c}, {d})", lo + w)
+                    ),
+                ]
+            })
+        }
+
+        proptest! {
+            /// The static range is sound: whenever an expression type-checks, its value for
+            /// any field values in range lies inside it, and evaluation never fails.
+            #[test]
+            fn static_ranges_contain_every_value(text in expr_text(), x in 0i64..=127, y in -64i64..=63) {
+                let e = parse(&text).unwrap();
+                let env = env(&[("x", 0, 127), ("y", -64, 63)]);
+                if let Ok(r) = range(&e, &env) {
+                    for (x, y) in [(x, y), (0, -64), (127, 63), (0, 63), (127, -64)] {
+                        let v = eval(&e, &vals(&[("x", x), ("y", y)]));
+                        prop_assert!(v.is_some(), "{text} failed at x={x} y={y}");
+                        let v = v.unwrap();
+                        prop_assert!(r.lo <= v && v <= r.hi, "{text} = {v} at x={x} y={y}, outside {r}");
+                    }
+                }
+            }
+
+            /// Arbitrary text never panics the parser or the checker.
+            #[test]
+            fn arbitrary_text_is_rejected_or_accepted_without_panic(text in "[ -~é]{0,300}") {
+                if let Ok(e) = parse(&text) {
+                    let _ = range(&e, &env(&[("x", 0, 127)]));
+                    let _ = eval(&e, &vals(&[("x", 5)]));
+                }
+            }
+        }
     }
 }

@@ -142,7 +142,7 @@ fn render(
     message: &str,
     span: std::ops::Range<usize>,
 ) -> String {
-    let start = span.start.min(source.len());
+    let start = floor_boundary(source, span.start);
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[start..]
         .find('\n')
@@ -150,7 +150,7 @@ fn render(
     let line_no = source[..start].matches('\n').count() + 1;
     let col = source[line_start..start].chars().count() + 1;
     let text = source[line_start..line_end].trim_end_matches('\r');
-    let end = span.end.clamp(start, line_end);
+    let end = floor_boundary(source, span.end.clamp(start, line_end));
     let width = source[start..end].chars().count().max(1);
     let kind = match severity {
         Severity::Error => "error",
@@ -168,6 +168,15 @@ fn render(
         "^".repeat(width)
     );
     out
+}
+
+/// The largest char boundary at or below `i` (spans are byte offsets).
+fn floor_boundary(source: &str, i: usize) -> usize {
+    let mut i = i.min(source.len());
+    while !source.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The JSON Schema of the file format, as checked in at `spec/extensions/extension.schema.json`.
