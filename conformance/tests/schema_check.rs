@@ -268,3 +268,103 @@ fn unreadable_file_is_a_usage_error() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .starts_with("mox: cannot read /nonexistent/mox-schema.toml"));
 }
+
+fn check_against(name: &str, new: &str) -> Output {
+    let d = dir();
+    std::fs::write(d.join("previous.toml"), BASE).unwrap();
+    let file = format!("{name}.toml");
+    std::fs::write(d.join(&file), new).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_mox"))
+        .args(["schema", "check", &file, "--previous", "previous.toml"])
+        .current_dir(&d)
+        .output()
+        .expect("mox runs")
+}
+
+/// BASE plus version 1.2 and a field appended in it.
+fn appended_in_1_2() -> String {
+    edit(
+        "summary = \"Position.\"\n",
+        &format!("summary = \"Position.\"\n{THIRD_FIELD}added = \"1.2\"\n"),
+    )
+    .replacen(
+        "[[majors]]",
+        "[[versions]]\nversion = \"1.2\"\nstatus = \"current\"\n\n[[majors]]",
+        1,
+    )
+}
+
+#[test]
+fn previous_revision_appending_in_a_new_minor_is_valid() {
+    let out = check_against("next", &appended_in_1_2());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let same = check_against("same", BASE);
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+}
+
+#[test]
+fn previous_revision_edits_in_place_are_rejected() {
+    let cases: [(&str, String); 5] = [
+        ("changed_type", edit("type = \"u14\"", "type = \"u21\"\nmax = 16383")),
+        ("changed_flags", edit("summary = \"Position.\"", "summary = \"Position.\"\ncritical = true")),
+        (
+            "appended_in_published_minor",
+            appended_in_1_2().replacen("added = \"1.2\"", "added = \"1.1\"", 1),
+        ),
+        (
+            "removed_field",
+            edit("\n[[majors.messages.fields]]\nname = \"value\"\nnumber = 1\ntype = \"u14\"\nsummary = \"Position.\"\n", "")
+                .replacen(", value = 300", "", 1)
+                .replace("value >> 7", "knob")
+                .replace("value = \"value\", normalise = [0, 16383]", "value = \"knob\", normalise = [0, 127]"),
+        ),
+        ("removed_version", edit("[[versions]]\nversion = \"1.1\"\nstatus = \"current\"\n\n", "")),
+    ];
+    for (name, text) in cases {
+        let alone = check(&format!("{name}_alone"), &text);
+        assert_eq!(
+            alone.status.code(),
+            Some(0),
+            "{name} is valid on its own: {}",
+            String::from_utf8_lossy(&alone.stderr)
+        );
+        let out = check_against(name, &text);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("[MOX-SCH-019]"), "{name}: {stderr}");
+        insta::assert_snapshot!(format!("previous_{name}"), stderr);
+    }
+}
+
+#[test]
+fn an_invalid_previous_revision_is_reported() {
+    let d = dir();
+    std::fs::write(
+        d.join("old-bad.toml"),
+        edit("number = 1\ntype = \"u14\"", "number = 7\ntype = \"u14\""),
+    )
+    .unwrap();
+    std::fs::write(d.join("new.toml"), BASE).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mox"))
+        .args(["schema", "check", "new.toml", "--previous", "old-bad.toml"])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("old-bad.toml:36:10: error[MOX-SCH-032]")
+            && stderr.ends_with("old-bad.toml: invalid schema (1 error)\n"),
+        "{stderr}"
+    );
+}

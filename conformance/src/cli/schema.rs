@@ -21,6 +21,10 @@ pub(crate) enum SchemaCommand {
     Check {
         /// The schema file (TOML).
         file: PathBuf,
+        /// An earlier published revision of the same schema: also check that FILE only
+        /// appends to it inside each major (MOX-SCH-019).
+        #[arg(long, value_name = "OLD")]
+        previous: Option<PathBuf>,
     },
     /// Render the Markdown reference page of a valid schema file.
     Doc {
@@ -36,8 +40,19 @@ pub(crate) enum SchemaCommand {
 
 pub(crate) fn run(command: SchemaCommand) -> Result<ExitCode, CliError> {
     match command {
-        SchemaCommand::Check { file } => {
-            let checked = load(&file)?;
+        SchemaCommand::Check { file, previous } => {
+            let checked = match previous {
+                None => load(&file)?,
+                Some(old) => {
+                    let before = load(&old)?;
+                    let (Some(prev), 0) = (&before.extension, before.errors) else {
+                        report(&before);
+                        return Err(fail(&old, &before));
+                    };
+                    let source = read(&file)?;
+                    ext_schema::load_against(&source, &display_name(&file), prev)
+                }
+            };
             report(&checked);
             if checked.errors > 0 {
                 return Err(fail(&file, &checked));
@@ -95,10 +110,13 @@ fn display_name(file: &Path) -> String {
     file.to_string_lossy().replace('\\', "/")
 }
 
+fn read(file: &Path) -> Result<String, CliError> {
+    std::fs::read_to_string(file)
+        .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))
+}
+
 fn load(file: &Path) -> Result<ext_schema::Checked, CliError> {
-    let source = std::fs::read_to_string(file)
-        .map_err(|e| CliError::Io(format!("cannot read {}: {e}", file.display())))?;
-    Ok(ext_schema::load(&source, &display_name(file)))
+    Ok(ext_schema::load(&read(file)?, &display_name(file)))
 }
 
 fn report(checked: &ext_schema::Checked) {

@@ -4,6 +4,7 @@
 //! The model is the single source that docs, vectors and (later) the generated typed views
 //! of `mox_codec` are derived from (BRIEF decision 11).
 pub(crate) mod check;
+pub(crate) mod compare;
 pub(crate) mod doc;
 pub(crate) mod example;
 pub(crate) mod expr;
@@ -70,6 +71,50 @@ pub(crate) fn load(source: &str, file: &str) -> Checked {
         }
     };
     let diagnostics = check::check(&extension);
+    finish(source, file, &doc, extension, diagnostics)
+}
+
+/// Like [`load`], and when the file is valid also compares it with `previous`, an earlier
+/// revision that must itself be valid (MOX-SCH-019).
+pub(crate) fn load_against(source: &str, file: &str, previous: &Extension) -> Checked {
+    let mut checked = load(source, file);
+    let diagnostics = match (&checked.extension, checked.errors) {
+        (Some(ext), 0) => compare::compare(previous, ext),
+        _ => return checked,
+    };
+    let Ok(doc) = DeTable::parse(source) else {
+        return checked;
+    };
+    let (rendered, errors) = render_all(source, file, &doc, &diagnostics);
+    checked.rendered.extend(rendered);
+    checked.errors += errors;
+    checked.warnings += diagnostics.len() - errors;
+    checked
+}
+
+fn finish(
+    source: &str,
+    file: &str,
+    doc: &Spanned<DeTable<'_>>,
+    extension: Extension,
+    diagnostics: Vec<Diagnostic>,
+) -> Checked {
+    let (rendered, errors) = render_all(source, file, doc, &diagnostics);
+    Checked {
+        extension: Some(extension),
+        rendered,
+        errors,
+        warnings: diagnostics.len() - errors,
+    }
+}
+
+/// Renders diagnostics in order; also returns how many are errors.
+fn render_all(
+    source: &str,
+    file: &str,
+    doc: &Spanned<DeTable<'_>>,
+    diagnostics: &[Diagnostic],
+) -> (Vec<String>, usize) {
     let rendered = diagnostics
         .iter()
         .map(|d| {
@@ -79,7 +124,7 @@ pub(crate) fn load(source: &str, file: &str) -> Checked {
                 d.severity,
                 d.req,
                 &d.message,
-                locate(source, &doc, d),
+                locate(source, doc, d),
             )
         })
         .collect();
@@ -87,12 +132,7 @@ pub(crate) fn load(source: &str, file: &str) -> Checked {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    Checked {
-        extension: Some(extension),
-        rendered,
-        errors,
-        warnings: diagnostics.len() - errors,
-    }
+    (rendered, errors)
 }
 
 /// The byte range a diagnostic points at: the value at its path (or the nearest ancestor
