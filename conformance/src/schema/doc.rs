@@ -478,13 +478,14 @@ fn render_example(
     );
     let _ = writeln!(out, "```text");
     let _ = writeln!(out, "body, unaddressed, K=0 ({} bytes):", body.len());
-    let _ = writeln!(
-        out,
-        "  {:<14} hdr owner+number major minor type",
-        hex(&body[..body.len() - fields.len()])
-    );
-    for tlv in split_tlvs(&msg.fields, &fields) {
-        let _ = writeln!(out, "  {tlv}");
+    let mut rows = vec![(
+        hex(&body[..body.len() - fields.len()]),
+        "hdr owner+number major minor type".to_string(),
+    )];
+    rows.extend(split_tlvs(&msg.fields, &fields));
+    let width = rows.iter().map(|(b, _)| b.len()).max().unwrap_or(0);
+    for (bytes, note) in rows {
+        let _ = writeln!(out, "  {bytes:<width$}  {note}");
     }
     let _ = writeln!(
         out,
@@ -526,8 +527,8 @@ fn render_example(
     let _ = writeln!(out, "```\n");
 }
 
-/// Splits an encoded field section back into one annotated line per top-level TLV.
-fn split_tlvs(fields: &[Field], bytes: &[u8]) -> Vec<String> {
+/// Splits an encoded field section back into (bytes, annotation) per top-level TLV.
+fn split_tlvs(fields: &[Field], bytes: &[u8]) -> Vec<(String, String)> {
     let mut lines = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -556,9 +557,9 @@ fn split_tlvs(fields: &[Field], bytes: &[u8]) -> Vec<String> {
         } else {
             hex(tlv)
         };
-        lines.push(format!(
-            "{shown:<14} {name} (id {}, length {len})",
-            hex(&bytes[start..next])
+        lines.push((
+            shown,
+            format!("{name} (id {}, length {len})", hex(&bytes[start..next])),
         ));
         i = end;
     }
