@@ -1,6 +1,7 @@
 //! Subcommand groups, one module each: later groups (`sysex`, `schema`, `run`, …) add a
 //! module and a variant here.
 mod osc;
+mod schema;
 mod sysex;
 mod vectors;
 
@@ -26,6 +27,9 @@ enum Command {
     /// chunking, USB-MIDI and UMP packets.
     #[command(subcommand)]
     Sysex(sysex::SysExCommand),
+    /// Extension schema files: check them, render their reference pages.
+    #[command(subcommand)]
+    Schema(schema::SchemaCommand),
     /// The golden vector corpus.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
@@ -67,6 +71,7 @@ impl fmt::Display for CliError {
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Osc(command) => osc::run(command),
+        Command::Schema(command) => schema::run(command),
         Command::Sysex(command) => sysex::run(command),
         Command::Vectors(command) => vectors::run(command),
     }

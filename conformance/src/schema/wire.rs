@@ -1,0 +1,168 @@
+//! The wire rules the documentation's worked examples need (design §2–§3): the v7 varint,
+//! field ids, value encodings and CRC-14/DARC. They are re-stated here, not taken from
+//! `mox_codec::envelope`, so that the rendered examples are an independent check on the
+//! codec once both exist.
+use mox_codec::sysex::sevenbit::{self, Encoding};
+
+use super::model::{Field, FieldType};
+
+/// Appends `v` as the LSB-first 6-bits-per-byte varint (bit 6 = more), at most 3 bytes.
+/// `None` when `v` needs more than 18 bits.
+pub(crate) fn varint(v: u32, out: &mut Vec<u8>) -> Option<()> {
+    if v >= 1 << 18 {
+        return None;
+    }
+    let mut v = v;
+    loop {
+        let group = (v & 0x3F) as u8;
+        v >>= 6;
+        if v == 0 {
+            out.push(group);
+            return Some(());
+        }
+        out.push(group | 0x40);
+    }
+}
+
+/// The field id: number << 3 | U << 2 | R << 1 | C.
+pub(crate) fn field_id(field: &Field) -> u32 {
+    (field.number << 3)
+        | (u32::from(!field.forward) << 2)
+        | (u32::from(field.report) << 1)
+        | u32::from(field.critical)
+}
+
+/// The id's bytes on the wire.
+pub(crate) fn id_bytes(field: &Field) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Numbers are checked to be below 32 768, so the id fits 18 bits.
+    varint(field_id(field), &mut out).map_or(Vec::new(), |()| out)
+}
+
+/// The bit width of an integer type; `None` for the other types.
+pub(crate) fn int_width(t: FieldType) -> Option<(u32, bool)> {
+    Some(match t {
+        FieldType::U7 => (7, false),
+        FieldType::U14 => (14, false),
+        FieldType::U21 => (21, false),
+        FieldType::U28 => (28, false),
+        FieldType::I7 => (7, true),
+        FieldType::I14 => (14, true),
+        FieldType::I21 => (21, true),
+        FieldType::I28 => (28, true),
+        _ => return None,
+    })
+}
+
+/// The values an integer type can hold on the wire.
+pub(crate) fn type_range(t: FieldType) -> Option<(i64, i64)> {
+    match (t, int_width(t)) {
+        (_, Some((w, false))) => Some((0, (1 << w) - 1)),
+        (_, Some((w, true))) => Some((-(1 << (w - 1)), (1 << (w - 1)) - 1)),
+        (FieldType::Bool, None) => Some((0, 1)),
+        (FieldType::Enum7, None) => Some((0, 127)),
+        _ => None,
+    }
+}
+
+/// The fixed value length of a type in wire bytes; `None` when variable.
+pub(crate) fn fixed_len(t: FieldType) -> Option<u32> {
+    match (t, int_width(t)) {
+        (_, Some((w, _))) => Some(w / 7),
+        (FieldType::Bool | FieldType::Enum7, None) => Some(1),
+        (FieldType::F32, None) => Some(5),
+        _ => None,
+    }
+}
+
+/// Appends an integer of `width` bits as 7-bit groups, LSB group first, two's complement
+/// for negative values. The caller has range-checked `v`.
+pub(crate) fn int_bytes(v: i64, width: u32, out: &mut Vec<u8>) {
+    let bits = (v as u64) & ((1u64 << width) - 1);
+    for g in 0..width / 7 {
+        out.push(((bits >> (7 * g)) & 0x7F) as u8);
+    }
+}
+
+/// Mcoded7 of 8-bit data (MIDI-CI: header bit 6 = MSB of the first byte).
+pub(crate) fn mcoded7(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; sevenbit::encoded_len(Encoding::Mcoded7, data.len())];
+    match sevenbit::encode(Encoding::Mcoded7, data, &mut out) {
+        Ok(n) => {
+            out.truncate(n);
+            out
+        }
+        Err(_) => Vec::new(),
+    }
+}
+
+/// CRC-14/DARC (width 14, poly 0x0805, init 0, reflected in and out, xorout 0), as two
+/// 7-bit bytes, LSB group first (design §3.6).
+pub(crate) fn crc14_darc(data: &[u8]) -> [u8; 2] {
+    // Reflected algorithm: shift right, reflected polynomial of 0x0805 in 14 bits = 0x2804.
+    let mut crc: u16 = 0;
+    for &byte in data {
+        crc ^= u16::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0x2804
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    [(crc & 0x7F) as u8, ((crc >> 7) & 0x7F) as u8]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varint_matches_the_design_table() {
+        let enc = |v| {
+            let mut out = Vec::new();
+            varint(v, &mut out).map(|()| out)
+        };
+        assert_eq!(enc(0), Some(vec![0x00]));
+        assert_eq!(enc(63), Some(vec![0x3F]));
+        assert_eq!(enc(64), Some(vec![0x40, 0x01]));
+        assert_eq!(enc(4095), Some(vec![0x7F, 0x3F]));
+        assert_eq!(enc(4096), Some(vec![0x40, 0x40, 0x01]));
+        assert_eq!(enc(262_143), Some(vec![0x7F, 0x7F, 0x3F]));
+        assert_eq!(enc(262_144), None);
+        // GREASE ids of design §2.3: n = 7 with U clear and set, n = 71.
+        assert_eq!(enc(7 << 3), Some(vec![0x38]));
+        assert_eq!(enc(7 << 3 | 4), Some(vec![0x3C]));
+        assert_eq!(enc(23 << 3), Some(vec![0x78, 0x02]));
+    }
+
+    #[test]
+    fn crc_check_value_and_design_example() {
+        // The catalogue's check value over "123456789" is 0x082D.
+        let [lo, hi] = crc14_darc(b"123456789");
+        assert_eq!(u16::from(lo) | u16::from(hi) << 7, 0x082D);
+        // The worked example of design §3.7: 18 body bytes → 0x3461 → 61 68.
+        let body = [
+            0x01, 0x7E, 0x01, 0x01, 0x01, 0x01, 0x00, 0x01, 0x03, 0x08, 0x02, 0x00, 0x40, 0x10,
+            0x03, 0x7F, 0x20, 0x00,
+        ];
+        assert_eq!(crc14_darc(&body), [0x61, 0x68]);
+    }
+
+    #[test]
+    fn integers_two_complement_lsb_first() {
+        let mut out = Vec::new();
+        int_bytes(8192, 14, &mut out);
+        assert_eq!(out, [0x00, 0x40]);
+        out.clear();
+        int_bytes(-1, 7, &mut out);
+        assert_eq!(out, [0x7F]);
+        out.clear();
+        int_bytes(-2, 14, &mut out);
+        assert_eq!(out, [0x7E, 0x7F]);
+        out.clear();
+        int_bytes(127 | 32 << 7, 21, &mut out);
+        assert_eq!(out, [0x7F, 0x20, 0x00]);
+    }
+}
