@@ -7,6 +7,8 @@
 
 mod cli;
 mod input;
+// The extension schema model; outside cli/ because the typed-view generator uses it too.
+mod schema;
 
 use std::process::ExitCode;
 

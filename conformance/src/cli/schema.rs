@@ -8,10 +8,7 @@ use clap::Subcommand;
 
 use super::CliError;
 
-// The model lives in src/schema/ rather than under cli/ because the typed-view generator
-// (design §A.5) will use it too; `main.rs` may declare it directly once that exists.
-#[path = "../schema/mod.rs"]
-mod ext_schema;
+use crate::schema as ext_schema;
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum SchemaCommand {
