@@ -155,7 +155,8 @@ expect("mcoded7 length", all(len(mc(bytes(n))) == n + (n + 6) // 7 for n in rang
 expect("mcoded7 never 1 mod 8", all(len(mc(bytes(n))) % 8 != 1 for n in range(200)))
 
 
-# The receiver of §15.2's example, used below.
+# The receiver of §15.2's example, used below: `mox.fader` 1.1 as shipped in
+# spec/extensions/mox.fader.toml, message `strip` (type 01) only.
 FADER_RX = mox_ref.Receiver.from_json({
     "node_id": 0x42,
     "extensions": [
@@ -165,7 +166,9 @@ FADER_RX = mox_ref.Receiver.from_json({
             {"type": 1, "fields": [
                 {"id": 0, "type": "u7", "added": 0},
                 {"id": 8, "type": "u14", "added": 0},
-                {"id": 16, "type": "bytes7", "added": 1, "max_len": 3}]}]}]}]})
+                {"id": 16, "type": "bool", "added": 0},
+                {"id": 24, "type": "u7", "added": 0},
+                {"id": 32, "type": "u21", "added": 1}]}]}]}]})
 
 
 # --- §4.9 the fader message ------------------------------------------------------------
@@ -191,19 +194,50 @@ def sysex(carrier, body_bytes):
     return [0xF0] + list(carrier) + [0x4D, 0x4F, 0x58] + list(body_bytes) + [0xF7]
 
 
-fader_fields = [field(0x00, [3]), field(0x08, mox_ref.u_groups(8192, 2)),
-                field(0x10, [127, 32, 0])]
+# `strip` = 3 (n0), `position` = 8192 (n1), `colour` (n4, u21, added in 1.1) = r | g << 7 | b << 14
+# with R=127 G=32 B=0, so its wire bytes are r, g, b.
+COLOUR = 127 | 32 << 7 | 0 << 14
+expect("colour wire bytes are r, g, b", mox_ref.u_groups(COLOUR, 3) == [127, 32, 0])
+expect_in_text("colour value in text", "value 0x%04X = %d: R=127 G=32 B=0" % (COLOUR, COLOUR))
+fader_fields = [field(0 << 3, [3]), field(1 << 3, mox_ref.u_groups(8192, 2)),
+                field(4 << 3, mox_ref.u_groups(COLOUR, 3))]
 fader_body = body(0x01, [0x7E], 1, 1, 1, 0x01, fields=fader_fields)
 fader = sysex([0x7D], fader_body)
-expect("fader crc", crc14(bytes(fader_body[:-2])) == 0x3461)
+FADER_CRC = crc14(bytes(fader_body[:-2]))
+expect("fader crc", fader_body[-2:] == [FADER_CRC & 0x7F, FADER_CRC >> 7])
 expect("fader size", len(fader) == 26 and len(fader_body) == 20)
 expect_in_text("fader whole message", "Whole message: `%s`" % hx(fader))
-expect_in_text("fader crc in §4.7", "`%s` give `0x3461`, sent `61 68`" % hx(fader_body[:-2]))
+expect_in_text("fader crc in §4.7", "`%s` give `0x%04X`, sent `%s`"
+               % (hx(fader_body[:-2]), FADER_CRC, hx(fader_body[-2:])))
+expect_in_text("fader crc in §4.9", "%s CRC-14/DARC of the 18 body bytes 01 … 00 = 0x%04X"
+               % (hx(fader_body[-2:]), FADER_CRC))
 for line in ["F0", "7D", "4D 4F 58", "01", "7E 01", "01 01", "01", "00 01 03", "08 02 00 40",
-             "10 03 7F 20 00", "61 68", "F7"]:
+             "20 03 7F 20 00", hx(fader_body[-2:]), "F7"]:
     expect_line("fader diagram", line)
 expect("fader decoded bytes", hx(fader).startswith("F0 7D 4D 4F 58 01 7E 01 01 01 01 00 01 03 "
-                                                   "08 02 00 40 10 03 7F 20 00 61 68"))
+                                                   "08 02 00 40 20 03 7F 20 00"))
+
+# The reading of §4.9 by the 1.1 receiver of §15.2, and by the same receiver at minor 0.
+got = mox_ref.receive_sysex(bytes(fader), FADER_RX)
+expect("fader at 1.1", got.outcome == "delivered" and got.fields == [
+    (0x00, True, 3), (0x08, True, 8192), (0x20, True, COLOUR)], repr(got) + repr(got.fields))
+FADER_RX_10 = mox_ref.Receiver.from_json({"node_id": 0x42, "extensions": [
+    {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 0, "messages": [
+        {"type": 1, "fields": [{"id": 0, "type": "u7"}, {"id": 8, "type": "u14"},
+                               {"id": 16, "type": "bool"}, {"id": 24, "type": "u7"}]}]}]}]})
+got = mox_ref.receive_sysex(bytes(fader), FADER_RX_10)
+expect("fader at 1.0", got.outcome == "delivered" and got.fields == [
+    (0x00, True, 3), (0x08, True, 8192), (0x20, False, bytes([127, 32, 0]))],
+    repr(got) + repr(got.fields))
+expect_in_text("fader at 1.0 in text", "unknown `{id 0x20, raw 7F 20 00}`")
+for flagged_id, text in [(0x21, "Had the id been `21` (`C=1`)"),
+                         (0x23, "had it been `23` (`C=1 R=1`)")]:
+    flagged = sysex([0x7D], body(0x01, [0x7E], 1, 1, 1, 0x01, fields=fader_fields[:2] + [
+        field(flagged_id, mox_ref.u_groups(COLOUR, 3))]))
+    got = mox_ref.receive_sysex(bytes(flagged), FADER_RX_10)
+    expect("fader at 1.0 with id %02X" % flagged_id, (got.outcome, got.reply) == ("dropped", None),
+           repr(got))
+    expect_in_text("fader flagged ids in text", text)
 
 # --- §5.4 the OSC forms ----------------------------------------------------------------
 
@@ -222,7 +256,9 @@ mox_msg = osc_string("/mox") + osc_string(",b") + osc_blob(fader_body)
 expect("osc /mox size", len(mox_msg) == 36)
 expect_in_text("osc /mox alone", hx(mox_msg))
 position = 8192 / 16383
-fallback = osc_string("/strip/3/fader") + osc_string(",f") + struct.pack(">f", position)
+# mox.fader's OSC fallback rule: address "/strip/{strip + 1}/fader", position normalised to
+# [0, 16383]; `touched` and `ring` are absent, so their rules emit nothing (MOX-SCH-058).
+fallback = osc_string("/strip/%d/fader" % (3 + 1)) + osc_string(",f") + struct.pack(">f", position)
 expect("osc fallback float", struct.pack(">f", position) == bytes([0x3F, 0x00, 0x02, 0x00]))
 bundle = osc_string("#bundle") + struct.pack(">Q", 1) \
     + struct.pack(">i", len(mox_msg)) + mox_msg + struct.pack(">i", len(fallback)) + fallback
@@ -265,18 +301,19 @@ for name, msg, want in osc_cases:
 # --- §6.7 the addressed request, §9.5 the reply ----------------------------------------
 
 SRC, DST = 0x01234567, 0x42
-request = sysex([0x7D], body(0x02, [0x7E], 1, 1, 0, 0x41, ids=(SRC, DST),
+STRIP_QUERY = 0x40  # `strip-query`, a request (bit 6 set)
+request = sysex([0x7D], body(0x02, [0x7E], 1, 1, 0, STRIP_QUERY, ids=(SRC, DST),
                              fields=[field(0x00, [2]), field(0x39, [5])]))
 expect_in_text("§6.7 request", "`%s`" % hx(request))
-request_rc = sysex([0x7D], body(0x02, [0x7E], 1, 1, 0, 0x41, ids=(SRC, DST),
+request_rc = sysex([0x7D], body(0x02, [0x7E], 1, 1, 0, STRIP_QUERY, ids=(SRC, DST),
                                 fields=[field(0x00, [2]), field(0x3B, [5])]))
 expect_in_text("§9.5 request", "(the request: `%s`)" % hx(request_rc))
 reply = sysex([0x7D], body(0x03, [0x7E], 0, 1, 0, 0x01, ids=(DST, SRC), fields=[
     field(0x00, [0x06]), field(0x08, [0x7E, 0x01]), field(0x10, [0x01, 0x00]),
-    field(0x18, [0x41]), field(0x20, [0x3B])]))
+    field(0x18, [STRIP_QUERY]), field(0x20, [0x3B])]))
 expect_in_text("§9.5 reply", "Whole reply: `%s`" % hx(reply))
 for line in ["03", "7E 00 01 00 01", "42 00 00 00", "67 0A 0D 09", "00 01 06", "08 02 7E 01",
-             "10 02 01 00", "18 01 41", "20 01 3B", "%s" % hx(reply[-3:-1])]:
+             "10 02 01 00", "18 01 40", "20 01 3B", "%s" % hx(reply[-3:-1])]:
     expect_line("§9.5 diagram", line)
 expect("§9.5 reply fits 128", len(reply) <= 128)
 expect("overhead 14", len(sysex([0x7D], body(0x05, [0x7E], 1, 1, 0, 1))) == 14)
@@ -287,7 +324,7 @@ core_error = json.loads(TEXT.split("the `error` message of `mox.core` 1.0 is:")[
                         .split("```json")[1].split("```")[0])
 rx_67 = mox_ref.Receiver.from_json({"node_id": DST, "extensions": [
     {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 0, "messages": [
-        {"type": 0x41, "fields": [{"id": 0, "type": "u7", "added": 0}]}]}]}]})
+        {"type": STRIP_QUERY, "fields": [{"id": 0, "type": "u7", "added": 0}]}]}]}]})
 r = mox_ref.receive_sysex(bytes(request), rx_67)
 expect("§6.7 dropped", (r.outcome, r.reply) == ("dropped", None), repr(r))
 r = mox_ref.receive_sysex(bytes(request_rc), rx_67)
@@ -357,7 +394,7 @@ chunk2 = chunk_unit(2, 2, section[8:])
 expect_in_text("§4.8 chunk 1", "Chunk 1: `%s`" % hx(chunk1))
 expect_in_text("§4.8 chunk 2", "Chunk 2: `%s`" % hx(chunk2))
 for line in ["07", "7E 01 01 01 01", "67 0A 0D 09", "42 00 00 00", "05 02 00 01 00 08 00",
-             "00 01 03 08 02 00 40 10", hx(chunk1[-3:-1])]:
+             "00 01 03 08 02 00 40 20", hx(chunk1[-3:-1])]:
     expect_line("§4.8 diagram", line)
 state = mox_ref.Reassembler(FADER_RX)
 r1 = mox_ref.receive_sysex(bytes(chunk1), FADER_RX, state, "din", 0)
