@@ -4,7 +4,8 @@
 #   2. mox-codec with no features (the no_std, no-alloc default) built on the host and for
 #      thumbv7em-none-eabihf and thumbv6m-none-eabi
 #   3. the benchmarks compiled, not run (figures: docs/performance.md)
-#   4. a fuzz smoke run of every target (FUZZ_SECONDS each, default 20; scripts/fuzz.sh for longer)
+#   4. the spec's worked examples recomputed (spec/tools/check_examples.py)
+#   5. a fuzz smoke run of every target (FUZZ_SECONDS each, default 20; scripts/fuzz.sh for longer)
 # Usage: scripts/test.sh [--no-fuzz]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,7 +14,7 @@ FUZZ=1
 for arg in "$@"; do
   case "$arg" in
     --no-fuzz) FUZZ=0 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "test: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +34,9 @@ cargo build -p mox-codec --no-default-features --locked
 for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
   cargo build -p mox-codec --no-default-features --target "$target" --locked
 done
+
+step "spec: worked examples recomputed"
+python3 spec/tools/check_examples.py
 
 step "benchmarks compile"
 cargo bench --workspace --no-run --locked
