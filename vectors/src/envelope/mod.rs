@@ -1,0 +1,371 @@
+//! The envelope part of the format (issue 5): MOX messages on SysEx and OSC, chunked
+//! messages and the pass-through bridge. `vectors/README.md` describes each kind.
+//!
+//! Only the model and the loader's checks live here. The runner against `mox-codec` is not
+//! written yet, so [`crate::Corpus::run`] reports these cases as skipped, never as passed.
+use std::collections::BTreeMap;
+
+use crate::model::{Expected, Verdict};
+use crate::scalar::ErrorClass;
+use crate::Case;
+
+pub mod model;
+
+pub use model::{
+    BridgeDirection, ChunkProgress, ChunkedResult, EnvelopeBridgeCase, EnvelopeChunkStep,
+    EnvelopeChunkedCase, EnvelopeOscCase, EnvelopeSysExCase, ExtensionDef, FieldDef, FieldType,
+    FieldView, MajorDef, MessageDef, MessageView, OscAction, OscElement, Receiver, ReceiverLimits,
+    Reception, ReceptionOutcome, Reply,
+};
+
+/// The error classes of a reception (design §A.4, and §A.3's step 6 and 9 names).
+pub const RECEPTION_ERROR_CLASSES: &[&str] = &[
+    "not-seven-bit",
+    "truncated-header",
+    "reserved-bit-set",
+    "bad-check",
+    "varint-overlong",
+    "varint-too-long",
+    "field-overrun",
+    "too-many-fields",
+    "record-too-deep",
+    "bad-field-length",
+    "duplicate-field",
+    "value-out-of-range",
+    "unsupported-extension",
+    "unsupported-version",
+    "unsupported-message-type",
+    "unknown-critical-field",
+];
+
+/// The classes of a `malformed` reception: steps 4 and 8 of the pipeline.
+const MALFORMED_CLASSES: &[&str] = &[
+    "truncated-header",
+    "reserved-bit-set",
+    "varint-overlong",
+    "varint-too-long",
+    "field-overrun",
+    "too-many-fields",
+    "record-too-deep",
+    "bad-field-length",
+    "duplicate-field",
+    "value-out-of-range",
+];
+
+/// The error classes of kind `envelope-bridge`.
+pub const BRIDGE_ERROR_CLASSES: &[&str] = &["not-mox", "not-seven-bit"];
+
+/// Every envelope class list, for [`ErrorClass::new`].
+pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[RECEPTION_ERROR_CLASSES, BRIDGE_ERROR_CLASSES];
+
+/// The kinds that have no runner against `mox-codec` yet.
+pub const NOT_YET_RUN: &[crate::Kind] = &[
+    crate::Kind::EnvelopeSysEx,
+    crate::Kind::EnvelopeOsc,
+    crate::Kind::EnvelopeChunked,
+    crate::Kind::EnvelopeBridge,
+];
+
+/// What a requirement id matches (`MOX-FLD-007`).
+pub const REQUIREMENT_PATTERN: &str = "^MOX-[A-Z]{3}-[0-9]{3}$";
+
+fn is_requirement(id: &str) -> bool {
+    let b = id.as_bytes();
+    b.len() == 11
+        && id.starts_with("MOX-")
+        && b[4..7].iter().all(u8::is_ascii_uppercase)
+        && b[7] == b'-'
+        && b[8..].iter().all(u8::is_ascii_digit)
+}
+
+/// The rules of one envelope case that the types cannot express; `receivers` are its file's.
+pub(crate) fn check_case(
+    case: &Case,
+    receivers: &BTreeMap<String, Receiver>,
+    rules: &mut Vec<String>,
+) {
+    use crate::load::check_expected;
+    let kind = case.kind();
+    let (requirements, receiver) = match case {
+        Case::EnvelopeSysEx(c) => (&c.requirements, Some(&c.receiver)),
+        Case::EnvelopeOsc(c) => (&c.requirements, Some(&c.receiver)),
+        Case::EnvelopeChunked(c) => (&c.requirements, Some(&c.receiver)),
+        Case::EnvelopeBridge(c) => (&c.requirements, None),
+        _ => return,
+    };
+    if requirements.is_empty() {
+        rules.push("requirements is empty: name the requirement ids the case tests".to_owned());
+    }
+    for id in requirements {
+        if !is_requirement(id) {
+            rules.push(format!(
+                "requirement {id:?} does not match {REQUIREMENT_PATTERN}"
+            ));
+        }
+    }
+    if let Some(name) = receiver {
+        if !receivers.contains_key(name) {
+            rules.push(format!("receiver {name:?} is not defined in this file"));
+        }
+    }
+    match case {
+        Case::EnvelopeSysEx(c) => {
+            check_expected(&c.expected, kind, rules, |_, _| {});
+            each_value(&c.expected, |r| check_reception(r, true, rules));
+        }
+        Case::EnvelopeOsc(c) => {
+            check_expected(&c.expected, kind, rules, |_, _| {});
+            each_value(&c.expected, |elements| {
+                for e in elements {
+                    match (&e.action, &e.result) {
+                        (OscAction::Mox, Some(r)) => {
+                            if e.address != "/mox" {
+                                rules.push(format!("a mox element at {:?}", e.address));
+                            }
+                            check_reception(r, false, rules);
+                        }
+                        (OscAction::Mox, None) => {
+                            rules.push("a mox element needs a result".to_owned())
+                        }
+                        (_, Some(_)) => rules.push("only a mox element has a result".to_owned()),
+                        (_, None) => {}
+                    }
+                }
+            });
+        }
+        Case::EnvelopeChunked(c) => {
+            check_expected(&c.expected, kind, rules, |_, _| {});
+            each_value(&c.expected, |results| {
+                if results.len() != c.steps.len() {
+                    rules.push(format!(
+                        "{} results for {} steps: give one result per step",
+                        results.len(),
+                        c.steps.len()
+                    ));
+                }
+                for result in results {
+                    match result {
+                        ChunkedResult::Error(class) => {
+                            if !crate::sysex::REASSEMBLY_ERROR_CLASSES.contains(&class.as_str()) {
+                                rules.push(format!("{class} is not a chunk reassembly class"));
+                            }
+                        }
+                        ChunkedResult::Envelope(r) => check_reception(r, true, rules),
+                        ChunkedResult::Outcome(_) => {}
+                    }
+                }
+            });
+        }
+        Case::EnvelopeBridge(c) => {
+            check_expected(&c.expected, kind, rules, |_, _| {});
+            match (c.direction, &c.carrier) {
+                (BridgeDirection::OscToSysex, None) => {
+                    rules.push("osc-to-sysex needs the bridge's carrier".to_owned())
+                }
+                (BridgeDirection::SysexToOsc, Some(_)) => {
+                    rules.push("carrier is for osc-to-sysex only".to_owned())
+                }
+                (_, Some(carrier)) if !is_carrier(carrier.as_bytes()) => rules.push(format!(
+                    "carrier {carrier} is not a carrier id (1 byte 01-7D, or 00 xx yy)"
+                )),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A SysEx manufacturer id MOX may be carried under: never `7E` or `7F`.
+fn is_carrier(id: &[u8]) -> bool {
+    match id {
+        [b] => (0x01..=0x7D).contains(b),
+        [0, b, c] => *b <= 0x7F && *c <= 0x7F,
+        _ => false,
+    }
+}
+
+fn each_value<V: Clone>(expected: &Expected<V>, mut f: impl FnMut(&V)) {
+    for verdict in expected.outcomes().iter() {
+        match verdict {
+            Verdict::Valid { value }
+            | Verdict::Invalid {
+                partial: Some(value),
+                ..
+            } => f(value),
+            Verdict::Invalid { partial: None, .. } => {}
+        }
+    }
+}
+
+/// An error class exactly where the outcome has one, a reply only where one can be sent, a
+/// message exactly when delivered, and a carrier only on SysEx.
+fn check_reception(r: &Reception, sysex: bool, rules: &mut Vec<String>) {
+    use ReceptionOutcome as O;
+    let class_ok = |classes: &[&str], class: &ErrorClass| classes.contains(&class.as_str());
+    match (r.outcome, &r.error) {
+        (O::NotMox, None) | (O::Ignored, None) | (O::OtherDestination, None) => {}
+        (O::Delivered, None) => {}
+        (O::NotMox, Some(class)) if class.as_str() == "not-seven-bit" => {}
+        (O::Discarded, Some(class)) if class.as_str() == "bad-check" => {}
+        (O::Rejected, Some(class))
+            if class_ok(
+                &[
+                    "unsupported-extension",
+                    "unsupported-version",
+                    "unsupported-message-type",
+                ],
+                class,
+            ) => {}
+        (O::Dropped, Some(class)) if class.as_str() == "unknown-critical-field" => {}
+        (O::Malformed, Some(class)) if class_ok(MALFORMED_CLASSES, class) => {}
+        (outcome, error) => rules.push(format!(
+            "outcome {} cannot have error {}",
+            serde_json::to_string(&outcome).unwrap_or_default(),
+            error.map_or("(none)".to_owned(), |c| c.to_string())
+        )),
+    }
+    if let Some(reply) = &r.reply {
+        let code = reply.code.as_bytes();
+        let allowed: &[u8] = match r.outcome {
+            O::Malformed => &[0x07, 0x08, 0x41],
+            O::Rejected => &[0x01, 0x02, 0x05],
+            O::Dropped => &[0x06],
+            O::Delivered => &[0x24],
+            _ => &[],
+        };
+        if code.len() != 1 || !allowed.contains(&code[0]) {
+            rules.push(format!(
+                "no reply {} to a reception of this outcome",
+                reply.code
+            ));
+        }
+        if reply.field.is_some() != matches!(code, [0x06] | [0x24]) {
+            rules.push("a reply names a field exactly when its code is 06 or 24".to_owned());
+        }
+    }
+    match (&r.outcome, &r.message) {
+        (O::Delivered, Some(m)) => {
+            if m.carrier.is_some() != sysex {
+                rules.push(if sysex {
+                    "a delivered SysEx message needs its carrier".to_owned()
+                } else {
+                    "an OSC message has no carrier".to_owned()
+                });
+            }
+            if m.src.is_some() != m.dst.is_some() {
+                rules.push("src and dst come together (A=1)".to_owned());
+            }
+        }
+        (O::Delivered, None) => rules.push("a delivered reception needs its message".to_owned()),
+        (_, Some(_)) => rules.push("only a delivered reception has a message".to_owned()),
+        (_, None) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+    use std::path::Path;
+
+    use crate::{run_case, Corpus, Outcome, Problem};
+
+    const RECEIVERS: &str = r#"{"r": {"node_id": 1, "extensions": []}}"#;
+
+    fn sysex_case(id: &str, receiver: &str, requirements: &str) -> String {
+        format!(
+            r#"{{"id": "{id}", "description": "d", "source": "s", "kind": "envelope-sysex",
+                "requirements": {requirements}, "receiver": "{receiver}", "hex": "f07d4d4f5820f7",
+                "expected": {{"result": "valid", "value": {{"outcome": "ignored"}}}}}}"#
+        )
+    }
+
+    fn load(cases: &[String]) -> Result<Corpus, Vec<Problem>> {
+        let file = format!(
+            r#"{{"corpus_version": "1.0.0", "receivers": {RECEIVERS}, "cases": [{}]}}"#,
+            cases.join(",")
+        );
+        Corpus::load_with(Path::new("test"), |path| match path {
+            "manifest.json" => Ok(r#"{"corpus_version": "1.0.0", "files": ["e.json"]}"#.into()),
+            "e.json" => Ok(file.clone()),
+            _ => Err(io::Error::new(io::ErrorKind::NotFound, path.to_owned())),
+        })
+        .map_err(|e| e.problems)
+    }
+
+    #[test]
+    fn envelope_cases_are_skipped_never_passed() {
+        let corpus = load(&[sysex_case("e::a::one", "r", r#"["MOX-SYX-001"]"#)]).unwrap();
+        assert_eq!(corpus.files[0].receivers.len(), 1);
+        let summary = corpus.run();
+        assert_eq!((summary.passed, summary.failed, summary.skipped), (0, 0, 1));
+        assert_eq!(summary.by_kind["envelope-sysex"].skipped, 1);
+        assert!(summary
+            .to_string()
+            .ends_with("0 passed, 0 failed, 1 not yet run (skipped)"));
+        let (_, case) = corpus.cases().next().unwrap();
+        match run_case(case) {
+            Outcome::Fail { reason } => assert!(reason.contains("not yet run"), "{reason}"),
+            Outcome::Pass => panic!("an envelope case passed without a runner"),
+        }
+    }
+
+    #[test]
+    fn undefined_receiver_and_bad_requirements_are_refused() {
+        let problems = load(&[
+            sysex_case("e::a::one", "nobody", r#"["MOX-SYX-001"]"#),
+            sysex_case("e::a::two", "r", r#"[]"#),
+            sysex_case("e::a::three", "r", r#"["MOX-syx-1"]"#),
+        ])
+        .unwrap_err();
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(text.len(), 3, "{text:#?}");
+        assert!(text[0].contains(r#"receiver "nobody" is not defined"#));
+        assert!(text[1].contains("requirements is empty"));
+        assert!(text[2].contains(r#"requirement "MOX-syx-1" does not match"#));
+    }
+
+    #[test]
+    fn receptions_are_consistent() {
+        let case = |value: &str| {
+            format!(
+                r#"{{"id": "e::a::c", "description": "d", "source": "s", "kind": "envelope-sysex",
+                    "requirements": ["MOX-SYX-001"], "receiver": "r", "hex": "f7",
+                    "expected": {{"result": "valid", "value": {value}}}}}"#
+            )
+        };
+        for (value, why) in [
+            (
+                r#"{"outcome": "dropped"}"#,
+                "outcome \"dropped\" cannot have error (none)",
+            ),
+            (
+                r#"{"outcome": "malformed", "error": "bad-check"}"#,
+                "cannot have error bad-check",
+            ),
+            (
+                r#"{"outcome": "rejected", "error": "unsupported-version", "reply": {"code": "41"}}"#,
+                "no reply 41",
+            ),
+            (
+                r#"{"outcome": "dropped", "error": "unknown-critical-field", "reply": {"code": "06"}}"#,
+                "names a field exactly when",
+            ),
+            (r#"{"outcome": "delivered"}"#, "needs its message"),
+            (
+                r#"{"outcome": "delivered", "message": {"check": false, "owner": "7e", "number": 1,
+                    "major": 1, "minor": 0, "type": 1, "fields": []}}"#,
+                "needs its carrier",
+            ),
+        ] {
+            let problems = load(&[case(value)]).unwrap_err();
+            assert!(
+                problems.iter().any(|p| p.to_string().contains(why)),
+                "{value}: {problems:#?} lacks {why:?}"
+            );
+        }
+        assert!(load(&[case(
+            r#"{"outcome": "malformed", "error": "field-overrun", "reply": {"code": "41"}}"#
+        )])
+        .is_ok());
+    }
+}

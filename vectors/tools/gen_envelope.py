@@ -1,0 +1,1199 @@
+#!/usr/bin/env python3
+"""Generates the envelope vector files (vectors/envelope/*.json) for the MOX envelope of issue 5:
+the SysEx binding, the OSC binding, chunked messages and the lossless bridge.
+
+Messages are built with a small reference encoder written here from docs/design/envelope.md and
+spec/mox.md (varint "v7", TLV fields, CRC-14/DARC, the SysEx and OSC framings), independent of
+the Rust code. Expected outcomes are labelled by hand, per case, from the receiver pipeline
+(design §7 and §A.3); nothing here decodes a message to find out what it means, and nothing is
+ever regenerated from mox-codec's output.
+
+Every case names the requirement ids it tests. The generator refuses to write anything when an
+id does not occur in the specification (default: spec/mox.md of this repository; override with
+--spec PATH or MOX_SPEC=PATH).
+
+Run from anywhere:
+    python3 vectors/tools/gen_envelope.py [--spec PATH]"""
+import argparse
+import json
+import os
+import pathlib
+import re
+import struct
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REPO = ROOT.parent
+VERSION = json.loads((ROOT / "manifest.json").read_text())["corpus_version"]
+
+
+def h(s):
+    return bytes.fromhex(s.replace(" ", ""))
+
+
+def x(b):
+    return bytes(b).hex()
+
+
+# --------------------------------------------------------------------------------------------
+# Reference encoder (design §3.3, §3.4, §3.6, §4.2)
+
+def varint(v):
+    """v7: LSB-first groups of 6 bits, bit 6 = more, at most 3 bytes, minimal (design §3.4)."""
+    assert 0 <= v < 1 << 18, v
+    if v < 64:
+        return bytes([v])
+    if v < 4096:
+        return bytes([0x40 | (v & 0x3F), v >> 6])
+    return bytes([0x40 | (v & 0x3F), 0x40 | ((v >> 6) & 0x3F), v >> 12])
+
+
+assert varint(0) == h("00") and varint(63) == h("3f") and varint(64) == h("40 01")
+assert varint(4095) == h("7f 3f") and varint(4096) == h("40 40 01") and varint(262143) == h("7f 7f 3f")
+# The GREASE ids the design lists on the wire (§2.3): n 7 -> 38, 3C; n 23 -> 78 02, 7C 02; n 39 -> 78 04.
+assert varint(7 << 3) == h("38") and varint(7 << 3 | 4) == h("3c")
+assert varint(23 << 3) == h("78 02") and varint(23 << 3 | 4) == h("7c 02") and varint(39 << 3) == h("78 04")
+
+
+def crc14_darc(data):
+    """CRC-14/DARC: width 14, poly 0x0805, init 0, refin/refout, xorout 0 (reveng catalogue)."""
+    crc = 0
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x2804 if crc & 1 else crc >> 1  # 0x2804 = 0x0805 reflected in 14 bits
+    return crc
+
+
+assert crc14_darc(b"123456789") == 0x082D, "CRC-14/DARC check value"
+
+
+def crc_bytes(body):
+    c = crc14_darc(body)
+    return bytes([c & 0x7F, c >> 7])
+
+
+def node(v):
+    """A 28-bit node id as 4 bytes, least significant 7-bit group first (spec §1.3, MIDI-CI MUID)."""
+    assert 0 <= v < 1 << 28
+    return bytes([(v >> s) & 0x7F for s in (0, 7, 14, 21)])
+
+
+def tlv(fid, value):
+    return varint(fid) + varint(len(value)) + bytes(value)
+
+
+def u(v, width):
+    """An unsigned integer of `width` 7-bit groups, least significant first."""
+    assert 0 <= v < 1 << (7 * width)
+    return bytes([(v >> (7 * i)) & 0x7F for i in range(width)])
+
+
+def i_(v, width):
+    """A two's-complement integer in `width` 7-bit groups."""
+    return u(v & ((1 << (7 * width)) - 1), width)
+
+
+OWN, OTHER, BROADCAST = 0x0123456, 0x0654321, 0x0FFFFFFF
+
+
+def header(owner, number, major, minor, mtype, fmt=0, rsv=0, H=0, K=0, src=None, dst=None):
+    A = int(dst is not None)
+    hdr = fmt << 5 | rsv << 3 | H << 2 | A << 1 | K
+    out = bytes([hdr]) + bytes(owner) + varint(number) + bytes([major, minor, mtype])
+    if A:
+        out += node(src) + node(dst)
+    return out
+
+
+def body(owner, number, major, minor, mtype, fields=b"", **kw):
+    """An envelope body: header, field bytes, and the CRC when K=1."""
+    b = header(owner, number, major, minor, mtype, **kw) + bytes(fields)
+    if kw.get("K"):
+        b += crc_bytes(b)
+    return b
+
+
+def sysex(b, carrier=h("7d")):
+    return h("f0") + bytes(carrier) + h("4d 4f 58") + bytes(b) + h("f7")
+
+
+def osc_str(s):
+    b = s.encode() + b"\0"
+    return b + b"\0" * (-len(b) % 4)
+
+
+def osc_blob(b):
+    return struct.pack(">I", len(b)) + bytes(b) + b"\0" * (-len(b) % 4)
+
+
+def osc_msg(address, tags=None, args=b""):
+    out = osc_str(address)
+    if tags is not None:
+        out += osc_str("," + tags)
+    return out + args
+
+
+def mox_osc(b, tags="b", more=b""):
+    return osc_msg("/mox", tags, osc_blob(b) + more)
+
+
+def osc_float(address, v):
+    return osc_msg(address, "f", struct.pack(">f", v))
+
+
+def bundle(*elements, timetag=1):
+    out = b"#bundle\0" + struct.pack(">Q", timetag)
+    for e in elements:
+        out += struct.pack(">I", len(e)) + e
+    return out
+
+
+def chunk_header(tid, total, number, length):
+    """Spec §11.2 (MOX-CHK-001, -002)."""
+    return bytes([tid]) + u(total, 2) + u(number, 2) + u(length, 2)
+
+
+assert chunk_header(5, 300, 129, 16383) == h("05 2c 02 01 01 7f 7f")
+
+
+# --------------------------------------------------------------------------------------------
+# The design's worked examples, byte for byte (§3.7, §4.3)
+
+FADER, CORE, TEST, VENDOR = h("7e"), h("7e"), h("7d"), h("00 21 09")
+FIELDS_37 = tlv(0x00, [3]) + tlv(0x08, u(8192, 2)) + tlv(0x10, h("7f 20 00"))
+BODY_37 = body(FADER, 1, 1, 1, 0x01, FIELDS_37, K=1)
+SYSEX_37 = sysex(BODY_37)
+assert SYSEX_37 == h("F0 7D 4D 4F 58 01 7E 01 01 01 01 00 01 03 08 02 00 40 10 03 7F 20 00 61 68 F7"), "design §3.7"
+assert crc14_darc(BODY_37[:-2]) == 0x3461 and len(SYSEX_37) == 26 and len(BODY_37) == 20
+FALLBACK_43 = osc_float("/strip/3/fader", 8192 / 16383)
+assert FALLBACK_43[-4:] == h("3f 00 02 00")
+BUNDLE_43 = bundle(mox_osc(BODY_37), FALLBACK_43)
+assert BUNDLE_43 == h(
+    "23 62 75 6E 64 6C 65 00 00 00 00 00 00 00 00 01"
+    "00 00 00 24"
+    "2F 6D 6F 78 00 00 00 00 2C 62 00 00"
+    "00 00 00 14"
+    "01 7E 01 01 01 01 00 01 03 08 02 00 40 10 03 7F"
+    "20 00 61 68"
+    "00 00 00 18"
+    "2F 73 74 72 69 70 2F 33 2F 66 61 64 65 72 00 00"
+    "2C 66 00 00 3F 00 02 00"), "design §4.3"
+assert len(BUNDLE_43) == 84 and len(mox_osc(BODY_37)) == 36  # design §4.1 table
+assert BUNDLE_43[0x24:0x38] == SYSEX_37[5:25]  # design §4.4: the blob is the body
+
+
+# --------------------------------------------------------------------------------------------
+# Receiver descriptions (design §A.3a), defined once per file and referenced by name
+
+def fd(fid, ftype, added=0, name=None, **kw):
+    d = {"id": fid, "type": ftype, "added": added}
+    if name:
+        d["name"] = name
+    d.update(kw)
+    return d
+
+
+def record(depth):
+    """A record field 0x50 holding a u7 and, `depth` - 1 levels further down, itself again."""
+    fields = [fd(0x00, "u7", name="x")]
+    if depth > 1:
+        fields.append(record(depth - 1))
+    return fd(0x50, "record", name=f"nest{depth}", fields=fields)
+
+
+FADER_1_0 = [
+    {"type": 0x01, "name": "strip-state", "fields": [
+        fd(0x00, "u7", name="strip", max=31), fd(0x08, "u14", name="position")]},
+    {"type": 0x40, "name": "strip-query", "fields": [fd(0x00, "u7", name="strip", max=31)]},
+]
+FADER_1_3 = [
+    {"type": 0x01, "name": "strip-state", "fields": [
+        fd(0x00, "u7", name="strip", max=31), fd(0x08, "u14", name="position"),
+        fd(0x10, "bytes7", 1, name="colour", max_len=3),
+        fd(0x18, "enum7", 2, name="mode", values=[0, 1, 2]),
+        fd(0x29, "bool", 3, name="lock")]},
+    {"type": 0x40, "name": "strip-query", "fields": [fd(0x00, "u7", name="strip", max=31)]},
+]
+CORE_1_0 = [
+    {"type": 0x01, "name": "error", "fields": [
+        fd(0x00, "u7", name="code"), fd(0x08, "bytes7", name="original-extension"),
+        fd(0x10, "u14", name="original-version"), fd(0x18, "u7", name="original-type"),
+        fd(0x20, "bytes7", name="field-id"), fd(0x28, "u21", name="retry-after"),
+        fd(0x30, "u14", name="request-id"), fd(0x40, "u21", name="offset"),
+        fd(0x48, "text7", name="text", max_len=64)]},
+    {"type": 0x02, "name": "goodbye", "fields": []},
+    {"type": 0x40, "name": "hello", "fields": []},
+    {"type": 0x41, "name": "hello-reply", "fields": []},
+]
+TEST_1_0 = [
+    {"type": 0x02, "name": "sample", "fields": [
+        fd(0x00, "u7", name="level", min=0, max=100),
+        fd(0x08, "u14", name="span", min=10, max=10000),
+        fd(0x10, "u21", name="count"),
+        fd(0x18, "i14", name="offset", min=-1000, max=1000),
+        fd(0x20, "bool", name="on"),
+        fd(0x28, "enum7", name="mode", values=[0, 1, 2, 5]),
+        fd(0x30, "text7", name="name", max_len=8),
+        fd(0x40, "bytes7", name="data"),
+        fd(0x48, "u7", name="tag", repeated=True),
+        record(6),
+        fd(0x59, "u7", name="must"),
+        fd(0x60, "u28", name="big"),
+        fd(0x69, "enum7", name="policy", values=[0, 1])]},
+    {"type": 0x41, "name": "sample-request", "fields": [fd(0x00, "u7", name="level", min=0, max=100)]},
+]
+VENDOR_2_0 = [{"type": 0x03, "name": "vendor-state", "fields": [fd(0x00, "u7", name="value")]}]
+
+
+def ext(owner, number, major, minor, messages, name):
+    return {"name": name, "owner": x(owner), "number": number,
+            "majors": [{"major": major, "minor": minor, "messages": messages}]}
+
+
+E_CORE = ext(CORE, 0, 1, 0, CORE_1_0, "mox.core")
+RECEIVERS = {
+    "fader-1.0": {"node_id": OWN, "extensions": [E_CORE, ext(FADER, 1, 1, 0, FADER_1_0, "mox.fader")]},
+    "fader-1.3": {"node_id": OWN, "extensions": [E_CORE, ext(FADER, 1, 1, 3, FADER_1_3, "mox.fader")]},
+    "lab": {"node_id": OWN, "extensions": [
+        E_CORE, ext(FADER, 1, 1, 3, FADER_1_3, "mox.fader"), ext(TEST, 1, 1, 0, TEST_1_0, "vectors.test"),
+        ext(VENDOR, 300, 2, 0, VENDOR_2_0, "vendor.state")]},
+    "lab-tight": {"node_id": OWN, "limits": {"max_fields": 4, "max_depth": 1}, "extensions": [
+        E_CORE, ext(TEST, 1, 1, 0, TEST_1_0, "vectors.test")]},
+    "plain": {"node_id": OWN, "extensions": [E_CORE]},
+}
+RECEIVER_NOTES = {
+    "fader-1.0": "mox.fader (7E 01) 1.0: strip-state 01 {00 strip u7 <= 31, 08 position u14}, strip-query 40",
+    "fader-1.3": "mox.fader 1.3: adds 10 colour (1.1), 18 mode enum7 (1.2), 29 lock bool, critical (1.3)",
+    "lab": "mox.fader 1.3, vectors.test (7D 01) 1.0 with every field type, vendor.state (00 21 09, number 300) 2.0",
+    "lab-tight": "vectors.test 1.0 with limits max_fields 4, max_depth 1",
+    "plain": "mox.core only: a MOX node that supports no other extension",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Requirement ids. The keys are topics; the values must be ids of spec/mox.md (checked below).
+
+REQ = {
+    "model": "MOX-MOD-001",          # message model: ext, version, type, ids, fields in order
+    "raw": "MOX-MOD-002",            # fields kept as raw bytes, re-encoding is byte-exact
+    "sysex-frame": "MOX-SYX-001",    # F0 carrier 4D 4F 58 body F7
+    "carrier": "MOX-SYX-002",        # carrier never 7E/7F; any carrier accepted
+    "seven-bit": "MOX-SYX-003",      # every byte 00-7F
+    "hdr-format": "MOX-SYX-010",     # format bits != 00: ignore silently
+    "hdr-reserved": "MOX-SYX-011",   # reserved bits must be zero
+    "hdr-layout": "MOX-SYX-012",     # owner, number, major, minor, type, ids
+    "addressed": "MOX-SYX-013",      # A=1: src and dst node ids
+    "crc": "MOX-SYX-020",            # K=1: CRC-14/DARC, receivers must verify, silent discard
+    "chunked": "MOX-SYX-030",        # H=1: chunk header + slice; reassembled = field section
+    "chunk-header-same": "MOX-SYX-031",  # every chunk repeats the header
+    "osc-address": "MOX-OSC-001",    # /mox ,b body; literal address; later args ignored
+    "osc-group": "MOX-OSC-002",      # bundle groups and fallbacks
+    "osc-seven-bit": "MOX-OSC-003",  # body bytes 7-bit on OSC too
+    "tlv": "MOX-FLD-001",            # TLV; fields end exactly at the end
+    "varint": "MOX-FLD-002",         # v7 varint: 3 bytes max, minimal
+    "order": "MOX-FLD-003",          # any order, preserved
+    "duplicate": "MOX-FLD-004",      # duplicate known non-repeated: malformed
+    "length": "MOX-FLD-005",         # known field with wrong length: malformed
+    "range": "MOX-FLD-006",          # value out of range
+    "enum": "MOX-FLD-007",           # unknown enum value: field unknown
+    "limits": "MOX-FLD-008",         # max fields, record depth
+    "record": "MOX-FLD-009",         # records: nested TLV, flags apply inside
+    "flags-ignore": "MOX-FLD-010",   # C=0 R=0
+    "flags-drop": "MOX-FLD-011",     # C=1 R=0
+    "flags-drop-reply": "MOX-FLD-012",  # C=1 R=1
+    "flags-notify": "MOX-FLD-013",   # C=0 R=1
+    "atomic": "MOX-FLD-014",         # validate every field before acting on any
+    "broadcast": "MOX-ERR-001",      # replies only when A=1, dst = own, not an error reply
+    "codes": "MOX-ERR-002",          # the code registry
+    "ver-higher": "MOX-VER-001",     # s > r: process known, others unknown
+    "ver-lower": "MOX-VER-002",      # s <= r: fields added after s are unknown
+    "ver-major": "MOX-VER-003",      # unsupported major (or 0)
+    "ver-ext": "MOX-VER-004",        # unknown extension
+    "ver-type": "MOX-VER-005",       # unknown type; reply only for request types
+    "grease-field": "MOX-REG-001",   # n = 7 mod 16 never assigned
+    "grease-ext": "MOX-REG-002",
+    "grease-major": "MOX-REG-003",
+    "grease-type": "MOX-REG-004",
+    "field-ranges": "MOX-REG-005",   # experimental and reserved field numbers: no special path
+    "bridge": "MOX-BRG-001",         # SysEx -> OSC: copy the body
+    "bridge-back": "MOX-BRG-002",    # OSC -> SysEx: 7-bit check, bridge's carrier
+    "bridge-exact": "MOX-BRG-003",   # unknown fields, flags, ids, CRC byte-exact
+    "chk-order": "MOX-CHK-034",
+    "chk-oos": "MOX-CHK-035",
+    "chk-dup": "MOX-CHK-032",
+    "chk-conflict": "MOX-CHK-033",
+    "chk-key": "MOX-CHK-031",
+    "chk-deliver": "MOX-CHK-043",
+    "chk-one": "MOX-CHK-044",
+    "chk-abandon": "MOX-CHK-042",
+    "chk-stale": "MOX-CHK-040",
+    "chk-large": "MOX-CHK-038",
+    "chk-trunc": "MOX-CHK-003",
+}
+DESIGN = "docs/design/envelope.md"
+
+
+# --------------------------------------------------------------------------------------------
+# Cases
+
+FILES = {}
+
+
+def add(area, name, kind, desc, reqs, source, fields, expected, receiver=None):
+    name = name.replace(".", "-")  # ids are lower-case kebab-case: version-1-1-to-1-0
+    assert re.fullmatch(r"[a-z0-9-]+", name), name
+    c = {"id": f"envelope::{area}::{name}", "description": desc,
+         "source": f"{DESIGN} {source}; " + ", ".join(REQ[r] for r in reqs),
+         "requirements": [REQ[r] for r in reqs], "kind": kind}
+    if receiver:
+        assert receiver in RECEIVERS, receiver
+        c["receiver"] = receiver
+    c.update(fields)
+    c["expected"] = expected
+    FILES.setdefault(area, []).append(c)
+
+
+def valid(v):
+    return {"result": "valid", "value": v}
+
+
+def acceptable(flag, *values):
+    return {"result": "acceptable", "flag": flag, "outcomes": [valid(v) for v in values]}
+
+
+# An expected reception (design §A.3). Fields of a delivered message are written as
+# (id, value bytes, known) triples, labelled by hand; `wire` turns the same triples into bytes.
+
+def F(fid, value, known):
+    return (fid, bytes(value), known)
+
+
+def wire(fields):
+    return b"".join(tlv(fid, v) for fid, v, _ in fields)
+
+
+def view(owner, number, major, minor, mtype, fields, carrier=None, K=0, src=None, dst=None):
+    m = {}
+    if carrier is not None:
+        m["carrier"] = x(carrier)
+    m.update({"check": bool(K), "owner": x(owner), "number": number, "major": major,
+              "minor": minor, "type": mtype})
+    if dst is not None:
+        m["src"], m["dst"] = src, dst
+    m["fields"] = [{"id": fid, "known": known, "value": x(v)} for fid, v, known in fields]
+    return m
+
+
+def outcome(name, error=None, reply=None, field=None, message=None):
+    o = {"outcome": name}
+    if error:
+        o["error"] = error
+    if reply:
+        o["reply"] = {"code": reply}
+        if field is not None:
+            o["reply"]["field"] = field
+    if message is not None:
+        o["message"] = message
+    return o
+
+
+class Msg:
+    """One MOX message: builds its body, SysEx and OSC forms and the expected view."""
+
+    def __init__(self, owner=FADER, number=1, major=1, minor=0, mtype=0x01, fields=(), K=0,
+                 src=None, dst=None, carrier=h("7d"), raw=None, fmt=0, rsv=0):
+        self.owner, self.number, self.major, self.minor, self.mtype = owner, number, major, minor, mtype
+        self.fields, self.K, self.src, self.dst, self.carrier = list(fields), K, src, dst, carrier
+        if dst is not None and src is None:
+            self.src = OTHER if dst != OTHER else OWN
+        self.raw = raw  # field bytes that are not a list of well-formed triples
+        self.fmt, self.rsv = fmt, rsv
+
+    def body(self):
+        fb = self.raw if self.raw is not None else wire(self.fields)
+        return body(self.owner, self.number, self.major, self.minor, self.mtype, fb, K=self.K,
+                    src=self.src, dst=self.dst, fmt=self.fmt, rsv=self.rsv)
+
+    def sysex(self):
+        return sysex(self.body(), self.carrier)
+
+    def view(self, osc=False):
+        return view(self.owner, self.number, self.major, self.minor, self.mtype, self.fields,
+                    None if osc else self.carrier, self.K, self.src, self.dst)
+
+    def delivered(self, osc=False, reply=None, field=None):
+        return outcome("delivered", reply=reply, field=field, message=self.view(osc))
+
+
+def sx(name, desc, reqs, source, receiver, data, expect):
+    add("sysex", name, "envelope-sysex", desc, reqs, source, {"hex": x(data)}, valid(expect), receiver)
+
+
+def both(name, desc, reqs, source, receiver, m, expect):
+    """The same message on both bindings; `expect(osc)` gives the outcome for each."""
+    sx(name, desc, reqs, source, receiver, m.sysex(), expect(False))
+    oc(name, desc + " (OSC: /mox alone)", reqs + ["osc-address"], source + ", §4.2", receiver,
+       mox_osc(m.body()), [mox_el(expect(True))])
+
+
+def oc(name, desc, reqs, source, receiver, data, elements, alt=None):
+    exp = valid(elements) if alt is None else acceptable(alt[0], elements, alt[1])
+    add("osc", name, "envelope-osc", desc, reqs, source, {"hex": x(data)}, exp, receiver)
+
+
+def mox_el(result):
+    return {"address": "/mox", "action": "mox", "result": result}
+
+
+def plain(address):
+    return {"address": address, "action": "plain"}
+
+
+def suppress(address):
+    return {"address": address, "action": "suppress"}
+
+
+STRIP = F(0x00, [3], True)
+POS = F(0x08, u(8192, 2), True)
+COLOUR_UNKNOWN = F(0x10, h("7f 20 00"), False)
+COLOUR = F(0x10, h("7f 20 00"), True)
+
+# --- the worked example -----------------------------------------------------------------------
+m37 = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN], K=1)
+assert m37.sysex() == SYSEX_37
+sx("worked-example-v1.0-receiver", "Design §3.7: a v1.1 fader message to a v1.0 receiver: strip and position known, colour (10) kept as an unknown field",
+   ["model", "ver-higher", "flags-ignore", "crc"], "§3.7", "fader-1.0", SYSEX_37, m37.delivered())
+m37b = Msg(minor=1, fields=[STRIP, POS, COLOUR], K=1)
+sx("worked-example-v1.3-receiver", "Design §3.7 to a receiver at 1.3, which knows colour (added in 1.1)",
+   ["model", "ver-lower", "crc"], "§3.7", "fader-1.3", SYSEX_37, m37b.delivered())
+for fid, label, result in [
+        (0x11, "critical", lambda m: outcome("dropped", "unknown-critical-field")),
+        (0x13, "critical-report", lambda m: outcome("dropped", "unknown-critical-field"))]:
+    m = Msg(minor=1, fields=[STRIP, POS, F(fid, h("7f 20 00"), False)], K=1)
+    sx(f"worked-example-colour-{label}", f"Design §3.7 with the colour id {fid:02X}: the v1.0 receiver drops the message; A=0 is a broadcast, so no reply",
+       ["flags-drop" if fid == 0x11 else "flags-drop-reply", "broadcast"], "§3.7", "fader-1.0", m.sysex(), result(m))
+m = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN])
+sx("worked-example-unchecked", "Design §3.7 with K=0 (no CRC), as on USB", ["crc", "model"], "§3.7, §3.6", "fader-1.0", m.sysex(), m.delivered())
+m = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN], K=1, carrier=VENDOR)
+sx("carrier-three-byte", "A 3-byte carrier id (00 21 09) is accepted; the body is the same", ["carrier", "sysex-frame"], "§3.1", "fader-1.0", m.sysex(), m.delivered())
+m = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN], K=1, carrier=h("41"))
+sx("carrier-other-vendor", "MOX is accepted under any vendor's carrier id (41)", ["carrier"], "§3.1", "fader-1.0", m.sysex(), m.delivered())
+
+# --- step 1: not MOX --------------------------------------------------------------------------
+NOT_MOX = outcome("not-mox")
+for name, data, desc in [
+        ("carrier-7e", h("f0 7e") + SYSEX_37[2:], "Carrier 7E (Universal Non-Real-Time) is never MOX, even with the signature"),
+        ("carrier-7f", h("f0 7f") + SYSEX_37[2:], "Carrier 7F (Universal Real-Time) is never MOX"),
+        ("signature-wrong", SYSEX_37[:4] + h("59") + SYSEX_37[5:], "Signature 4D 4F 59 is not MOX: legacy traffic"),
+        ("signature-lower-case", SYSEX_37[:2] + h("6d 6f 78") + SYSEX_37[5:], "The signature is case-sensitive bytes: 6D 6F 78 is not MOX"),
+        ("signature-short", h("f0 7d 4d 4f f7"), "A message that ends inside the signature is not MOX"),
+        ("carrier-only", h("f0 7d f7"), "A carrier id alone is not MOX"),
+        ("three-byte-carrier-no-signature", h("f0 00 21 09 01 02 f7"), "A 3-byte carrier followed by legacy bytes is not MOX")]:
+    sx(f"not-mox-{name}", desc, ["sysex-frame", "carrier"], "§3.1, §7 step 1", "lab", data, NOT_MOX)
+for name, pos, desc in [("in-value", 13, "a field value byte"), ("in-header", 7, "the extension number"),
+                        ("in-crc", 23, "the CRC")]:
+    data = bytearray(SYSEX_37)
+    data[pos] |= 0x80
+    sx(f"not-seven-bit-{name}", f"A byte above 7F in {desc} breaks the 7-bit rule: not MOX (not-seven-bit), never a reply",
+       ["seven-bit"], "§3.1, §7 step 1, §A.4", "fader-1.0", bytes(data), outcome("not-mox", "not-seven-bit"))
+
+# --- step 2: format ---------------------------------------------------------------------------
+for fmt in (1, 2, 3):
+    m = Msg(minor=1, fields=[STRIP, POS], K=1, fmt=fmt)
+    sx(f"format-{fmt:02b}", f"Format bits {fmt:02b} (header {m.body()[0]:02X}): another envelope format, ignored silently",
+       ["hdr-format"], "§3.2, §7 step 2", "fader-1.0", m.sysex(), outcome("ignored"))
+b = bytearray(Msg(minor=1, fields=[STRIP, POS], K=1, fmt=1).body())
+b[-1] ^= 1
+sx("format-01-bad-check", "Format 01 with a wrong CRC is ignored, not discarded: step 2 comes before step 3",
+   ["hdr-format", "crc"], "§7", "fader-1.0", sysex(bytes(b)), outcome("ignored"))
+m = Msg(minor=1, fields=[STRIP], fmt=3, rsv=3, dst=OWN)
+sx("format-11-reserved-bits", "Format 11 with the reserved bits set is ignored: the format is checked first, so no reserved-bit-set reply",
+   ["hdr-format", "hdr-reserved"], "§7", "fader-1.0", m.sysex(), outcome("ignored"))
+
+# --- step 3: check ----------------------------------------------------------------------------
+m = Msg(fields=[STRIP, POS], K=1)
+sx("check-good", "K=1 with the right CRC-14/DARC over the body", ["crc"], "§3.6", "fader-1.0", m.sysex(), m.delivered())
+m = Msg(fields=[STRIP, POS], K=1, dst=OWN, src=OTHER)
+sx("check-good-addressed", "The CRC covers the node ids too", ["crc", "addressed"], "§3.6", "fader-1.0", m.sysex(), m.delivered())
+DISCARD = outcome("discarded", "bad-check")
+for name, mutate, desc in [
+        ("low-group", lambda b: b[:-2] + bytes([b[-2] ^ 0x01]) + b[-1:], "the CRC's low group off by one bit"),
+        ("high-group", lambda b: b[:-1] + bytes([b[-1] ^ 0x20]), "the CRC's high group off by one bit"),
+        ("swapped", lambda b: b[:-2] + bytes([b[-1], b[-2]]), "the CRC's two groups swapped"),
+        ("body-bit", lambda b: b[:9] + bytes([b[9] ^ 0x01]) + b[10:], "a flipped bit in a field value (strip 3 -> 2)")]:
+    sx(f"check-bad-{name}", f"K=1 with {desc}: discarded silently (bad-check)", ["crc"], "§3.6, §7 step 3",
+       "fader-1.0", sysex(mutate(BODY_37)), DISCARD)
+b = bytearray(Msg(fields=[STRIP, POS], K=1, dst=OWN).body())
+b[-1] ^= 1
+sx("check-bad-addressed-no-reply", "A wrong CRC on a message addressed to the receiver: still silent (corrupted addressing cannot be trusted)",
+   ["crc", "broadcast"], "§3.6", "fader-1.0", sysex(bytes(b)), DISCARD)
+sx("check-missing", "K=1 but the sender appended no CRC: the last two field bytes are taken as the CRC and do not match",
+   ["crc"], "§3.6, §A.4", "fader-1.0", sysex(BODY_37[:-2]), DISCARD)
+sx("check-missing-short-body", "K=1 and a body of the header byte alone: the CRC bytes are missing (bad-check)",
+   ["crc"], "§A.4", "fader-1.0", sysex(h("01")), DISCARD)
+sx("check-missing-one-byte", "K=1 and a body of the header byte plus one byte: the CRC bytes are missing",
+   ["crc"], "§A.4", "fader-1.0", sysex(h("01 7e")), DISCARD)
+sx("check-stray-crc", "K=0 but a CRC (61 68) follows the fields: read as a field whose id varint runs past the end",
+   ["crc", "tlv"], "§3.3, §3.6", "fader-1.0", sysex(bytes([0]) + BODY_37[1:]), outcome("malformed", "field-overrun"))
+
+# --- step 4: reserved bits --------------------------------------------------------------------
+for rsv in (1, 2, 3):
+    m = Msg(fields=[STRIP, POS], rsv=rsv)
+    sx(f"reserved-bits-{rsv:02b}", f"Reserved header bits {rsv:02b} (header {m.body()[0]:02X}) with A=0: malformed, no reply (broadcast)",
+       ["hdr-reserved", "broadcast"], "§3.2, §7 step 4", "fader-1.0", m.sysex(), outcome("malformed", "reserved-bit-set"))
+m = Msg(fields=[STRIP, POS], rsv=2, dst=OWN)
+sx("reserved-bits-addressed", "Reserved bit 4 set on a message addressed to the receiver: malformed, reply 07 reserved-bit-set",
+   ["hdr-reserved", "broadcast", "codes"], "§3.2, §A.3", "fader-1.0", m.sysex(), outcome("malformed", "reserved-bit-set", "07"))
+m = Msg(fields=[STRIP, POS], rsv=1, dst=OTHER, src=OWN + 1)
+sx("reserved-bits-other-destination", "Reserved bit set, addressed to another node: step 4 comes before step 5, so malformed, and no reply (not ours)",
+   ["hdr-reserved", "broadcast"], "§7", "fader-1.0", m.sysex(), outcome("malformed", "reserved-bit-set"))
+m = Msg(fields=[STRIP, POS], rsv=1, dst=BROADCAST)
+sx("reserved-bits-broadcast", "Reserved bit set, destination 0FFFFFFF: malformed, no reply",
+   ["hdr-reserved", "broadcast"], "§2.1", "fader-1.0", m.sysex(), outcome("malformed", "reserved-bit-set"))
+b = bytearray(Msg(fields=[STRIP, POS], K=1, rsv=1).body())
+b[-2] ^= 1
+sx("reserved-bits-bad-check", "Reserved bit set and a wrong CRC: step 3 comes first, discarded", ["hdr-reserved", "crc"], "§7",
+   "fader-1.0", sysex(bytes(b)), DISCARD)
+sx("reserved-bits-truncated", "Reserved bit set on a body cut after the owner: reserved-bit-set is found first",
+   ["hdr-reserved"], "§7", "fader-1.0", sysex(h("08 7e")), outcome("malformed", "reserved-bit-set"))
+
+# --- header layout and truncation -------------------------------------------------------------
+mv = Msg(owner=VENDOR, number=300, major=2, minor=0, mtype=0x03, fields=[F(0x00, [9], True)], dst=OWN, src=OTHER)
+full = mv.body()
+assert full[:7] == h("02 00 21 09 6c 04 02") and len(full) == 17 + 3
+sx("header-three-byte-owner-addressed", "Owner 00 21 09, number 300 (varint 6C 04), version 2.0, type 03, A=1: every header part",
+   ["hdr-layout", "addressed", "varint"], "§3.1, §3.2", "lab", mv.sysex(), mv.delivered())
+for n in range(17):
+    what = ["the header byte", "the owner's first byte", "the owner's second byte", "the owner",
+            "the number's first varint byte", "the number", "the major", "the minor", "the type",
+            "1 byte of src", "2 bytes of src", "3 bytes of src", "src", "1 byte of dst",
+            "2 bytes of dst", "3 bytes of dst", "dst"][n - 1] if n else "nothing"
+    sx(f"truncated-header-{n:02d}", f"An A=1 body that ends after {what} ({n} bytes): truncated-header, no reply (the destination is not known)",
+       ["hdr-layout", "addressed"], "§3.2, §A.4", "lab", sysex(full[:n]), outcome("malformed", "truncated-header"))
+sx("empty-fields", "A message without fields is delivered with an empty field list", ["tlv"], "§3.3", "lab",
+   Msg(owner=VENDOR, number=300, major=2, mtype=3).sysex(), Msg(owner=VENDOR, number=300, major=2, mtype=3).delivered())
+for name, num, desc, err in [
+        ("overlong-2", h("41 00"), "number 1 as 41 00 (a final 00)", "varint-overlong"),
+        ("overlong-3", h("6c 44 00"), "number 300 as 6C 44 00 (a final 00)", "varint-overlong"),
+        ("too-long", h("41 40 40 00"), "a third byte with bit 6 set", "varint-too-long")]:
+    sx(f"header-number-{name}", f"The extension number written with {desc}: malformed ({err})", ["varint", "hdr-layout"],
+       "§3.4", "lab", sysex(h("00 7e") + num + h("01 00 01") + wire([STRIP])), outcome("malformed", err))
+
+# --- step 5: destination ----------------------------------------------------------------------
+m = Msg(fields=[STRIP, POS], dst=OWN, src=OTHER)
+both("addressed-to-me", "A=1, destination = the receiver's node id: delivered with both node ids", ["addressed", "model"], "§3.2", "fader-1.0",
+     m, lambda osc: m.delivered(osc))
+m = Msg(fields=[STRIP, POS], dst=BROADCAST, src=OTHER)
+both("addressed-broadcast", "A=1, destination 0FFFFFFF (broadcast): delivered", ["addressed", "broadcast"], "§1.1", "fader-1.0",
+     m, lambda osc: m.delivered(osc))
+m = Msg(fields=[STRIP, POS], dst=OTHER, src=OWN + 1)
+both("addressed-other", "A=1 for another node: other-destination (a bridge would still forward it)", ["addressed"], "§7 step 5",
+     "fader-1.0", m, lambda osc: outcome("other-destination"))
+m = Msg(owner=h("7e"), number=9, fields=[STRIP], dst=OTHER, src=OWN + 1)
+sx("addressed-other-unknown-extension", "Unknown extension for another node: step 5 comes before step 6, so other-destination, not rejected",
+   ["addressed", "ver-ext"], "§7", "fader-1.0", m.sysex(), outcome("other-destination"))
+m = Msg(raw=h("00 05 01"), dst=OTHER, src=OWN + 1)
+sx("addressed-other-bad-fields", "Overrunning fields in a message for another node: other-destination (its fields are not parsed)",
+   ["addressed", "tlv"], "§7", "fader-1.0", m.sysex(), outcome("other-destination"))
+m = Msg(fields=[STRIP], dst=0x0FFFFF00, src=OTHER)
+sx("addressed-reserved-node-id", "Destination 0FFFFF00 (reserved range) is neither the receiver nor broadcast: other-destination",
+   ["addressed"], "§1.1", "fader-1.0", m.sysex(), outcome("other-destination"))
+
+# --- step 6: extension, major, type -----------------------------------------------------------
+for name, m, desc, err, code, reqs in [
+        ("unknown-extension", Msg(number=9, fields=[STRIP]), "extension 7E 09", "unsupported-extension", "05", ["ver-ext"]),
+        ("unknown-owner", Msg(owner=h("00 20 29"), number=1, fields=[STRIP]), "owner 00 20 29", "unsupported-extension", "05", ["ver-ext"]),
+        ("unsupported-major", Msg(major=2, fields=[STRIP]), "major 2", "unsupported-version", "02", ["ver-major"]),
+        ("major-zero", Msg(major=0, fields=[STRIP]), "major 0", "unsupported-version", "02", ["ver-major"]),
+        ("unknown-request-type", Msg(mtype=0x42, fields=[STRIP]), "request type 42", "unsupported-message-type", "01", ["ver-type"]),
+        ("unknown-notification-type", Msg(mtype=0x05, fields=[STRIP]), "notification type 05", "unsupported-message-type", None, ["ver-type"])]:
+    both(name, f"An unsupported {desc}, A=0: rejected ({err}), no reply", reqs + ["broadcast"], "§5.2, §7 step 6", "fader-1.0",
+         m, lambda osc, err=err: outcome("rejected", err))
+    m2 = Msg(owner=m.owner, number=m.number, major=m.major, mtype=m.mtype, fields=m.fields, dst=OWN, src=OTHER)
+    what = f"reply {code}" if code else "no reply: notification types are never answered"
+    both(name + "-addressed", f"An unsupported {desc}, addressed to the receiver: rejected ({err}), {what}", reqs + ["broadcast", "codes"],
+         "§5.2, §A.3", "fader-1.0", m2, lambda osc, err=err, code=code: outcome("rejected", err, code))
+m = Msg(number=9, fields=[STRIP], dst=BROADCAST, src=OTHER)
+sx("unknown-extension-broadcast", "An unknown extension sent to 0FFFFFFF: rejected, no reply", ["ver-ext", "broadcast"], "§2.1",
+   "fader-1.0", m.sysex(), outcome("rejected", "unsupported-extension"))
+m = Msg(owner=VENDOR, number=300, major=1, mtype=3, fields=[F(0, [1], True)])
+sx("vendor-major-1-not-supported", "vendor.state is supported at major 2 only: a 1.0 message is rejected", ["ver-major"], "§5.2", "lab",
+   m.sysex(), outcome("rejected", "unsupported-version"))
+m = Msg(owner=CORE, number=0, major=1, mtype=0x02)
+sx("core-goodbye", "mox.core (7E 00) goodbye: the core extension is known without negotiation", ["model"], "§6.1", "plain", m.sysex(), m.delivered())
+
+# --- GREASE: extension numbers, majors, types -------------------------------------------------
+for number in (7, 23, 71, 4103):
+    m = Msg(number=number, fields=[STRIP], dst=OWN, src=OTHER)
+    sx(f"grease-extension-{number}", f"GREASE extension number {number} (≡ 7 mod 16, varint {x(varint(number))}): never supported, rejected, reply 05",
+       ["grease-ext", "ver-ext"], "§2.3", "lab", m.sysex(), outcome("rejected", "unsupported-extension", "05"))
+for major in (7, 23, 119):
+    m = Msg(major=major, fields=[STRIP], dst=OWN, src=OTHER)
+    sx(f"grease-major-{major}", f"GREASE major {major} in a header (senders never do this): rejected, reply 02",
+       ["grease-major", "ver-major"], "§2.3", "lab", m.sysex(), outcome("rejected", "unsupported-version", "02"))
+for mtype in (0x07, 0x17, 0x27, 0x37):
+    m = Msg(mtype=mtype, fields=[F(0x38, h("11 22"), False)], dst=OWN, src=OTHER)
+    both(f"grease-type-{mtype:02x}", f"GREASE message type {mtype:02X}: an unknown notification type, rejected without a reply even when addressed",
+         ["grease-type", "ver-type"], "§2.3, §A.3", "lab", m, lambda osc: outcome("rejected", "unsupported-message-type"))
+
+# --- step 9: handling flags -------------------------------------------------------------------
+ADDR = [("broadcast-a0", None, "A=0"), ("to-me", OWN, "A=1 to the receiver"),
+        ("to-all", BROADCAST, "A=1 to 0FFFFFFF"), ("to-other", OTHER, "A=1 to another node")]
+for flags in range(8):
+    C, R, U = flags & 1, flags >> 1 & 1, flags >> 2 & 1
+    fid = 0x38 | flags  # field number 7: GREASE, so unknown with every flag combination (§2.3)
+    for tag, dst, adesc in ADDR:
+        src = OWN + 1 if dst == OTHER else OTHER if dst is not None else None
+        m = Msg(fields=[STRIP, F(fid, h("55"), False), POS], dst=dst, src=src)
+        eligible = dst == OWN
+        if dst == OTHER:
+            res = lambda osc: outcome("other-destination")
+            what = "other-destination"
+        elif C:
+            res = lambda osc, R=R, e=eligible, fid=fid: outcome(
+                "dropped", "unknown-critical-field", "06" if R and e else None, fid if R and e else None)
+            what = "dropped" + (", reply 06 naming it" if R and eligible else ", no reply")
+        else:
+            res = lambda osc, R=R, e=eligible, fid=fid, m=m: m.delivered(osc, "24" if R and e else None, fid if R and e else None)
+            what = "delivered" + (", reply 24 naming it" if R and eligible else "")
+        reqs = [["flags-ignore", "flags-drop", "flags-notify", "flags-drop-reply"][C | R << 1], "broadcast"]
+        both(f"flags-c{C}r{R}u{U}-{tag}", f"Unknown field {fid:02X} (C={C} R={R} U={U}) between known fields, {adesc}: {what}",
+             reqs, "§2.1, §A.3", "fader-1.0", m, res)
+for name, fields, expect, desc, reqs in [
+        ("first-critical-decides", [STRIP, F(0x39, b"", False), F(0x3B, b"", False)],
+         lambda m: outcome("dropped", "unknown-critical-field"),
+         "Two unknown critical fields, 39 (R=0) then 3B (R=1), addressed: the first decides, dropped without a reply", ["flags-drop", "atomic"]),
+        ("critical-report-after-critical-silent", [STRIP, F(0x3B, b"", False), F(0x39, b"", False)],
+         lambda m: outcome("dropped", "unknown-critical-field", "06", 0x3B),
+         "Unknown 3B (C=1 R=1) before 39 (C=1 R=0), addressed: dropped, reply 06 naming 3B", ["flags-drop-reply"]),
+        ("notify-then-critical", [STRIP, F(0x3A, b"", False), F(0x3B, h("01"), False)],
+         lambda m: outcome("dropped", "unknown-critical-field", "06", 0x3B),
+         "Unknown 3A (C=0 R=1) then 3B (C=1 R=1), addressed: the drop wins, reply 06 naming 3B, no 24", ["flags-drop-reply", "flags-notify"]),
+        ("two-notify", [STRIP, F(0x3A, h("01"), False), F(0x3E, h("02"), False)],
+         lambda m: m.delivered(reply="24", field=0x3A),
+         "Two unknown C=0 R=1 fields, addressed: delivered, one reply 24 naming the first", ["flags-notify"]),
+        ("critical-at-end", [STRIP, POS, F(0x38, h("01"), False), F(0x39, h("02"), False)],
+         lambda m: outcome("dropped", "unknown-critical-field"),
+         "A critical unknown field after known and ignorable ones drops the whole message (atomic processing)", ["atomic", "flags-drop"])]:
+    m = Msg(fields=fields, dst=OWN, src=OTHER)
+    sx(f"flags-{name}", desc, reqs + ["broadcast"], "§2.1, §A.3", "fader-1.0", m.sysex(), expect(m))
+m = Msg(raw=wire([STRIP, F(0x39, b"", False)]) + h("08 03 00 40 00"), dst=OWN, src=OTHER)
+sx("flags-malformed-after-critical", "An unknown critical field, then a known u14 of length 3: every field is parsed first, so malformed, reply 41",
+   ["atomic", "length", "codes"], "§2.1, §7 steps 8-9", "fader-1.0", m.sysex(), outcome("malformed", "bad-field-length", "41"))
+m = Msg(owner=CORE, number=0, mtype=0x01, fields=[F(0x00, [0x06], True), F(0x3B, b"", False)], dst=OWN, src=OTHER)
+sx("error-reply-not-answered", "A core error message addressed to the receiver with an unknown C=1 R=1 field: dropped, no reply (an error never answers an error)",
+   ["broadcast", "flags-drop-reply"], "§2.1 item 3, §A.3", "fader-1.0", m.sysex(), outcome("dropped", "unknown-critical-field"))
+m = Msg(owner=CORE, number=0, mtype=0x01, raw=h("00 02 06 00"), dst=OWN, src=OTHER)
+sx("error-reply-malformed-not-answered", "A core error message with a u7 code of length 2, addressed: malformed, no reply",
+   ["broadcast", "length"], "§2.1 item 3", "fader-1.0", m.sysex(), outcome("malformed", "bad-field-length"))
+m = Msg(owner=CORE, number=0, mtype=0x01, fields=[F(0x00, [0x24], True), F(0x20, h("3a"), True), F(0x3A, b"", False)], dst=OWN, src=OTHER)
+sx("error-reply-notify-not-answered", "A core error with an unknown C=0 R=1 field, addressed: delivered, no 24 reply",
+   ["broadcast", "flags-notify"], "§2.1 item 3", "fader-1.0", m.sysex(), m.delivered())
+
+# --- GREASE field ids in every range ----------------------------------------------------------
+for n, rng in [(7, "1-byte standard"), (23, "2-byte standard"), (439, "last 2-byte standard"), (455, "envelope (448-511)"),
+               (503, "envelope (448-511)"), (519, "3-byte standard"), (12295, "experimental"), (16391, "MOX reserved"),
+               (32759, "MOX reserved, the highest")]:
+    assert n % 16 == 7
+    U = n & 1 and 4  # vary U: set on odd multiples
+    fid = n << 3 | U
+    val = bytes([(n * 7 + k) & 0x7F for k in range(n % 4)])
+    m = Msg(fields=[STRIP, F(fid, val, False), POS])
+    both(f"grease-field-{n}", f"GREASE field number {n} ({rng}, id {x(varint(fid))}, U={U >> 2}) with {len(val)} value bytes: ignored and kept",
+         ["grease-field", "flags-ignore"], "§2.2, §2.3", "fader-1.0", m, lambda osc, m=m: m.delivered(osc))
+for n, rng in [(12288, "experimental"), (16384, "MOX reserved")]:
+    m = Msg(fields=[STRIP, F(n << 3, h("01"), False)])
+    sx(f"field-number-{n}", f"Field number {n} ({rng}): an unknown id like any other, no special path",
+       ["field-ranges", "flags-ignore"], "§2.2", "fader-1.0", m.sysex(), m.delivered())
+
+# --- versions ---------------------------------------------------------------------------------
+def ver(name, desc, reqs, receiver, m, expect):
+    both(f"version-{name}", desc, reqs, "§5.2", receiver, m, expect)
+
+
+m = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN])
+ver("1.1-to-1.0", "A 1.1 message to a 1.0 receiver: colour, appended in 1.1, is unknown (000) and kept", ["ver-higher", "flags-ignore"], "fader-1.0", m,
+    lambda osc: m.delivered(osc))
+m19 = Msg(minor=9, fields=[STRIP, POS, COLOUR_UNKNOWN, F(0x18, [1], False), F(0x20, h("00 01"), False), F(0x30, b"", False)])
+ver("1.9-to-1.0", "A 1.9 message with four appended fields to a 1.0 receiver: strip and position known, the rest kept unknown",
+    ["ver-higher", "flags-ignore"], "fader-1.0", m19, lambda osc: m19.delivered(osc))
+m = Msg(minor=9, fields=[STRIP, POS, F(0x29, [1], False)])
+ver("1.9-critical-to-1.0", "A 1.9 message with an appended critical field (29) to a 1.0 receiver: dropped", ["ver-higher", "flags-drop"], "fader-1.0", m,
+    lambda osc: outcome("dropped", "unknown-critical-field"))
+m = Msg(minor=9, fields=[STRIP, POS, F(0x2A, [1], False)], dst=OWN)
+ver("1.9-report-to-1.0", "A 1.9 message with an appended C=0 R=1 field, addressed to a 1.0 receiver: delivered, reply 24", ["ver-higher", "flags-notify"],
+    "fader-1.0", m, lambda osc: m.delivered(osc, "24", 0x2A))
+m = Msg(minor=0, fields=[STRIP, POS])
+ver("1.0-to-1.3", "A 1.0 message to a 1.3 receiver: every earlier minor parses", ["ver-lower"], "fader-1.3", m, lambda osc: m.delivered(osc))
+m = Msg(minor=0, fields=[STRIP, POS, COLOUR_UNKNOWN])
+ver("1.0-with-1.1-field-to-1.3", "A 1.0 message carrying colour (added in 1.1) to a 1.3 receiver: colour is treated as unknown (000), kept",
+    ["ver-lower", "flags-ignore"], "fader-1.3", m, lambda osc: m.delivered(osc))
+m = Msg(minor=1, fields=[STRIP, POS, COLOUR])
+ver("1.1-to-1.3", "A 1.1 message with colour to a 1.3 receiver: colour known", ["ver-lower"], "fader-1.3", m, lambda osc: m.delivered(osc))
+m = Msg(minor=1, fields=[STRIP, POS, COLOUR, F(0x18, [7], False)])
+ver("1.1-with-1.2-field-to-1.3", "A 1.1 message with mode (added in 1.2, any value) to a 1.3 receiver: unknown, not range-checked, kept",
+    ["ver-lower", "flags-ignore"], "fader-1.3", m, lambda osc: m.delivered(osc))
+m = Msg(minor=1, fields=[STRIP, F(0x29, [1], False)])
+ver("1.1-with-1.3-critical-to-1.3", "A 1.1 message with lock (29, critical, added in 1.3) to a 1.3 receiver: unknown for a 1.1 message, so dropped",
+    ["ver-lower", "flags-drop"], "fader-1.3", m, lambda osc: outcome("dropped", "unknown-critical-field"))
+m = Msg(minor=3, fields=[STRIP, F(0x18, [2], True), F(0x29, [1], True)])
+ver("1.3-to-1.3", "A 1.3 message with mode and lock to a 1.3 receiver: both known", ["ver-lower"], "fader-1.3", m, lambda osc: m.delivered(osc))
+ver("1.2-enum-unknown-value", "A 1.2 message with mode 3 (not a known value): the field becomes unknown, its flags (000) say ignore",
+    ["ver-lower", "enum"], "fader-1.3", Msg(minor=2, fields=[STRIP, F(0x18, [3], False)]),
+    lambda osc: Msg(minor=2, fields=[STRIP, F(0x18, [3], False)]).delivered(osc))
+m = Msg(minor=5, fields=[STRIP, COLOUR, F(0x30, h("41"), False)])
+ver("1.5-to-1.3", "A 1.5 message to a 1.3 receiver: fields up to 1.3 known, a 1.5 field kept unknown", ["ver-higher"], "fader-1.3", m,
+    lambda osc: m.delivered(osc))
+m = Msg(minor=0, fields=[STRIP, COLOUR_UNKNOWN, COLOUR_UNKNOWN])
+ver("unknown-duplicates-kept", "A 1.0 message with colour twice to a 1.3 receiver: colour is unknown for 1.0, so duplicates are kept as they came",
+    ["ver-lower", "duplicate"], "fader-1.3", m, lambda osc: m.delivered(osc))
+
+# --- TLV framing, varints, truncation ---------------------------------------------------------
+b37 = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN]).body()  # K=0: truncation is visible only to TLV parsing
+HDR_LEN = 7
+assert len(b37) == 18
+bounds = {7: [], 10: [STRIP], 14: [STRIP, POS]}
+for n in range(HDR_LEN, 18):
+    if n in bounds:
+        m = Msg(minor=1, fields=bounds[n])
+        sx(f"truncated-fields-{n:02d}", f"The §3.7 body (K=0) cut to {n} bytes, at a field boundary: a shorter valid message, delivered (K=1 exists to catch this)",
+           ["tlv", "crc"], "§3.3", "fader-1.0", sysex(b37[:n]), m.delivered())
+    else:
+        sx(f"truncated-fields-{n:02d}", f"The §3.7 body (K=0) cut to {n} bytes, inside a field: field-overrun",
+           ["tlv"], "§3.3, §A.4", "fader-1.0", sysex(b37[:n]), outcome("malformed", "field-overrun"))
+HDR = header(FADER, 1, 1, 0, 0x01)
+for name, raw, err, desc, reqs in [
+        ("id-varint-cut", h("78"), "field-overrun", "a 2-byte id cut after its first byte", ["tlv", "varint"]),
+        ("id-3-varint-cut", h("78 40"), "field-overrun", "a 3-byte id cut after its second byte", ["tlv", "varint"]),
+        ("length-varint-cut", h("38 41"), "field-overrun", "a 2-byte length cut after its first byte", ["tlv", "varint"]),
+        ("length-past-end", h("38 05 01 02"), "field-overrun", "length 5 with 2 bytes left", ["tlv"]),
+        ("id-overlong-2", h("40 00 00"), "varint-overlong", "id 0 written 40 00", ["varint"]),
+        ("id-overlong-3", h("78 40 00 00"), "varint-overlong", "id 56 written 78 40 00", ["varint"]),
+        ("id-too-long", h("78 40 40 01 00"), "varint-too-long", "an id whose third byte has bit 6 set", ["varint"]),
+        ("length-overlong", h("38 40 00"), "varint-overlong", "length 0 written 40 00", ["varint"]),
+        ("length-too-long", h("38 41 40 40 00"), "varint-too-long", "a length whose third byte has bit 6 set", ["varint"]),
+        ("overlong-after-valid", wire([STRIP]) + h("38 41 00 01"), "varint-overlong", "a valid field, then a length 1 written 41 00", ["varint"])]:
+    m = Msg(raw=raw, dst=OWN, src=OTHER)
+    sx(f"tlv-{name}", f"{desc[0].upper()}{desc[1:]}, addressed: malformed ({err}), reply 41", reqs + ["codes"], "§3.3, §3.4", "fader-1.0",
+       m.sysex(), outcome("malformed", err, "41"))
+m = Msg(fields=[STRIP, F(0x38, b"", False), POS])
+sx("tlv-zero-length-unknown", "An unknown field of length 0 is kept with an empty value", ["tlv"], "§3.3", "fader-1.0", m.sysex(), m.delivered())
+m = Msg(fields=[POS, F(0x38, h("01"), False), STRIP])
+both("tlv-any-order", "Fields out of schema order are accepted and reported in wire order", ["order"], "§3.3", "fader-1.0", m,
+     lambda osc: m.delivered(osc))
+big = bytes(range(0x20, 0x60))  # 64 bytes: a 2-byte length
+m = Msg(fields=[STRIP, F(0x3C, big, False)])
+sx("tlv-two-byte-length", "An unknown field of 64 bytes (length varint 40 01)", ["tlv", "varint"], "§3.4", "fader-1.0", m.sysex(), m.delivered())
+m = Msg(fields=[STRIP, F(23 << 3 | 4, h("01"), False)])
+sx("tlv-two-byte-id", "A 2-byte field id (7C 02: number 23, U=1)", ["tlv", "varint"], "§3.4", "fader-1.0", m.sysex(), m.delivered())
+
+# --- known fields: lengths, ranges, enums, duplicates, records --------------------------------
+def tm(fields=None, raw=None, dst=OWN, mtype=0x02):
+    return Msg(owner=TEST, number=1, mtype=mtype, fields=fields or [], raw=raw, dst=dst, src=OTHER if dst else None)
+
+
+def bad(name, raw, err, desc, reqs, reply=None, dst=OWN, receiver="lab"):
+    m = tm(raw=raw, dst=dst)
+    code = reply if reply else ("08" if err == "value-out-of-range" else "41") if dst == OWN else None
+    sx(f"known-{name}", desc, reqs, "§3.3, §A.3", receiver, m.sysex(), outcome("malformed", err, code))
+
+
+def good(name, fields, desc, reqs, receiver="lab", dst=None):
+    m = tm(fields=fields, dst=dst)
+    sx(f"known-{name}", desc, reqs, "§3.3, §A.3a", receiver, m.sysex(), m.delivered())
+
+
+good("every-type", [F(0x00, [100], True), F(0x08, u(10000, 2), True), F(0x10, u(2097151, 3), True), F(0x18, i_(-1000, 2), True),
+                    F(0x20, [1], True), F(0x28, [5], True), F(0x30, b"MOX-1.0!", True), F(0x40, h("00 7f 40"), True),
+                    F(0x59, [0], True), F(0x60, u(0x0FFFFFFF, 4), True), F(0x69, [1], True)],
+     "Every field type of vectors.test at an edge of its range: delivered, all known", ["length", "range", "model"])
+for name, raw, desc in [
+        ("u7-length-2", tlv(0x00, h("05 00")), "level (u7) with 2 bytes"),
+        ("u7-length-0", tlv(0x00, b""), "level (u7) with 0 bytes"),
+        ("u14-length-1", tlv(0x08, h("10")), "span (u14) with 1 byte"),
+        ("u14-length-3", tlv(0x08, h("10 00 00")), "span (u14) with 3 bytes: no 'use the prefix'"),
+        ("u21-length-2", tlv(0x10, h("01 02")), "count (u21) with 2 bytes"),
+        ("u28-length-3", tlv(0x60, h("01 02 03")), "big (u28) with 3 bytes"),
+        ("i14-length-1", tlv(0x18, h("01")), "offset (i14) with 1 byte"),
+        ("bool-length-2", tlv(0x20, h("01 00")), "on (bool) with 2 bytes"),
+        ("enum-length-0", tlv(0x28, b""), "mode (enum7) with 0 bytes"),
+        ("text-too-long", tlv(0x30, b"MOX-1.0!!"), "name (text7, max_len 8) with 9 bytes"),
+        ("critical-known-length", tlv(0x59, h("01 01")), "must (known, C=1, u7) with 2 bytes")]:
+    bad(name, raw, "bad-field-length", f"{desc}, addressed: malformed (bad-field-length), reply 41", ["length", "codes"])
+bad("u14-length-3-broadcast", tlv(0x08, h("10 00 00")), "bad-field-length", "span (u14) with 3 bytes, A=0: malformed, no reply",
+    ["length", "broadcast"], dst=None)
+for name, raw, desc in [
+        ("u7-above-max", tlv(0x00, [101]), "level 101 (max 100)"),
+        ("u14-below-min", tlv(0x08, u(9, 2)), "span 9 (min 10)"),
+        ("u14-above-max", tlv(0x08, u(10001, 2)), "span 10001 (max 10000)"),
+        ("i14-below-min", tlv(0x18, i_(-1001, 2)), "offset -1001 (min -1000, two's complement 17 78)"),
+        ("i14-above-max", tlv(0x18, i_(1001, 2)), "offset 1001 (max 1000)"),
+        ("bool-2", tlv(0x20, [2]), "on = 02 (a bool is 00 or 01)")]:
+    bad(name, raw, "value-out-of-range", f"{desc}, addressed: malformed (value-out-of-range), reply 08", ["range", "codes"])
+assert i_(-1001, 2) == h("17 78")
+bad("u7-above-max-broadcast", tlv(0x00, [101]), "value-out-of-range", "level 101, A=0: malformed, no reply", ["range", "broadcast"], dst=None)
+good("range-edges", [F(0x00, [0], True), F(0x08, u(10, 2), True), F(0x18, i_(1000, 2), True), F(0x20, [0], True)],
+     "level 0, span 10, offset 1000, on 00: the edges of the ranges are valid", ["range"])
+good("enum-unknown-value", [F(0x00, [1], True), F(0x28, [3], False)],
+     "mode = 3 (known values 0 1 2 5): the field becomes unknown; flags 000 say ignore", ["enum"])
+m = tm(fields=[F(0x00, [1], True), F(0x69, [2], False)])
+sx("known-enum-unknown-value-critical", "policy (69, C=1, enum7 {0,1}) = 2: the field becomes unknown, C=1 drops the message; R=0 so no reply",
+   ["enum", "flags-drop"], "§3.3", "lab", m.sysex(), outcome("dropped", "unknown-critical-field"))
+bad("duplicate", wire([F(0x00, [1], True), F(0x08, u(20, 2), True), F(0x00, [2], True)]), "duplicate-field",
+    "level twice (not repeated), addressed: malformed (duplicate-field), reply 41", ["duplicate", "codes"])
+bad("duplicate-then-overrun", wire([F(0x00, [1], True), F(0x00, [1], True)]) + h("08 02 01"), "duplicate-field",
+    "A duplicate, then a field that runs past the end: the first error in reading order is the duplicate", ["duplicate", "tlv"])
+bad("length-then-overrun", tlv(0x08, h("01")) + h("00 05"), "bad-field-length",
+    "span with 1 byte, then a field that runs past the end: bad-field-length comes first in reading order", ["length", "tlv"])
+bad("overrun-hides-duplicate", wire([F(0x00, [1], True)]) + h("00 02 01"), "field-overrun",
+    "level, then a second level whose value runs past the end: field-overrun (the duplicate is never complete)", ["duplicate", "tlv"])
+good("repeated", [F(0x48, [1], True), F(0x00, [5], True), F(0x48, [2], True), F(0x48, [3], True)],
+     "tag (repeated) three times, interleaved: all kept in wire order", ["duplicate", "order"])
+good("same-number-other-flags", [F(0x00, [5], True), F(0x04, [6], False)],
+     "level (00) and 04 (number 0, U=1): different ids, so not a duplicate; 04 is unknown and ignored", ["duplicate", "flags-ignore"])
+good("critical-known", [F(0x59, [9], True)], "must (59, C=1) is known: a critical flag on a known field changes nothing", ["flags-drop"])
+
+
+def nest(depth, inner=b""):
+    """`depth` nested records 50 { 00 x, 50 { … } }, the innermost holding `inner` after x."""
+    v = tlv(0x00, [depth]) + inner
+    for d in range(1, depth):
+        v = tlv(0x00, [depth - d]) + tlv(0x50, v)
+    return tlv(0x50, v)
+
+
+def rec_view(depth, inner_fields=()):
+    """The expected view of nest(depth): known records with their inner fields."""
+    f = {"id": 0x50, "known": True, "value": None, "fields": [{"id": 0x00, "known": True, "value": x([depth])}]
+         + [{"id": i, "known": k, "value": x(v)} for i, v, k in inner_fields]}
+    for d in range(1, depth):
+        f = {"id": 0x50, "known": True, "value": None, "fields": [{"id": 0x00, "known": True, "value": x([depth - d])}, f]}
+    return f
+
+
+def fill_values(f):
+    if f.get("fields") is not None:
+        for g in f["fields"]:
+            fill_values(g)
+        f["value"] = x(b"".join(tlv(g["id"], h(g["value"])) for g in f["fields"]))
+    return f
+
+
+def rec_case(name, depth, desc, reqs, inner=(), receiver="lab", expect=None, dst=None):
+    raw = nest(depth, wire(inner))
+    m = tm(raw=raw, dst=dst)
+    if expect is None:
+        v = view(TEST, 1, 1, 0, 0x02, [], h("7d"), 0, m.src, m.dst)
+        v["fields"] = [fill_values(rec_view(depth, inner))]
+        expect = outcome("delivered", message=v)
+    sx(f"record-{name}", desc, reqs, "§3.3, §A.3a", receiver, m.sysex(), expect)
+
+
+rec_case("depth-1", 1, "A record (50) holding a u7: delivered, its inner fields listed", ["record"])
+rec_case("depth-4", 4, "Records nested 4 deep (the default max_depth): delivered", ["record", "limits"])
+rec_case("depth-5", 5, "Records nested 5 deep: malformed (record-too-deep), reply 41", ["record", "limits"],
+         expect=outcome("malformed", "record-too-deep", "41"), dst=OWN)
+rec_case("inner-unknown", 1, "A record holding an unknown 38: ignored inside too, kept", ["record", "flags-ignore"], inner=[F(0x38, h("01"), False)])
+rec_case("inner-critical", 2, "A record whose inner record holds an unknown critical 39: flags apply inside, the message is dropped",
+         ["record", "flags-drop"], inner=[F(0x39, h("01"), False)], expect=outcome("dropped", "unknown-critical-field"))
+rec_case("inner-critical-report", 1, "A record holding unknown 3B (C=1 R=1), addressed: dropped, reply 06 naming 3B",
+         ["record", "flags-drop-reply"], inner=[F(0x3B, b"", False)], expect=outcome("dropped", "unknown-critical-field", "06", 0x3B), dst=OWN)
+m = tm(raw=tlv(0x50, h("00 01 05 08 02 01")), dst=OWN)
+sx("record-inner-overrun", "A record whose inner field runs past the record's end: field-overrun, reply 41", ["record", "tlv"], "§3.3",
+   "lab", m.sysex(), outcome("malformed", "field-overrun", "41"))
+m = tm(raw=tlv(0x50, tlv(0x00, h("01 02"))), dst=OWN)
+sx("record-inner-bad-length", "A record whose inner u7 has 2 bytes: bad-field-length", ["record", "length"], "§3.3", "lab", m.sysex(),
+   outcome("malformed", "bad-field-length", "41"))
+rec_case("tight-depth-1", 1, "lab-tight (max_depth 1): one record level is accepted", ["limits", "record"], receiver="lab-tight")
+rec_case("tight-depth-2", 2, "lab-tight (max_depth 1): two record levels are record-too-deep", ["limits", "record"], receiver="lab-tight",
+         expect=outcome("malformed", "record-too-deep"))
+
+# --- limits -----------------------------------------------------------------------------------
+many = [F(0x48, [k], True) for k in range(64)]
+good("64-fields", many, "64 fields (the default max_fields): delivered", ["limits"])
+bad("65-fields", wire(many + [F(0x48, [64], True)]), "too-many-fields", "65 fields: too-many-fields, reply 41", ["limits", "codes"])
+bad("65-unknown-fields", wire([F(0x38, b"", False)] * 65), "too-many-fields", "65 unknown fields count too: too-many-fields", ["limits"])
+good("tight-4-fields", many[:4], "lab-tight (max_fields 4): 4 fields delivered", ["limits"], receiver="lab-tight")
+bad("tight-5-fields", wire(many[:5]), "too-many-fields", "lab-tight (max_fields 4): 5 fields are too-many-fields", ["limits"], receiver="lab-tight")
+
+# --- request type known ------------------------------------------------------------------------
+m = tm(fields=[F(0x00, [7], True)], mtype=0x41)
+sx("known-request-type", "A known request type (41) is delivered like a notification", ["model"], "§1", "lab", m.sysex(), m.delivered())
+
+
+# --------------------------------------------------------------------------------------------
+# OSC: groups and fallbacks (design §4.2, §4.3)
+
+oc("worked-example-bundle", "Design §4.3: the MOX element is processed (v1.1 to a 1.0 receiver) and the fallback suppressed",
+   ["osc-group", "osc-address"], "§4.3", "fader-1.0", BUNDLE_43,
+   [mox_el(Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN], K=1).delivered(True)), suppress("/strip/3/fader")])
+oc("worked-example-bundle-plain-receiver", "Design §4.3 to a MOX node without mox.fader: it rejects the MOX element and acts on the fallback",
+   ["osc-group", "ver-ext"], "§4.3", "plain", BUNDLE_43, [mox_el(outcome("rejected", "unsupported-extension")), plain("/strip/3/fader")])
+oc("worked-example-alone", "Design §4.1: the /mox message alone (36 bytes)", ["osc-address"], "§4.1", "fader-1.0", mox_osc(BODY_37),
+   [mox_el(Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN], K=1).delivered(True))])
+for name, pkt, desc in [
+        ("address-trailing-slash", osc_msg("/mox/", "b", osc_blob(BODY_37)), "/mox/"),
+        ("address-upper-case", osc_msg("/MOX", "b", osc_blob(BODY_37)), "/MOX"),
+        ("address-pattern", osc_msg("/mo?", "b", osc_blob(BODY_37)), "/mo? (compared literally, never as a pattern)"),
+        ("address-longer", osc_msg("/mox/fader", "b", osc_blob(BODY_37)), "/mox/fader")]:
+    oc(f"not-mox-{name}", f"Address {desc} is not the MOX address: a plain message", ["osc-address"], "§4.2 rule 1", "fader-1.0", pkt,
+       [plain(pkt[:pkt.index(b"\0")].decode())])
+for name, pkt, desc in [
+        ("int-argument", osc_msg("/mox", "i", struct.pack(">i", 5)), "a first argument of type i"),
+        ("string-argument", osc_msg("/mox", "s", osc_str("MOX")), "a first argument of type s"),
+        ("blob-second", osc_msg("/mox", "ib", struct.pack(">i", 5) + osc_blob(BODY_37)), "the blob as the second argument"),
+        ("no-arguments", osc_msg("/mox", ""), "no arguments"),
+        ("no-type-tags", osc_msg("/mox") + osc_blob(BODY_37), "no type-tag string")]:
+    oc(f"not-mox-{name}", f"/mox with {desc}: not a MOX message (not-mox)", ["osc-address"], "§4.2 rule 1, §A.3", "fader-1.0", pkt,
+       [mox_el(outcome("not-mox"))])
+m = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN], K=1)
+oc("later-arguments-ignored", "/mox ,bi: arguments after the blob are ignored", ["osc-address"], "§4.2 rule 1", "fader-1.0",
+   mox_osc(BODY_37, "bi", struct.pack(">i", 42)), [mox_el(m.delivered(True))])
+oc("empty-blob", "/mox with an empty blob: truncated-header", ["osc-address", "hdr-layout"], "§A.4", "fader-1.0", mox_osc(b""),
+   [mox_el(outcome("malformed", "truncated-header"))])
+for name, pos in [("header", 1), ("value", 8)]:
+    b = bytearray(BODY_37)
+    b[pos] |= 0x80
+    oc(f"blob-not-seven-bit-{name}", f"A blob byte above 7F (in the {name}): the body must be 7-bit on OSC too (not-mox, not-seven-bit)",
+       ["osc-seven-bit", "seven-bit"], "§4.2 rule 5, §7 step 1", "fader-1.0", mox_osc(bytes(b)), [mox_el(outcome("not-mox", "not-seven-bit"))])
+b = bytearray(BODY_37)
+b[-1] ^= 1
+oc("bad-check", "A /mox blob with a wrong CRC: discarded", ["crc"], "§3.6", "fader-1.0", mox_osc(bytes(b)), [mox_el(outcome("discarded", "bad-check"))])
+oc("format-01", "A /mox blob with format bits 01: ignored", ["hdr-format"], "§3.2", "fader-1.0", mox_osc(Msg(fields=[STRIP], fmt=1).body()),
+   [mox_el(outcome("ignored"))])
+oc("reserved-bits", "A /mox blob with a reserved header bit: malformed", ["hdr-reserved"], "§3.2", "fader-1.0",
+   mox_osc(Msg(fields=[STRIP], rsv=1).body()), [mox_el(outcome("malformed", "reserved-bit-set"))])
+
+FB1, FB2 = osc_float("/strip/1/fader", 0.25), osc_msg("/strip/1/name", "s", osc_str("Vox"))
+mA = Msg(fields=[F(0x00, [1], True), F(0x08, u(4096, 2), True)])
+mB = Msg(number=9, fields=[STRIP])
+oc("group-two-fallbacks", "A group with two fallback messages: both suppressed", ["osc-group"], "§4.2 rule 3", "fader-1.0",
+   bundle(mox_osc(mA.body()), FB1, FB2), [mox_el(mA.delivered(True)), suppress("/strip/1/fader"), suppress("/strip/1/name")])
+oc("plain-before-group", "A message before the first /mox element belongs to no group: acted on", ["osc-group"], "§4.2 rule 3", "fader-1.0",
+   bundle(FB2, mox_osc(mA.body()), FB1), [plain("/strip/1/name"), mox_el(mA.delivered(True)), suppress("/strip/1/fader")])
+oc("two-groups-mixed", "Two groups: the supported one's fallback is suppressed, the unsupported one's acted on", ["osc-group", "ver-ext"],
+   "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mA.body()), FB1, mox_osc(mB.body()), FB2),
+   [mox_el(mA.delivered(True)), suppress("/strip/1/fader"), mox_el(outcome("rejected", "unsupported-extension")), plain("/strip/1/name")])
+oc("group-unsupported-major", "A group whose MOX message has an unsupported major: the fallback is acted on", ["osc-group", "ver-major"],
+   "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(major=2, fields=[STRIP]).body()), FB1),
+   [mox_el(outcome("rejected", "unsupported-version")), plain("/strip/1/fader")])
+mD = Msg(fields=[STRIP, F(0x39, b"", False)])
+oc("group-dropped", "A supported MOX message dropped for an unknown critical field: the fallback is still suppressed ('whatever it does with the MOX message')",
+   ["osc-group", "flags-drop"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mD.body()), FB1),
+   [mox_el(outcome("dropped", "unknown-critical-field")), suppress("/strip/1/fader")])
+oc("group-malformed", "A supported MOX message with a malformed field: the fallback is still suppressed", ["osc-group", "tlv"],
+   "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(raw=h("00 05 01")).body()), FB1),
+   [mox_el(outcome("malformed", "field-overrun")), suppress("/strip/1/fader")])
+oc("group-unknown-type", "Extension and major supported, type unknown: rejected, and the fallback suppressed (support is per extension and major)",
+   ["osc-group", "ver-type"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(mtype=0x05, fields=[STRIP]).body()), FB1),
+   [mox_el(outcome("rejected", "unsupported-message-type")), suppress("/strip/1/fader")])
+oc("group-format-01", "A /mox element in another envelope format: ignored, not supported, so the fallback is acted on",
+   ["osc-group", "hdr-format"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(fields=[STRIP], fmt=1).body()), FB1),
+   [mox_el(outcome("ignored")), plain("/strip/1/fader")])
+oc("group-not-mox-head", "A /mox element that is not a MOX message (,i) heads no group: the following message is acted on",
+   ["osc-group", "osc-address"], "§4.2 rules 1, 3", "fader-1.0", bundle(osc_msg("/mox", "i", struct.pack(">i", 1)), FB1),
+   [mox_el(outcome("not-mox")), plain("/strip/1/fader")])
+oc("group-nested-bundle-scope", "A nested bundle after a supported group is its own scope: its message is not a fallback of the outer /mox",
+   ["osc-group"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mA.body()), FB1, bundle(FB2)),
+   [mox_el(mA.delivered(True)), suppress("/strip/1/fader"), plain("/strip/1/name")])
+oc("group-inside-nested-bundle", "A group inside a nested bundle: suppression applies inside it", ["osc-group"], "§4.2 rule 3", "fader-1.0",
+   bundle(FB2, bundle(mox_osc(mA.body()), FB1)), [plain("/strip/1/name"), mox_el(mA.delivered(True)), suppress("/strip/1/fader")])
+oc("group-other-destination", "A group whose MOX message is for another node: the extension is supported, so the fallback is suppressed",
+   ["osc-group", "addressed"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(fields=[STRIP], dst=OTHER, src=OWN + 1).body()), FB1),
+   [mox_el(outcome("other-destination")), suppress("/strip/1/fader")])
+b = bytearray(Msg(fields=[STRIP], K=1).body())
+b[-1] ^= 1
+oc("group-bad-check", "A group whose MOX message fails its CRC: its header cannot be trusted to say whether the extension is supported",
+   ["osc-group", "crc"], "§4.2 rule 3, §3.6", "fader-1.0", bundle(mox_osc(bytes(b)), FB1),
+   [mox_el(outcome("discarded", "bad-check")), plain("/strip/1/fader")],
+   alt=("fallback-after-bad-check", [mox_el(outcome("discarded", "bad-check")), suppress("/strip/1/fader")]))
+
+
+# --------------------------------------------------------------------------------------------
+# Chunked messages (H=1; spec chapter 11 reused)
+
+def chunks(m, payload, L, tid=1, total=None, K=None):
+    """The chunk messages of `payload` (a field section) split at L bytes, each a whole MOX SysEx."""
+    parts = [payload[i:i + L] for i in range(0, len(payload), L)] or [b""]
+    total = len(parts) if total is None else total
+    out = []
+    for n, p in enumerate(parts, 1):
+        cb = chunk_header(tid, total, n, len(p)) + p
+        out.append(sysex(body(m.owner, m.number, m.major, m.minor, m.mtype, cb, H=1, K=m.K if K is None else K,
+                              src=m.src, dst=m.dst), m.carrier))
+    return out
+
+
+def ch(name, desc, reqs, receiver, steps, results, config=None, source="§3.5, spec chapter 11"):
+    fields = {"steps": [{"at": at, "hex": x(s)} for at, s in steps]}
+    if config:
+        fields["config"] = config
+    add("chunked", name, "envelope-chunked", desc, reqs, source, fields, valid(results), receiver)
+
+
+ACC, RST = {"outcome": "chunk-accepted"}, {"outcome": "transfer-restarted"}
+
+
+def env(o):
+    return {"envelope": o}
+
+
+def err(c):
+    return {"error": c}
+
+
+def cview(m, osc=False):
+    v = m.view(osc)
+    return outcome("delivered", message=v)
+
+
+mc = Msg(minor=1, fields=[STRIP, POS, COLOUR, F(0x38, bytes(range(20)), False)])
+pay = wire(mc.fields)
+C = chunks(mc, pay, 12)
+assert len(C) == 3
+ch("in-order", "Three chunks in order: the reassembled field section is delivered at the last one", ["chunked", "chk-deliver"], "lab",
+   [(0, c) for c in C], [ACC, ACC, env(cview(mc))])
+ch("split-inside-fields", "Chunks cut through field ids and values (L = 5): reassembly restores the field section", ["chunked", "chk-deliver"], "lab",
+   [(0, c) for c in chunks(mc, pay, 5)], [ACC] * 6 + [env(cview(mc))])
+ch("one-chunk", "A one-chunk transfer (number 1, total 1) is delivered at once", ["chunked", "chk-one"], "lab",
+   [(0, chunks(mc, pay, 64)[0])], [env(cview(mc))])
+mk = Msg(minor=1, fields=mc.fields, K=1)
+CK = chunks(mk, pay, 12)
+ch("checked", "K=1: each chunk carries its own CRC; all good, delivered", ["chunked", "crc"], "lab", [(0, c) for c in CK], [ACC, ACC, env(cview(mk))])
+bad2 = bytearray(CK[1])
+bad2[-2] ^= 1
+ch("bad-check-chunk", "The second chunk fails its CRC and is discarded silently; the third then finds chunk 2 missing", ["chunked", "crc", "chk-order"],
+   "lab", [(0, CK[0]), (1, bytes(bad2)), (2, CK[2])], [ACC, env(outcome("discarded", "bad-check")), err("chunk-missing")])
+ch("out-of-sequence", "A transfer whose first chunk was lost: chunks 2 and 3 are out of sequence", ["chunked", "chk-oos"], "lab",
+   [(0, C[1]), (1, C[2])], [err("chunk-out-of-sequence"), err("chunk-out-of-sequence")])
+ch("duplicate", "A retransmitted chunk 1 is ignored; the transfer completes", ["chunked", "chk-dup"], "lab",
+   [(0, C[0]), (1, C[0]), (2, C[1]), (3, C[2])], [ACC, err("chunk-duplicate"), ACC, env(cview(mc))])
+mc2 = Msg(minor=2, fields=mc.fields)
+ch("header-differs", "Chunk 2 repeats the header with minor 2 instead of 1: the transfer is discarded (chunk-conflicting)",
+   ["chunk-header-same", "chk-conflict"], "lab", [(0, C[0]), (1, chunks(mc2, pay, 12)[1]), (2, C[2])],
+   [ACC, err("chunk-conflicting"), err("chunk-out-of-sequence")])
+ch("abandon", "An abandon chunk (number 0) discards the transfer", ["chunked", "chk-abandon"], "lab",
+   [(0, C[0]), (1, sysex(body(FADER, 1, 1, 1, 0x01, chunk_header(1, 0, 0, 0), H=1))), (2, C[1])],
+   [ACC, err("transfer-abandoned"), err("chunk-out-of-sequence")])
+mm = Msg(minor=1, raw=pay[:-3])
+ch("reassembled-malformed", "The reassembled field section ends inside a field: malformed (field-overrun)", ["chunked", "tlv"], "lab",
+   [(0, c) for c in chunks(mm, pay[:-3], 12)], [ACC, ACC, env(outcome("malformed", "field-overrun"))])
+md = Msg(minor=1, fields=[STRIP, POS, F(0x39, bytes(20), False)])
+ch("reassembled-critical", "The reassembled message holds an unknown critical field: dropped", ["chunked", "flags-drop"], "lab",
+   [(0, c) for c in chunks(md, wire(md.fields), 12)], [ACC, ACC, env(outcome("dropped", "unknown-critical-field"))])
+mr = Msg(minor=1, fields=[STRIP, POS, F(0x3A, bytes(20), False)], dst=OWN, src=OTHER)
+ch("reassembled-notify-addressed", "An addressed chunked message with an unknown C=0 R=1 field: delivered, reply 24", ["chunked", "flags-notify"], "lab",
+   [(0, c) for c in chunks(mr, wire(mr.fields), 12)], [ACC, ACC, env(mr.delivered(reply="24", field=0x3A))])
+ms1 = Msg(minor=1, fields=mc.fields, dst=OWN, src=0x0000001)
+ms2 = Msg(minor=1, fields=mc.fields, dst=OWN, src=0x0000002)
+A1, A2 = chunks(ms1, pay, 12), chunks(ms2, pay, 12)
+ch("two-sources-same-transfer-id", "Two sources use transfer id 1 at once: the key includes the source node id, both complete",
+   ["chk-key", "addressed"], "lab", [(0, A1[0]), (0, A2[0]), (1, A1[1]), (1, A2[1]), (2, A2[2]), (2, A1[2])],
+   [ACC, ACC, ACC, ACC, env(cview(ms2)), env(cview(ms1))])
+mo = Msg(minor=1, fields=mc.fields, dst=OTHER, src=OWN + 1)
+ch("other-destination", "Chunks for another node are not reassembled: other-destination per chunk", ["chunked", "addressed"], "lab",
+   [(0, c) for c in chunks(mo, pay, 12)], [env(outcome("other-destination"))] * 3)
+mu = Msg(number=9, fields=mc.fields)
+ch("unknown-extension", "Chunks of an unknown extension are refused without reassembling (the header is in every chunk)", ["chunk-header-same", "ver-ext"],
+   "lab", [(0, c) for c in chunks(mu, pay, 12)], [env(outcome("rejected", "unsupported-extension"))] * 3)
+ch("stale", "Chunk 2 arrives after the stale timeout: transfer-timed-out", ["chunked", "chk-stale"], "lab",
+   [(0, C[0]), (5000, C[1])], [ACC, err("transfer-timed-out")], config={"stale_timeout_ms": 3000})
+ch("too-large", "A transfer whose declared size exceeds the reassembly limit (max_payload 20) is refused", ["chunked", "chk-large"], "lab",
+   [(0, C[0])], [err("transfer-too-large")], config={"max_payload": 20})
+ch("chunk-truncated", "A chunk body shorter than the 7-byte chunk header: chunk-truncated", ["chunked", "chk-trunc"], "lab",
+   [(0, sysex(body(FADER, 1, 1, 1, 0x01, h("01 01 00 01"), H=1)))], [err("chunk-truncated")])
+
+
+# --------------------------------------------------------------------------------------------
+# Bridge (pass-through: design §4.4)
+
+def br(name, desc, reqs, direction, data, expected, carrier=None):
+    fields = {"direction": direction, "hex": x(data)}
+    if carrier is not None:
+        fields["carrier"] = x(carrier)
+    add("bridge", name, "envelope-bridge", desc, reqs, "§4.4", fields, expected)
+
+
+def invalid(cls):
+    return {"result": "invalid", "error": cls}
+
+
+br("worked-example-to-osc", "Design §4.4: the §3.7 SysEx becomes /mox ,b with the body (bytes 5-24) unchanged", ["bridge"], "sysex-to-osc",
+   SYSEX_37, valid(x(mox_osc(BODY_37))))
+br("worked-example-to-sysex", "Design §4.4: /mox ,b becomes F0 7D 4D 4F 58 <blob> F7 under the bridge's carrier 7D: the original message",
+   ["bridge-back"], "osc-to-sysex", mox_osc(BODY_37), valid(x(SYSEX_37)), carrier=h("7d"))
+br("to-sysex-other-carrier", "OSC to SysEx under a bridge with carrier 00 21 09: only the carrier differs", ["bridge-back"], "osc-to-sysex",
+   mox_osc(BODY_37), valid(x(sysex(BODY_37, VENDOR))), carrier=VENDOR)
+br("three-byte-carrier-to-osc", "A 3-byte carrier is framing: the OSC blob is the body alone", ["bridge"], "sysex-to-osc",
+   sysex(BODY_37, VENDOR), valid(x(mox_osc(BODY_37))))
+for flags in range(8):
+    C, R, U = flags & 1, flags >> 1 & 1, flags >> 2 & 1
+    m = Msg(minor=1, fields=[STRIP, F(0x38 | flags, h("01 02"), False), F((23 << 3) | flags, h("7f"), False), POS], K=1, dst=OTHER, src=OWN)
+    b = m.body()
+    br(f"unknown-c{C}r{R}u{U}-to-osc", f"Unknown fields with C={C} R={R} U={U} (1- and 2-byte ids), node ids and CRC cross SysEx -> OSC byte-exact",
+       ["bridge", "bridge-exact"], "sysex-to-osc", m.sysex(), valid(x(mox_osc(b))))
+    br(f"unknown-c{C}r{R}u{U}-to-sysex", f"The same body crosses OSC -> SysEx byte-exact", ["bridge-back", "bridge-exact"], "osc-to-sysex",
+       mox_osc(b), valid(x(sysex(b))), carrier=h("7d"))
+b = bytearray(BODY_37)
+b[-1] ^= 1
+br("bad-check-passes", "A pass-through bridge does not verify the CRC: the body, wrong CRC included, is copied (the receiver discards it)",
+   ["bridge", "bridge-exact"], "sysex-to-osc", sysex(bytes(b)), valid(x(mox_osc(bytes(b)))))
+cb = chunks(Msg(minor=1, fields=mc.fields), pay, 12)[0]
+br("chunk-passes", "A chunk (H=1) crosses like any message: the bridge does not reassemble", ["bridge", "chunked"], "sysex-to-osc", cb,
+   valid(x(mox_osc(cb[5:-1]))))
+br("unknown-extension-passes", "A bridge needs no schema: an extension it does not know crosses byte-exact", ["bridge", "bridge-exact"],
+   "sysex-to-osc", Msg(number=9, fields=[STRIP]).sysex(), valid(x(mox_osc(Msg(number=9, fields=[STRIP]).body()))))
+br("later-arguments-dropped", "/mox ,bi: only the blob becomes the SysEx body", ["bridge-back", "osc-address"], "osc-to-sysex",
+   mox_osc(BODY_37, "bi", struct.pack(">i", 7)), valid(x(SYSEX_37)), carrier=h("7d"))
+bb = bytearray(BODY_37)
+bb[8] |= 0x80
+br("blob-not-seven-bit", "A blob byte above 7F cannot go to SysEx: not-seven-bit, dropped", ["bridge-back", "osc-seven-bit"], "osc-to-sysex",
+   mox_osc(bytes(bb)), invalid("not-seven-bit"), carrier=h("7d"))
+br("not-mox-address", "An OSC message at another address is not MOX: nothing to bridge", ["bridge-back", "osc-address"], "osc-to-sysex",
+   FALLBACK_43, invalid("not-mox"), carrier=h("7d"))
+br("not-mox-arguments", "/mox without a blob first is not MOX", ["bridge-back", "osc-address"], "osc-to-sysex",
+   osc_msg("/mox", "i", struct.pack(">i", 1)), invalid("not-mox"), carrier=h("7d"))
+br("not-mox-signature", "A SysEx without the MOX signature is not bridged", ["bridge", "sysex-frame"], "sysex-to-osc",
+   SYSEX_37[:4] + h("59") + SYSEX_37[5:], invalid("not-mox"))
+br("not-mox-carrier-7e", "Universal SysEx (carrier 7E) is never MOX", ["bridge", "carrier"], "sysex-to-osc", h("f0 7e") + SYSEX_37[2:], invalid("not-mox"))
+mg = Msg(fields=[STRIP, F(12295 << 3 | 4, h("01 02 03"), False)], dst=BROADCAST, src=OWN)
+br("grease-to-osc", "A GREASE field with a 3-byte id crosses byte-exact", ["bridge-exact", "grease-field"], "sysex-to-osc", mg.sysex(),
+   valid(x(mox_osc(mg.body()))))
+# A round trip: SysEx -> OSC -> SysEx with the same carrier is the identity (design §4.4).
+assert sysex(mox_osc(BODY_37)[16:16 + 20]) == SYSEX_37
+
+
+# --------------------------------------------------------------------------------------------
+# Checks and output
+
+def check_requirements(spec_path):
+    text = pathlib.Path(spec_path).read_text()
+    known = set(re.findall(r"MOX-[A-Z]{3}-\d{3}", text))
+    missing = sorted({r for cases in FILES.values() for c in cases for r in c["requirements"]} - known)
+    return missing
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--spec", default=os.environ.get("MOX_SPEC", str(REPO / "spec" / "mox.md")),
+                    help="the specification whose requirement ids the cases may cite")
+    args = ap.parse_args()
+    ids = [c["id"] for cases in FILES.values() for c in cases]
+    assert len(ids) == len(set(ids)), "duplicate case ids"
+    missing = check_requirements(args.spec)
+    if missing:
+        sys.exit(f"requirement ids not in {args.spec}: {', '.join(missing)}")
+    (ROOT / "envelope").mkdir(exist_ok=True)
+    for area, cases in FILES.items():
+        doc = {"corpus_version": VERSION, "receivers": RECEIVERS if area != "bridge" else {}, "cases": cases}
+        if area == "bridge":
+            del doc["receivers"]
+        (ROOT / "envelope" / f"{area}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    for area, cases in FILES.items():
+        print(f"envelope/{area}.json: {len(cases)} cases")
+    print(f"total: {len(ids)} cases")
+
+
+if __name__ == "__main__":
+    main()
