@@ -187,9 +187,8 @@ assert BUNDLE_43[0x24:0x38] == SYSEX_37[5:25]  # design §4.4: the blob is the b
 # Receiver descriptions (design §A.3a), defined once per file and referenced by name
 
 def fd(fid, ftype, added=0, name=None, **kw):
+    """A field definition (spec §15.2); `name` is for this file's readers only."""
     d = {"id": fid, "type": ftype, "added": added}
-    if name:
-        d["name"] = name
     d.update(kw)
     return d
 
@@ -199,7 +198,7 @@ def record(depth):
     fields = [fd(0x00, "u7", name="x")]
     if depth > 1:
         fields.append(record(depth - 1))
-    return fd(0x50, "record", name=f"nest{depth}", fields=fields)
+    return fd(0x50, "record", fields=fields)
 
 
 FADER_1_0 = [
@@ -217,9 +216,9 @@ FADER_1_3 = [
 ]
 CORE_1_0 = [
     {"type": 0x01, "name": "error", "fields": [
-        fd(0x00, "u7", name="code"), fd(0x08, "bytes7", name="original-extension"),
+        fd(0x00, "u7", name="code"), fd(0x08, "bytes7", name="original-extension", max_len=6),
         fd(0x10, "u14", name="original-version"), fd(0x18, "u7", name="original-type"),
-        fd(0x20, "bytes7", name="field-id"), fd(0x28, "u21", name="retry-after"),
+        fd(0x20, "bytes7", name="field-id", max_len=3), fd(0x28, "u21", name="retry-after"),
         fd(0x30, "u14", name="request-id"), fd(0x40, "u21", name="offset"),
         fd(0x48, "text7", name="text", max_len=64)]},
     {"type": 0x02, "name": "goodbye", "fields": []},
@@ -240,15 +239,19 @@ TEST_1_0 = [
         record(6),
         fd(0x59, "u7", name="must"),
         fd(0x60, "u28", name="big"),
-        fd(0x69, "enum7", name="policy", values=[0, 1])]},
+        fd(0x69, "enum7", name="policy", values=[0, 1]),
+        fd(0x70, "f32", name="gain"),
+        fd(0x78, "utf8", name="label", max_len=4),
+        fd(0x80, "bytes", name="blob")]},
     {"type": 0x41, "name": "sample-request", "fields": [fd(0x00, "u7", name="level", min=0, max=100)]},
 ]
 VENDOR_2_0 = [{"type": 0x03, "name": "vendor-state", "fields": [fd(0x00, "u7", name="value")]}]
 
 
 def ext(owner, number, major, minor, messages, name):
-    return {"name": name, "owner": x(owner), "number": number,
-            "majors": [{"major": major, "minor": minor, "messages": messages}]}
+    """An extension of a receiver description; `name` is for this file's readers only."""
+    msgs = [{"type": m["type"], "fields": m["fields"]} for m in messages]
+    return {"owner": list(owner), "number": number, "majors": [{"major": major, "minor": minor, "messages": msgs}]}
 
 
 E_CORE = ext(CORE, 0, 1, 0, CORE_1_0, "mox.core")
@@ -258,6 +261,8 @@ RECEIVERS = {
     "lab": {"node_id": OWN, "extensions": [
         E_CORE, ext(FADER, 1, 1, 3, FADER_1_3, "mox.fader"), ext(TEST, 1, 1, 0, TEST_1_0, "vectors.test"),
         ext(VENDOR, 300, 2, 0, VENDOR_2_0, "vendor.state")]},
+    "lab-small": {"node_id": OWN, "limits": {"max_transfer_bytes": 20}, "extensions": [
+        E_CORE, ext(FADER, 1, 1, 3, FADER_1_3, "mox.fader")]},
     "lab-tight": {"node_id": OWN, "limits": {"max_fields": 4, "max_depth": 1}, "extensions": [
         E_CORE, ext(TEST, 1, 1, 0, TEST_1_0, "vectors.test")]},
     "plain": {"node_id": OWN, "extensions": [E_CORE]},
@@ -266,7 +271,8 @@ RECEIVER_NOTES = {
     "fader-1.0": "mox.fader (7E 01) 1.0: strip-state 01 {00 strip u7 <= 31, 08 position u14}, strip-query 40",
     "fader-1.3": "mox.fader 1.3: adds 10 colour (1.1), 18 mode enum7 (1.2), 29 lock bool, critical (1.3)",
     "lab": "mox.fader 1.3, vectors.test (7D 01) 1.0 with every field type, vendor.state (00 21 09, number 300) 2.0",
-    "lab-tight": "vectors.test 1.0 with limits max_fields 4, max_depth 1",
+    "lab-small": "mox.fader 1.3 with a reassembly limit of 20 bytes per transfer",
+    "lab-tight": "vectors.test 1.0 with limits max_fields 4, max_depth 1 (below the product floors, as spec MOX-RCV-013 allows tests)",
     "plain": "mox.core only: a MOX node that supports no other extension",
 }
 
@@ -275,50 +281,96 @@ RECEIVER_NOTES = {
 # Requirement ids. The keys are topics; the values must be ids of spec/mox.md (checked below).
 
 REQ = {
-    "model": "MOX-MOD-001",          # message model: ext, version, type, ids, fields in order
-    "raw": "MOX-MOD-002",            # fields kept as raw bytes, re-encoding is byte-exact
+    "model": "MOX-MOD-001",          # the parts of a message
+    "raw": "MOX-MOD-003",            # order preserved, unknown fields surfaced as data
+    "reencode": "MOX-MOD-004",       # re-encoding is byte-exact
+    "one-body": "MOX-MOD-002",       # one body on both bindings
     "sysex-frame": "MOX-SYX-001",    # F0 carrier 4D 4F 58 body F7
-    "carrier": "MOX-SYX-002",        # carrier never 7E/7F; any carrier accepted
-    "seven-bit": "MOX-SYX-003",      # every byte 00-7F
-    "hdr-format": "MOX-SYX-010",     # format bits != 00: ignore silently
-    "hdr-reserved": "MOX-SYX-011",   # reserved bits must be zero
-    "hdr-layout": "MOX-SYX-012",     # owner, number, major, minor, type, ids
-    "addressed": "MOX-SYX-013",      # A=1: src and dst node ids
-    "crc": "MOX-SYX-020",            # K=1: CRC-14/DARC, receivers must verify, silent discard
-    "chunked": "MOX-SYX-030",        # H=1: chunk header + slice; reassembled = field section
-    "chunk-header-same": "MOX-SYX-031",  # every chunk repeats the header
-    "osc-address": "MOX-OSC-001",    # /mox ,b body; literal address; later args ignored
-    "osc-group": "MOX-OSC-002",      # bundle groups and fallbacks
-    "osc-seven-bit": "MOX-OSC-003",  # body bytes 7-bit on OSC too
-    "tlv": "MOX-FLD-001",            # TLV; fields end exactly at the end
-    "varint": "MOX-FLD-002",         # v7 varint: 3 bytes max, minimal
-    "order": "MOX-FLD-003",          # any order, preserved
-    "duplicate": "MOX-FLD-004",      # duplicate known non-repeated: malformed
-    "length": "MOX-FLD-005",         # known field with wrong length: malformed
-    "range": "MOX-FLD-006",          # value out of range
-    "enum": "MOX-FLD-007",           # unknown enum value: field unknown
-    "limits": "MOX-FLD-008",         # max fields, record depth
-    "record": "MOX-FLD-009",         # records: nested TLV, flags apply inside
-    "flags-ignore": "MOX-FLD-010",   # C=0 R=0
-    "flags-drop": "MOX-FLD-011",     # C=1 R=0
-    "flags-drop-reply": "MOX-FLD-012",  # C=1 R=1
-    "flags-notify": "MOX-FLD-013",   # C=0 R=1
-    "atomic": "MOX-FLD-014",         # validate every field before acting on any
-    "broadcast": "MOX-ERR-001",      # replies only when A=1, dst = own, not an error reply
-    "codes": "MOX-ERR-002",          # the code registry
-    "ver-higher": "MOX-VER-001",     # s > r: process known, others unknown
-    "ver-lower": "MOX-VER-002",      # s <= r: fields added after s are unknown
-    "ver-major": "MOX-VER-003",      # unsupported major (or 0)
-    "ver-ext": "MOX-VER-004",        # unknown extension
-    "ver-type": "MOX-VER-005",       # unknown type; reply only for request types
-    "grease-field": "MOX-REG-001",   # n = 7 mod 16 never assigned
-    "grease-ext": "MOX-REG-002",
-    "grease-major": "MOX-REG-003",
-    "grease-type": "MOX-REG-004",
-    "field-ranges": "MOX-REG-005",   # experimental and reserved field numbers: no special path
-    "bridge": "MOX-BRG-001",         # SysEx -> OSC: copy the body
-    "bridge-back": "MOX-BRG-002",    # OSC -> SysEx: 7-bit check, bridge's carrier
-    "bridge-exact": "MOX-BRG-003",   # unknown fields, flags, ids, CRC byte-exact
+    "carrier": "MOX-SYX-004",        # any carrier but 7E/7F accepted
+    "not-mox": "MOX-SYX-005",        # the not-mox shapes, in order
+    "seven-bit": "MOX-SYX-005",      # a byte above 7F: not-mox (not-seven-bit)
+    "hdr-format": "MOX-SYX-011",     # format bits != 00: ignored
+    "hdr-reserved": "MOX-SYX-012",   # reserved bits: malformed
+    "empty-body": "MOX-SYX-013",     # empty body: truncated-header
+    "hdr-layout": "MOX-SYX-020",     # body layout
+    "hdr-truncated": "MOX-SYX-022",  # truncated header, number varint errors
+    "owner": "MOX-SYX-030",          # 1- or 3-byte owner
+    "number": "MOX-SYX-032",         # extension number varint
+    "major-zero": "MOX-SYX-040",     # major 0 is rejected, not malformed
+    "addressed": "MOX-SYX-050",      # node ids, LSB group first
+    "reserved-node": "MOX-SYX-051",  # broadcast and reserved node ids
+    "unaddressed": "MOX-SYX-053",    # A=0 counts as broadcast
+    "crc": "MOX-SYX-061",            # receivers verify, silent discard
+    "crc-layout": "MOX-SYX-060",     # CRC over the body, LSB group first
+    "chunked": "MOX-SYX-070",        # H=1: chunk header + slice of the field section
+    "chunk-header-same": "MOX-SYX-072",  # later chunks' headers compared with the first's
+    "chunk-support": "MOX-SYX-073",  # step 6 on every chunk
+    "chunk-deliver": "MOX-SYX-074",  # the reassembled section goes to step 8
+    "osc-address": "MOX-OSC-001",    # /mox ,b <body>
+    "osc-literal": "MOX-OSC-003",    # the address is compared literally
+    "osc-shape": "MOX-OSC-004",      # not-mox OSC shapes
+    "osc-trailing": "MOX-OSC-005",   # arguments after the blob ignored
+    "osc-seven-bit": "MOX-OSC-006",  # blob byte above 7F: malformed
+    "osc-alone": "MOX-OSC-007",      # a /mox message outside a bundle
+    "osc-group": "MOX-OSC-012",      # fallbacks suppressed when supported
+    "osc-groups": "MOX-OSC-010",     # group formation
+    "osc-nested": "MOX-OSC-011",     # a nested bundle is one fallback element
+    "osc-siblings": "MOX-OSC-015",   # one invalid element does not change its siblings
+    "varint": "MOX-FLD-001",         # v7 varint: 3 bytes, minimal, checked byte by byte
+    "flags": "MOX-FLD-010",          # the id's flag bits are part of the id
+    "flags-ignore": "MOX-FLD-011",   # the C/R table (C=0 R=0)
+    "flags-drop": "MOX-FLD-011",
+    "flags-drop-reply": "MOX-FLD-011",
+    "flags-notify": "MOX-FLD-011",
+    "atomic": "MOX-FLD-012",         # validate every field before acting
+    "u-ignored": "MOX-FLD-013",      # U is ignored by final receivers
+    "known-flags": "MOX-FLD-014",    # flags of known fields carry no rule
+    "tlv": "MOX-FLD-020",            # a section ends exactly at its end
+    "overrun": "MOX-FLD-021",        # field-overrun
+    "order": "MOX-FLD-022",          # any order, preserved
+    "duplicate": "MOX-FLD-023",      # duplicates of known non-repeated fields
+    "length": "MOX-FLD-024",         # bad-field-length
+    "range": "MOX-FLD-025",          # value-out-of-range
+    "check-order": "MOX-FLD-026",    # the order of the checks of one field
+    "types": "MOX-FLD-030",          # value types and max_len
+    "enum": "MOX-FLD-031",           # unlisted enum7 value: unknown field
+    "record": "MOX-FLD-034",         # records: the same rules inside
+    "limits": "MOX-FLD-040",         # too-many-fields, counted over the whole message
+    "depth": "MOX-FLD-041",          # record-too-deep
+    "request-id": "MOX-FLD-050",     # envelope field 449 known everywhere
+    "envelope-fields": "MOX-FLD-051",  # other envelope field numbers: unknown
+    "ver-higher": "MOX-VER-010",
+    "ver-lower": "MOX-VER-011",
+    "ver-any-minor": "MOX-VER-012",
+    "ver-major": "MOX-VER-020",
+    "ver-ext": "MOX-VER-021",
+    "ver-type": "MOX-VER-022",
+    "no-error-to-error": "MOX-ERR-011",
+    "one-reply": "MOX-ERR-012",
+    "broadcast": "MOX-ERR-020",      # eligibility
+    "reserved-bit-eligible": "MOX-ERR-022",
+    "codes": "MOX-ERR-030",
+    "chunk-codes": "MOX-ERR-031",
+    "grease-field": "MOX-REG-052",   # GREASE handled like any unknown value
+    "grease-ext": "MOX-REG-003",
+    "grease-major": "MOX-REG-030",
+    "grease-type": "MOX-REG-020",
+    "grease-reencode": "MOX-REG-054",
+    "field-ranges": "MOX-REG-011",   # experimental and reserved numbers: no special path
+    "owner-7f": "MOX-REG-002",
+    "bridge": "MOX-BRG-001",         # pass-through is byte-exact
+    "bridge-exact": "MOX-BRG-001",
+    "bridge-back": "MOX-BRG-002",    # the two conversions
+    "bridge-forward": "MOX-BRG-003", # other destinations and formats are forwarded
+    "bridge-crc": "MOX-BRG-004",     # a bridge SHOULD verify the CRC
+    "rcv-order": "MOX-RCV-001",      # steps in order, the first failure decides
+    "rcv-header": "MOX-RCV-025",
+    "rcv-dst": "MOX-RCV-026",
+    "rcv-support": "MOX-RCV-027",
+    "rcv-chunk": "MOX-RCV-028",
+    "rcv-field": "MOX-RCV-060",
+    "rcv-flags": "MOX-RCV-070",
+    "rcv-notify": "MOX-RCV-071",
     "chk-order": "MOX-CHK-034",
     "chk-oos": "MOX-CHK-035",
     "chk-dup": "MOX-CHK-032",
@@ -332,6 +384,7 @@ REQ = {
     "chk-trunc": "MOX-CHK-003",
 }
 DESIGN = "docs/design/envelope.md"
+SPEC = "spec/mox.md"
 
 
 # --------------------------------------------------------------------------------------------
@@ -344,8 +397,8 @@ def add(area, name, kind, desc, reqs, source, fields, expected, receiver=None):
     name = name.replace(".", "-")  # ids are lower-case kebab-case: version-1-1-to-1-0
     assert re.fullmatch(r"[a-z0-9-]+", name), name
     c = {"id": f"envelope::{area}::{name}", "description": desc,
-         "source": f"{DESIGN} {source}; " + ", ".join(REQ[r] for r in reqs),
-         "requirements": [REQ[r] for r in reqs], "kind": kind}
+         "source": f"{SPEC} " + ", ".join(dict.fromkeys(REQ[r] for r in reqs)) + f"; {DESIGN} {source}",
+         "requirements": list(dict.fromkeys(REQ[r] for r in reqs)), "kind": kind}
     if receiver:
         assert receiver in RECEIVERS, receiver
         c["receiver"] = receiver
@@ -385,10 +438,11 @@ def view(owner, number, major, minor, mtype, fields, carrier=None, K=0, src=None
     return m
 
 
-def outcome(name, error=None, reply=None, field=None, message=None):
+def outcome(name, cls=None, reply=None, field=None, message=None):
+    """A reception (spec §15.3, §15.4): outcome, class, the reply when eligible, the message."""
     o = {"outcome": name}
-    if error:
-        o["error"] = error
+    if cls:
+        o["class"] = cls
     if reply:
         o["reply"] = {"code": reply}
         if field is not None:
@@ -502,14 +556,14 @@ for name, pos, desc in [("in-value", 13, "a field value byte"), ("in-header", 7,
 for fmt in (1, 2, 3):
     m = Msg(minor=1, fields=[STRIP, POS], K=1, fmt=fmt)
     sx(f"format-{fmt:02b}", f"Format bits {fmt:02b} (header {m.body()[0]:02X}): another envelope format, ignored silently",
-       ["hdr-format"], "§3.2, §7 step 2", "fader-1.0", m.sysex(), outcome("ignored"))
+       ["hdr-format"], "§3.2, §7 step 2", "fader-1.0", m.sysex(), outcome("ignored", "unknown-format"))
 b = bytearray(Msg(minor=1, fields=[STRIP, POS], K=1, fmt=1).body())
 b[-1] ^= 1
 sx("format-01-bad-check", "Format 01 with a wrong CRC is ignored, not discarded: step 2 comes before step 3",
-   ["hdr-format", "crc"], "§7", "fader-1.0", sysex(bytes(b)), outcome("ignored"))
+   ["hdr-format", "crc"], "§7", "fader-1.0", sysex(bytes(b)), outcome("ignored", "unknown-format"))
 m = Msg(minor=1, fields=[STRIP], fmt=3, rsv=3, dst=OWN)
 sx("format-11-reserved-bits", "Format 11 with the reserved bits set is ignored: the format is checked first, so no reserved-bit-set reply",
-   ["hdr-format", "hdr-reserved"], "§7", "fader-1.0", m.sysex(), outcome("ignored"))
+   ["hdr-format", "hdr-reserved"], "§7", "fader-1.0", m.sysex(), outcome("ignored", "unknown-format"))
 
 # --- step 3: check ----------------------------------------------------------------------------
 m = Msg(fields=[STRIP, POS], K=1)
@@ -696,7 +750,7 @@ for n, rng in [(7, "1-byte standard"), (23, "2-byte standard"), (439, "last 2-by
                (503, "envelope (448-511)"), (519, "3-byte standard"), (12295, "experimental"), (16391, "MOX reserved"),
                (32759, "MOX reserved, the highest")]:
     assert n % 16 == 7
-    U = n & 1 and 4  # vary U: set on odd multiples
+    U = 4 if (n // 16) % 2 else 0  # vary U between the numbers
     fid = n << 3 | U
     val = bytes([(n * 7 + k) & 0x7F for k in range(n % 4)])
     m = Msg(fields=[STRIP, F(fid, val, False), POS])
@@ -793,10 +847,13 @@ def tm(fields=None, raw=None, dst=OWN, mtype=0x02):
     return Msg(owner=TEST, number=1, mtype=mtype, fields=fields or [], raw=raw, dst=dst, src=OTHER if dst else None)
 
 
-def bad(name, raw, err, desc, reqs, reply=None, dst=OWN, receiver="lab"):
+def bad(name, raw, err, desc, reqs, reply=None, dst=OWN, receiver="lab", field=None):
+    """A malformed vectors.test message; `field` is the id a 08 reply names (spec §9.2 field 4)."""
     m = tm(raw=raw, dst=dst)
     code = reply if reply else ("08" if err == "value-out-of-range" else "41") if dst == OWN else None
-    sx(f"known-{name}", desc, reqs, "§3.3, §A.3", receiver, m.sysex(), outcome("malformed", err, code))
+    assert (code == "08") == (field is not None) or code is None
+    sx(f"known-{name}", desc, reqs + ["rcv-field"], "§3.3, §A.3", receiver, m.sysex(),
+       outcome("malformed", err, code, field if code == "08" else None))
 
 
 def good(name, fields, desc, reqs, receiver="lab", dst=None):
@@ -823,16 +880,16 @@ for name, raw, desc in [
     bad(name, raw, "bad-field-length", f"{desc}, addressed: malformed (bad-field-length), reply 41", ["length", "codes"])
 bad("u14-length-3-broadcast", tlv(0x08, h("10 00 00")), "bad-field-length", "span (u14) with 3 bytes, A=0: malformed, no reply",
     ["length", "broadcast"], dst=None)
-for name, raw, desc in [
-        ("u7-above-max", tlv(0x00, [101]), "level 101 (max 100)"),
-        ("u14-below-min", tlv(0x08, u(9, 2)), "span 9 (min 10)"),
-        ("u14-above-max", tlv(0x08, u(10001, 2)), "span 10001 (max 10000)"),
-        ("i14-below-min", tlv(0x18, i_(-1001, 2)), "offset -1001 (min -1000, two's complement 17 78)"),
-        ("i14-above-max", tlv(0x18, i_(1001, 2)), "offset 1001 (max 1000)"),
-        ("bool-2", tlv(0x20, [2]), "on = 02 (a bool is 00 or 01)")]:
-    bad(name, raw, "value-out-of-range", f"{desc}, addressed: malformed (value-out-of-range), reply 08", ["range", "codes"])
+for fid, name, raw, desc in [
+        (0x00, "u7-above-max", tlv(0x00, [101]), "level 101 (max 100)"),
+        (0x08, "u14-below-min", tlv(0x08, u(9, 2)), "span 9 (min 10)"),
+        (0x08, "u14-above-max", tlv(0x08, u(10001, 2)), "span 10001 (max 10000)"),
+        (0x18, "i14-below-min", tlv(0x18, i_(-1001, 2)), "offset -1001 (min -1000, two's complement 17 78)"),
+        (0x18, "i14-above-max", tlv(0x18, i_(1001, 2)), "offset 1001 (max 1000)"),
+        (0x20, "bool-2", tlv(0x20, [2]), "on = 02 (a bool is 00 or 01)")]:
+    bad(name, raw, "value-out-of-range", f"{desc}, addressed: malformed (value-out-of-range), reply 08 naming the field", ["range", "codes"], field=fid)
 assert i_(-1001, 2) == h("17 78")
-bad("u7-above-max-broadcast", tlv(0x00, [101]), "value-out-of-range", "level 101, A=0: malformed, no reply", ["range", "broadcast"], dst=None)
+bad("u7-above-max-broadcast", tlv(0x00, [101]), "value-out-of-range", "level 101, A=0: malformed, no reply", ["range", "broadcast"], dst=None, field=0x00)
 good("range-edges", [F(0x00, [0], True), F(0x08, u(10, 2), True), F(0x18, i_(1000, 2), True), F(0x20, [0], True)],
      "level 0, span 10, offset 1000, on 00: the edges of the ranges are valid", ["range"])
 good("enum-unknown-value", [F(0x00, [1], True), F(0x28, [3], False)],
@@ -955,13 +1012,13 @@ oc("empty-blob", "/mox with an empty blob: truncated-header", ["osc-address", "h
 for name, pos in [("header", 1), ("value", 8)]:
     b = bytearray(BODY_37)
     b[pos] |= 0x80
-    oc(f"blob-not-seven-bit-{name}", f"A blob byte above 7F (in the {name}): the body must be 7-bit on OSC too (not-mox, not-seven-bit)",
-       ["osc-seven-bit", "seven-bit"], "§4.2 rule 5, §7 step 1", "fader-1.0", mox_osc(bytes(b)), [mox_el(outcome("not-mox", "not-seven-bit"))])
+    oc(f"blob-not-seven-bit-{name}", f"A blob byte above 7F (in the {name}): malformed (not-seven-bit), checked before the format, never a reply",
+       ["osc-seven-bit"], "§4.2 rule 5; spec §15.3 step 1a", "fader-1.0", mox_osc(bytes(b)), [mox_el(outcome("malformed", "not-seven-bit"))])
 b = bytearray(BODY_37)
 b[-1] ^= 1
 oc("bad-check", "A /mox blob with a wrong CRC: discarded", ["crc"], "§3.6", "fader-1.0", mox_osc(bytes(b)), [mox_el(outcome("discarded", "bad-check"))])
 oc("format-01", "A /mox blob with format bits 01: ignored", ["hdr-format"], "§3.2", "fader-1.0", mox_osc(Msg(fields=[STRIP], fmt=1).body()),
-   [mox_el(outcome("ignored"))])
+   [mox_el(outcome("ignored", "unknown-format"))])
 oc("reserved-bits", "A /mox blob with a reserved header bit: malformed", ["hdr-reserved"], "§3.2", "fader-1.0",
    mox_osc(Msg(fields=[STRIP], rsv=1).body()), [mox_el(outcome("malformed", "reserved-bit-set"))])
 
@@ -990,13 +1047,16 @@ oc("group-unknown-type", "Extension and major supported, type unknown: rejected,
    [mox_el(outcome("rejected", "unsupported-message-type")), suppress("/strip/1/fader")])
 oc("group-format-01", "A /mox element in another envelope format: ignored, not supported, so the fallback is acted on",
    ["osc-group", "hdr-format"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(fields=[STRIP], fmt=1).body()), FB1),
-   [mox_el(outcome("ignored")), plain("/strip/1/fader")])
-oc("group-not-mox-head", "A /mox element that is not a MOX message (,i) heads no group: the following message is acted on",
+   [mox_el(outcome("ignored", "unknown-format")), plain("/strip/1/fader")])
+oc("group-not-mox-head", "A /mox element that is not a MOX message (,i) still starts a group, which is not supported: its fallback is acted on",
    ["osc-group", "osc-address"], "§4.2 rules 1, 3", "fader-1.0", bundle(osc_msg("/mox", "i", struct.pack(">i", 1)), FB1),
    [mox_el(outcome("not-mox")), plain("/strip/1/fader")])
-oc("group-nested-bundle-scope", "A nested bundle after a supported group is its own scope: its message is not a fallback of the outer /mox",
-   ["osc-group"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mA.body()), FB1, bundle(FB2)),
-   [mox_el(mA.delivered(True)), suppress("/strip/1/fader"), plain("/strip/1/name")])
+oc("group-nested-bundle-fallback", "A nested bundle inside a supported group is one fallback element of it: its message is not acted on",
+   ["osc-group", "osc-nested"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mA.body()), FB1, bundle(FB2)),
+   [mox_el(mA.delivered(True)), suppress("/strip/1/fader"), suppress("/strip/1/name")])
+oc("group-nested-bundle-unsupported", "A nested bundle inside an unsupported group is a fallback acted on as plain OSC",
+   ["osc-group", "osc-nested"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mB.body()), bundle(FB2)),
+   [mox_el(outcome("rejected", "unsupported-extension")), plain("/strip/1/name")])
 oc("group-inside-nested-bundle", "A group inside a nested bundle: suppression applies inside it", ["osc-group"], "§4.2 rule 3", "fader-1.0",
    bundle(FB2, bundle(mox_osc(mA.body()), FB1)), [plain("/strip/1/name"), mox_el(mA.delivered(True)), suppress("/strip/1/fader")])
 oc("group-other-destination", "A group whose MOX message is for another node: the extension is supported, so the fallback is suppressed",
@@ -1004,14 +1064,23 @@ oc("group-other-destination", "A group whose MOX message is for another node: th
    [mox_el(outcome("other-destination")), suppress("/strip/1/fader")])
 b = bytearray(Msg(fields=[STRIP], K=1).body())
 b[-1] ^= 1
-oc("group-bad-check", "A group whose MOX message fails its CRC: its header cannot be trusted to say whether the extension is supported",
+oc("group-bad-check", "A group whose MOX message fails its CRC: its header is not trusted, so the fallback is acted on",
    ["osc-group", "crc"], "§4.2 rule 3, §3.6", "fader-1.0", bundle(mox_osc(bytes(b)), FB1),
-   [mox_el(outcome("discarded", "bad-check")), plain("/strip/1/fader")],
-   alt=("fallback-after-bad-check", [mox_el(outcome("discarded", "bad-check")), suppress("/strip/1/fader")]))
+   [mox_el(outcome("discarded", "bad-check")), plain("/strip/1/fader")])
+oc("group-reserved-bits", "A group whose MOX message has a reserved bit set fails before its header is parsed: the fallback is acted on",
+   ["osc-group", "hdr-reserved"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(fields=[STRIP], rsv=1).body()), FB1),
+   [mox_el(outcome("malformed", "reserved-bit-set")), plain("/strip/1/fader")])
+oc("group-truncated-header", "A group whose MOX message has a truncated header: not supported, the fallback is acted on",
+   ["osc-group", "hdr-truncated"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(h("00 7e 01 01")), FB1),
+   [mox_el(outcome("malformed", "truncated-header")), plain("/strip/1/fader")])
+oc("group-not-seven-bit", "A group whose blob has a byte above 7F: malformed at step 1a, the fallback is acted on; the next group is unaffected",
+   ["osc-group", "osc-seven-bit", "osc-siblings"], "§4.2 rule 3", "fader-1.0",
+   bundle(mox_osc(h("00 fe 01 01 00 01")), FB1, mox_osc(mA.body()), FB2),
+   [mox_el(outcome("malformed", "not-seven-bit")), plain("/strip/1/fader"), mox_el(mA.delivered(True)), suppress("/strip/1/name")])
 
 
 # --------------------------------------------------------------------------------------------
-# Chunked messages (H=1; spec chapter 11 reused)
+# Chunked messages (H=1; spec §4.8, §15.5, chapter 11)
 
 def chunks(m, payload, L, tid=1, total=None, K=None):
     """The chunk messages of `payload` (a field section) split at L bytes, each a whole MOX SysEx."""
@@ -1025,85 +1094,200 @@ def chunks(m, payload, L, tid=1, total=None, K=None):
     return out
 
 
-def ch(name, desc, reqs, receiver, steps, results, config=None, source="§3.5, spec chapter 11"):
+def ch(name, desc, reqs, receiver, steps, results, source="§3.5, spec chapter 11"):
+    assert len(steps) == len(results)
     fields = {"steps": [{"at": at, "hex": x(s)} for at, s in steps]}
-    if config:
-        fields["config"] = config
-    add("chunked", name, "envelope-chunked", desc, reqs, source, fields, valid(results), receiver)
+    add("chunked", name, "envelope-chunked", desc, reqs + ["rcv-chunk"], source, fields, valid(results), receiver)
 
 
-ACC, RST = {"outcome": "chunk-accepted"}, {"outcome": "transfer-restarted"}
+def consumed(cls, reply=None):
+    return outcome("consumed", cls, reply)
 
 
-def env(o):
-    return {"envelope": o}
+ACC = consumed("chunk-accepted")
 
 
-def err(c):
-    return {"error": c}
-
-
-def cview(m, osc=False):
-    v = m.view(osc)
-    return outcome("delivered", message=v)
+def cview(m):
+    return outcome("delivered", message=m.view())
 
 
 mc = Msg(minor=1, fields=[STRIP, POS, COLOUR, F(0x38, bytes(range(20)), False)])
 pay = wire(mc.fields)
 C = chunks(mc, pay, 12)
-assert len(C) == 3
-ch("in-order", "Three chunks in order: the reassembled field section is delivered at the last one", ["chunked", "chk-deliver"], "lab",
-   [(0, c) for c in C], [ACC, ACC, env(cview(mc))])
+assert len(C) == 3 and len(pay) == 34
+ch("in-order", "Three chunks in order: consumed, consumed, then the reassembled message is delivered", ["chunked", "chk-deliver"], "lab",
+   [(0, c) for c in C], [ACC, ACC, cview(mc)])
 ch("split-inside-fields", "Chunks cut through field ids and values (L = 5): reassembly restores the field section", ["chunked", "chk-deliver"], "lab",
-   [(0, c) for c in chunks(mc, pay, 5)], [ACC] * 6 + [env(cview(mc))])
+   [(0, c) for c in chunks(mc, pay, 5)], [ACC] * 6 + [cview(mc)])
 ch("one-chunk", "A one-chunk transfer (number 1, total 1) is delivered at once", ["chunked", "chk-one"], "lab",
-   [(0, chunks(mc, pay, 64)[0])], [env(cview(mc))])
+   [(0, chunks(mc, pay, 64)[0])], [cview(mc)])
 mk = Msg(minor=1, fields=mc.fields, K=1)
 CK = chunks(mk, pay, 12)
-ch("checked", "K=1: each chunk carries its own CRC; all good, delivered", ["chunked", "crc"], "lab", [(0, c) for c in CK], [ACC, ACC, env(cview(mk))])
+ch("checked", "K=1: each chunk carries its own CRC; all good, delivered", ["chunked", "crc"], "lab", [(0, c) for c in CK], [ACC, ACC, cview(mk)])
 bad2 = bytearray(CK[1])
 bad2[-2] ^= 1
 ch("bad-check-chunk", "The second chunk fails its CRC and is discarded silently; the third then finds chunk 2 missing", ["chunked", "crc", "chk-order"],
-   "lab", [(0, CK[0]), (1, bytes(bad2)), (2, CK[2])], [ACC, env(outcome("discarded", "bad-check")), err("chunk-missing")])
-ch("out-of-sequence", "A transfer whose first chunk was lost: chunks 2 and 3 are out of sequence", ["chunked", "chk-oos"], "lab",
-   [(0, C[1]), (1, C[2])], [err("chunk-out-of-sequence"), err("chunk-out-of-sequence")])
+   "lab", [(0, CK[0]), (1, bytes(bad2)), (2, CK[2])], [ACC, outcome("discarded", "bad-check"), consumed("chunk-missing")])
+ch("out-of-sequence", "A transfer whose first chunk was lost: chunks 2 and 3 are out of sequence (A=0: no reply)", ["chunked", "chk-oos"], "lab",
+   [(0, C[1]), (1, C[2])], [consumed("chunk-out-of-sequence")] * 2)
 ch("duplicate", "A retransmitted chunk 1 is ignored; the transfer completes", ["chunked", "chk-dup"], "lab",
-   [(0, C[0]), (1, C[0]), (2, C[1]), (3, C[2])], [ACC, err("chunk-duplicate"), ACC, env(cview(mc))])
+   [(0, C[0]), (1, C[0]), (2, C[1]), (3, C[2])], [ACC, consumed("chunk-duplicate"), ACC, cview(mc)])
 mc2 = Msg(minor=2, fields=mc.fields)
 ch("header-differs", "Chunk 2 repeats the header with minor 2 instead of 1: the transfer is discarded (chunk-conflicting)",
    ["chunk-header-same", "chk-conflict"], "lab", [(0, C[0]), (1, chunks(mc2, pay, 12)[1]), (2, C[2])],
-   [ACC, err("chunk-conflicting"), err("chunk-out-of-sequence")])
+   [ACC, consumed("chunk-conflicting"), consumed("chunk-out-of-sequence")])
+mk2 = Msg(minor=1, fields=mc.fields, K=1)
+ch("k-may-differ", "Only K may differ between the chunks of a transfer: chunk 2 with K=1 after chunk 1 with K=0 is accepted",
+   ["chunk-header-same"], "lab", [(0, C[0]), (1, chunks(mk2, pay, 12)[1]), (2, C[2])], [ACC, ACC, cview(mc)])
 ch("abandon", "An abandon chunk (number 0) discards the transfer", ["chunked", "chk-abandon"], "lab",
    [(0, C[0]), (1, sysex(body(FADER, 1, 1, 1, 0x01, chunk_header(1, 0, 0, 0), H=1))), (2, C[1])],
-   [ACC, err("transfer-abandoned"), err("chunk-out-of-sequence")])
+   [ACC, consumed("transfer-abandoned"), consumed("chunk-out-of-sequence")])
 mm = Msg(minor=1, raw=pay[:-3])
-ch("reassembled-malformed", "The reassembled field section ends inside a field: malformed (field-overrun)", ["chunked", "tlv"], "lab",
-   [(0, c) for c in chunks(mm, pay[:-3], 12)], [ACC, ACC, env(outcome("malformed", "field-overrun"))])
+ch("reassembled-malformed", "The reassembled field section ends inside a field: malformed (field-overrun)", ["chunked", "overrun"], "lab",
+   [(0, c) for c in chunks(mm, pay[:-3], 12)], [ACC, ACC, outcome("malformed", "field-overrun")])
 md = Msg(minor=1, fields=[STRIP, POS, F(0x39, bytes(20), False)])
 ch("reassembled-critical", "The reassembled message holds an unknown critical field: dropped", ["chunked", "flags-drop"], "lab",
-   [(0, c) for c in chunks(md, wire(md.fields), 12)], [ACC, ACC, env(outcome("dropped", "unknown-critical-field"))])
+   [(0, c) for c in chunks(md, wire(md.fields), 12)], [ACC, ACC, outcome("dropped", "unknown-critical-field")])
 mr = Msg(minor=1, fields=[STRIP, POS, F(0x3A, bytes(20), False)], dst=OWN, src=OTHER)
-ch("reassembled-notify-addressed", "An addressed chunked message with an unknown C=0 R=1 field: delivered, reply 24", ["chunked", "flags-notify"], "lab",
-   [(0, c) for c in chunks(mr, wire(mr.fields), 12)], [ACC, ACC, env(mr.delivered(reply="24", field=0x3A))])
+ch("reassembled-notify-addressed", "An addressed chunked message with an unknown C=0 R=1 field: delivered at the last chunk, reply 24",
+   ["chunked", "flags-notify", "one-reply"], "lab",
+   [(0, c) for c in chunks(mr, wire(mr.fields), 12)], [ACC, ACC, mr.delivered(reply="24", field=0x3A)])
 ms1 = Msg(minor=1, fields=mc.fields, dst=OWN, src=0x0000001)
 ms2 = Msg(minor=1, fields=mc.fields, dst=OWN, src=0x0000002)
 A1, A2 = chunks(ms1, pay, 12), chunks(ms2, pay, 12)
 ch("two-sources-same-transfer-id", "Two sources use transfer id 1 at once: the key includes the source node id, both complete",
    ["chk-key", "addressed"], "lab", [(0, A1[0]), (0, A2[0]), (1, A1[1]), (1, A2[1]), (2, A2[2]), (2, A1[2])],
-   [ACC, ACC, ACC, ACC, env(cview(ms2)), env(cview(ms1))])
+   [ACC, ACC, ACC, ACC, cview(ms2), cview(ms1)])
+ch("addressed-out-of-sequence", "An addressed chunk 2 with no transfer in flight: consumed (chunk-out-of-sequence), reply 21",
+   ["chk-oos", "chunk-codes"], "lab", [(0, A1[1])], [consumed("chunk-out-of-sequence", "21")])
+ch("addressed-missing", "Addressed chunk 3 after chunk 1: consumed (chunk-missing), reply 22", ["chk-order", "chunk-codes"], "lab",
+   [(0, A1[0]), (1, A1[2])], [ACC, consumed("chunk-missing", "22")])
+ch("addressed-duplicate-no-reply", "An addressed duplicate chunk: consumed (chunk-duplicate), never a reply", ["chk-dup", "chunk-codes"], "lab",
+   [(0, A1[0]), (1, A1[0])], [ACC, consumed("chunk-duplicate")])
 mo = Msg(minor=1, fields=mc.fields, dst=OTHER, src=OWN + 1)
 ch("other-destination", "Chunks for another node are not reassembled: other-destination per chunk", ["chunked", "addressed"], "lab",
-   [(0, c) for c in chunks(mo, pay, 12)], [env(outcome("other-destination"))] * 3)
+   [(0, c) for c in chunks(mo, pay, 12)], [outcome("other-destination")] * 3)
 mu = Msg(number=9, fields=mc.fields)
-ch("unknown-extension", "Chunks of an unknown extension are refused without reassembling (the header is in every chunk)", ["chunk-header-same", "ver-ext"],
-   "lab", [(0, c) for c in chunks(mu, pay, 12)], [env(outcome("rejected", "unsupported-extension"))] * 3)
-ch("stale", "Chunk 2 arrives after the stale timeout: transfer-timed-out", ["chunked", "chk-stale"], "lab",
-   [(0, C[0]), (5000, C[1])], [ACC, err("transfer-timed-out")], config={"stale_timeout_ms": 3000})
-ch("too-large", "A transfer whose declared size exceeds the reassembly limit (max_payload 20) is refused", ["chunked", "chk-large"], "lab",
-   [(0, C[0])], [err("transfer-too-large")], config={"max_payload": 20})
+ch("unknown-extension", "Chunks of an unknown extension are refused without reassembling (step 6 on every chunk)", ["chunk-support", "ver-ext"],
+   "lab", [(0, c) for c in chunks(mu, pay, 12)], [outcome("rejected", "unsupported-extension")] * 3)
+ch("stale", "Chunk 2 arrives 5000 ms later (stale after the default 3000 ms): transfer-timed-out", ["chunked", "chk-stale"], "lab",
+   [(0, C[0]), (5000, C[1])], [ACC, consumed("transfer-timed-out")])
+ch("too-large", "A first chunk declaring (3 - 1) x 12 = 24 bytes with a 20-byte limit is refused", ["chunked", "chk-large"], "lab-small",
+   [(0, C[0])], [consumed("transfer-too-large")])
+ch("one-chunk-too-large", "A one-chunk transfer of 34 bytes with a 20-byte limit is refused", ["chunked", "chk-large"], "lab-small",
+   [(0, chunks(mc, pay, 64)[0])], [consumed("transfer-too-large")])
 ch("chunk-truncated", "A chunk body shorter than the 7-byte chunk header: chunk-truncated", ["chunked", "chk-trunc"], "lab",
-   [(0, sysex(body(FADER, 1, 1, 1, 0x01, h("01 01 00 01"), H=1)))], [err("chunk-truncated")])
+   [(0, sysex(body(FADER, 1, 1, 1, 0x01, h("01 01 00 01"), H=1)))], [consumed("chunk-truncated")])
+ch("chunk-truncated-addressed", "An addressed chunk whose payload is shorter than its length: chunk-truncated, reply 41", ["chk-trunc", "chunk-codes"],
+   "lab", [(0, A1[0][:-3] + h("f7"))], [consumed("chunk-truncated", "41")])
 
+# --- request id and other envelope fields (spec §6.5) -----------------------------------------
+RQ = 449 << 3
+assert varint(RQ) == h("48 38")
+m = Msg(fields=[STRIP, F(RQ, u(1234, 2), True), POS])
+both("request-id-known", "Envelope field 449 (48 38, u14) is known in every message, though the description does not list it",
+     ["request-id"], "§6.4", "fader-1.0", m, lambda osc: m.delivered(osc))
+m = Msg(raw=wire([F(RQ, u(1, 2), True), F(RQ, u(2, 2), True)]), dst=OWN)
+sx("request-id-duplicate", "The request id twice: duplicate-field, reply 41", ["request-id", "duplicate"], "§6.4", "fader-1.0", m.sysex(),
+   outcome("malformed", "duplicate-field", "41"))
+m = Msg(raw=tlv(RQ, h("01")), dst=OWN)
+sx("request-id-bad-length", "The request id with 1 byte: bad-field-length, reply 41", ["request-id", "length"], "§6.4", "fader-1.0", m.sysex(),
+   outcome("malformed", "bad-field-length", "41"))
+for n, C in [(450, 0), (450, 1), (511, 0)]:
+    fid = n << 3 | C
+    m = Msg(fields=[STRIP, F(fid, h("01"), False)])
+    sx(f"envelope-field-{n}-c{C}", f"Reserved envelope field number {n} (id {x(varint(fid))}): an unknown field, " + ("dropped (C=1)" if C else "ignored"),
+       ["envelope-fields", "flags-drop" if C else "flags-ignore"], "§2.2", "fader-1.0", m.sysex(),
+       outcome("dropped", "unknown-critical-field") if C else m.delivered())
+
+# --- eligibility: the source -------------------------------------------------------------------
+for name, src in [("broadcast", BROADCAST), ("reserved", 0x0FFFFF00)]:
+    m = Msg(number=9, fields=[STRIP], dst=OWN, src=src)
+    sx(f"eligibility-source-{name}", f"Addressed to the receiver from source {src:07X}: not eligible, rejected without a reply",
+       ["broadcast", "ver-ext"], "§2.1", "fader-1.0", m.sysex(), outcome("rejected", "unsupported-extension"))
+
+# --- more value types (spec §6.4) -----------------------------------------------------------------
+good("text7-printable", [F(0x30, b" ~", True)], "name = ' ~' (20 and 7E, the ends of printable ASCII)", ["types"])
+for name, v in [("7f", h("41 7f")), ("line-feed", h("41 0a"))]:
+    bad(f"text7-{name}", tlv(0x30, v), "value-out-of-range", f"name (text7) holding {x(v)}: not printable ASCII, reply 08 naming it",
+        ["types", "range"], field=0x30)
+good("f32-one", [F(0x70, h("20 3f 00 00 00"), True)], "gain (f32) = 1.0: Mcoded7 of 3F 80 00 00 (big-endian) is 20 3F 00 00 00", ["types"])
+bad("f32-length-4", tlv(0x70, h("3f 00 00 00")), "bad-field-length", "gain (f32) with 4 bytes (an f32 is 5 packed bytes), reply 41", ["types", "length"])
+bad("f32-absent-byte-bit", tlv(0x70, h("21 3f 00 00 00")), "value-out-of-range", "gain (f32) whose Mcoded7 header sets the bit of an absent fifth byte",
+    ["types", "range"], field=0x70)
+good("utf8-e-acute", [F(0x78, h("60 43 29"), True)], "label (utf8) = 'é' (C3 A9 packed as 60 43 29)", ["types"])
+bad("utf8-invalid", tlv(0x78, h("40 43")), "value-out-of-range", "label (utf8) = C3 alone: not valid UTF-8, reply 08 naming it",
+    ["types", "range"], field=0x78)
+bad("utf8-length-1", tlv(0x78, h("00")), "bad-field-length", "label (utf8) of 1 packed byte (L mod 8 = 1 cannot occur)", ["types", "length"])
+bad("utf8-too-long", tlv(0x78, h("00 61 62 63 64 65")), "bad-field-length", "label (utf8, max_len 4) of 5 unpacked bytes", ["types", "length"])
+good("bytes-msb", [F(0x80, h("40 01"), True)], "blob (bytes) = 81: Mcoded7 40 01", ["types"])
+bad("bytes-length-9", tlv(0x80, h("00 01 02 03 04 05 06 07 00")), "bad-field-length", "blob (bytes) of 9 packed bytes (L mod 8 = 1)", ["types", "length"])
+bad("enum-unlisted-duplicate", wire([F(0x28, [3], False), F(0x28, [1], True)]), "duplicate-field",
+    "mode = 3 (unlisted) then mode = 1: occurrences count by id, so the second is a duplicate", ["enum", "duplicate"])
+bad("duplicate-before-length", wire([F(0x00, [1], True)]) + tlv(0x00, h("01 02")), "duplicate-field",
+    "level, then level with 2 bytes: duplicate-field is checked before the length", ["duplicate", "check-order"])
+bad("length-before-value", tlv(0x00, h("7f 7f")), "bad-field-length",
+    "level with 2 bytes of 7F: the length is checked before the value", ["length", "check-order"])
+
+# --- limits count every parsed field -----------------------------------------------------------
+m = tm(fields=[F(0x00, [1], True)], dst=None)
+v = m.view()
+rec1 = fill_values({"id": 0x50, "known": True, "value": None, "fields": [{"id": 0x00, "known": True, "value": "05"}]})
+m4 = tm(raw=tlv(0x00, [1]) + tlv(0x50, tlv(0x00, [5])) + tlv(0x48, [1]), dst=None)
+v["fields"] = [{"id": 0, "known": True, "value": "01"}, rec1, {"id": 0x48, "known": True, "value": "01"}]
+sx("known-tight-nested-4-fields", "lab-tight (max_fields 4): level, a record holding x, and tag are 4 fields: delivered",
+   ["limits", "record"], "§3.3", "lab-tight", m4.sysex(), outcome("delivered", message=v))
+m5 = tm(raw=tlv(0x00, [1]) + tlv(0x50, tlv(0x00, [5])) + tlv(0x48, [1]) + tlv(0x48, [2]), dst=None)
+sx("known-tight-nested-5-fields", "lab-tight (max_fields 4): a second tag makes 5 fields, counting the one inside the record: too-many-fields",
+   ["limits", "record"], "§3.3", "lab-tight", m5.sysex(), outcome("malformed", "too-many-fields"))
+
+# --- the specification's worked examples (spec §4.8, §4.9, §6.7, §9.5, §15.8) ----------------------
+RECEIVERS["spec-fader-1.1"] = {"node_id": 0x42, "extensions": [  # spec §15.2's example, as printed
+    {"owner": [126], "number": 0, "majors": [{"major": 1, "minor": 0, "messages": [{"type": 1, "fields": []}]}]},
+    {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 1, "messages": [{"type": 1, "fields": [
+        {"id": 0, "type": "u7", "added": 0}, {"id": 8, "type": "u14", "added": 0},
+        {"id": 16, "type": "bytes7", "added": 1, "max_len": 3}]}]}]}]}
+RECEIVERS["node-42"] = {"node_id": 0x42, "extensions": [E_CORE, ext(FADER, 1, 1, 0, [
+    {"type": 0x01, "fields": [fd(0x00, "u7"), fd(0x08, "u14")]}, {"type": 0x41, "fields": [fd(0x00, "u7")]}], "mox.fader")]}
+RECEIVERS["node-01234567"] = {"node_id": 0x01234567, "extensions": [E_CORE]}
+assert node(0x01234567) == h("67 0a 0d 09") and node(0x42) == h("42 00 00 00")
+m49 = Msg(minor=1, fields=[STRIP, POS, COLOUR], K=1)
+sx("spec-15-8-worked-message", "Spec §15.8 row 1: the §4.9 message to the §15.2 receiver: delivered", ["rcv-order", "model"], "§3.7",
+   "spec-fader-1.1", SYSEX_37, m49.delivered())
+sx("spec-15-8-last-crc-byte-69", "Spec §15.8 row 2: the §4.9 message with its last CRC byte 69: discarded", ["crc"], "§3.6",
+   "spec-fader-1.1", SYSEX_37[:-2] + h("69 f7"), DISCARD)
+sx("spec-15-8-empty-body", "Spec §15.8 row 3: F0 7D 4D 4F 58 F7 (empty body): malformed (truncated-header)", ["empty-body"], "§3.2",
+   "spec-fader-1.1", h("f0 7d 4d 4f 58 f7"), outcome("malformed", "truncated-header"))
+sx("spec-15-8-format-01", "Spec §15.8 row 4: body 20 7E 01 01 01 01 (format 01): ignored (unknown-format)", ["hdr-format"], "§3.2",
+   "spec-fader-1.1", sysex(h("20 7e 01 01 01 01")), outcome("ignored", "unknown-format"))
+sx("spec-15-8-reserved-bit", "Spec §15.8 row 5: body 08 7E 01 01 01 01 (bit 3 set), A=0: malformed (reserved-bit-set), no reply", ["hdr-reserved"], "§3.2",
+   "spec-fader-1.1", sysex(h("08 7e 01 01 01 01")), outcome("malformed", "reserved-bit-set"))
+REQ_67 = h("F0 7D 4D 4F 58 02 7E 01 01 00 41 67 0A 0D 09 42 00 00 00 00 01 02 39 01 05 F7")
+m67 = Msg(mtype=0x41, fields=[F(0x00, [2], True), F(0x39, [5], False)], src=0x01234567, dst=0x42)
+assert m67.sysex() == REQ_67, "spec §6.7"
+sx("spec-15-8-request", "Spec §15.8 row 6: the §6.7 request (type 41) to the §15.2 receiver, which lacks type 41: rejected, reply 01",
+   ["ver-type", "broadcast"], "§5.2", "spec-fader-1.1", REQ_67, outcome("rejected", "unsupported-message-type", "01"))
+sx("spec-15-8-midi-ci", "Spec §15.8 row 7: a MIDI-CI Discovery message (F0 7E 7F 0D 70 …) is not MOX", ["not-mox"], "§3.1",
+   "spec-fader-1.1", h("f0 7e 7f 0d 70 02 01 02 03 04 7f 7f 7f 7f f7"), outcome("not-mox"))
+sx("spec-6-7-request", "Spec §6.7: the addressed request with unknown field 39 (C=1 R=0) to node 42, which knows type 41: dropped, no reply",
+   ["flags-drop", "broadcast"], "§2.1", "node-42", REQ_67, outcome("dropped", "unknown-critical-field"))
+m67b = Msg(mtype=0x41, fields=[F(0x00, [2], True), F(0x3B, [5], False)], src=0x01234567, dst=0x42)
+assert m67b.sysex() == h("F0 7D 4D 4F 58 02 7E 01 01 00 41 67 0A 0D 09 42 00 00 00 00 01 02 3B 01 05 F7"), "spec §9.5"
+sx("spec-9-5-request-3b", "Spec §9.5: the §6.7 request with id 3B (C=1 R=1): dropped, reply 06 naming 3B", ["flags-drop-reply", "broadcast", "codes"],
+   "§2.1", "node-42", m67b.sysex(), outcome("dropped", "unknown-critical-field", "06", 0x3B))
+m95 = Msg(owner=CORE, number=0, mtype=0x01, K=1, src=0x42, dst=0x01234567, fields=[
+    F(0x00, [0x06], True), F(0x08, h("7e 01"), True), F(0x10, u(1 + 128 * 0, 2), True), F(0x18, [0x41], True), F(0x20, h("3b"), True)])
+assert m95.sysex() == h("F0 7D 4D 4F 58 03 7E 00 01 00 01 42 00 00 00 67 0A 0D 09 00 01 06 08 02 7E 01 10 02 01 00 18 01 41 20 01 3B 30 54 F7"), "spec §9.5"
+sx("spec-9-5-reply", "Spec §9.5: the error reply, received by node 01234567 with the §9.2 description: delivered, every field known",
+   ["model", "no-error-to-error"], "§6.2", "node-01234567", m95.sysex(), m95.delivered())
+m48 = Msg(minor=1, fields=[STRIP, POS, COLOUR], K=1, src=0x01234567, dst=0x42)
+C48 = chunks(m48, wire(m48.fields), 8, tid=5)
+assert C48 == [h("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 10 38 1D F7"),
+               h("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 02 00 04 00 03 7F 20 00 12 06 F7")], "spec §4.8"
+ch("spec-4-8-worked-example", "Spec §4.8: the fader message as transfer 05 of 2 chunks (A=1, K=1): consumed, then delivered",
+   ["chunked", "chunk-deliver"], "spec-fader-1.1", [(0, C48[0]), (1, C48[1])], [ACC, m48.delivered()], source="§3.5")
+ch("spec-4-8-chunk-2-alone", "Spec §4.8: chunk 2 alone: consumed (chunk-out-of-sequence), reply 21 (eligible)",
+   ["chk-oos", "chunk-codes"], "spec-fader-1.1", [(0, C48[1])], [consumed("chunk-out-of-sequence", "21")], source="§3.5")
 
 # --------------------------------------------------------------------------------------------
 # Bridge (pass-through: design §4.4)
@@ -1137,8 +1321,16 @@ for flags in range(8):
        mox_osc(b), valid(x(sysex(b))), carrier=h("7d"))
 b = bytearray(BODY_37)
 b[-1] ^= 1
-br("bad-check-passes", "A pass-through bridge does not verify the CRC: the body, wrong CRC included, is copied (the receiver discards it)",
-   ["bridge", "bridge-exact"], "sysex-to-osc", sysex(bytes(b)), valid(x(mox_osc(bytes(b)))))
+br("bad-check", "A K=1 message with a wrong CRC: a bridge SHOULD verify and MUST NOT forward what it found wrong; one that does not verify copies it",
+   ["bridge-crc"], "sysex-to-osc", sysex(bytes(b)),
+   {"result": "acceptable", "flag": "bridge-verifies-check", "outcomes": [invalid("bad-check"), valid(x(mox_osc(bytes(b))))]})
+mf = Msg(fields=[STRIP], fmt=1)
+br("unknown-format", "A message of envelope format 01: a bridge SHOULD forward it unchanged (or drop it as unknown-format)",
+   ["bridge-forward"], "sysex-to-osc", mf.sysex(),
+   {"result": "acceptable", "flag": "bridge-forwards-unknown-format", "outcomes": [valid(x(mox_osc(mf.body()))), invalid("unknown-format")]})
+mo2 = Msg(fields=[STRIP], dst=OTHER, src=OWN)
+br("other-destination", "A message for another node is forwarded whatever its destination", ["bridge-forward"], "osc-to-sysex",
+   mox_osc(mo2.body()), valid(x(mo2.sysex())), carrier=h("7d"))
 cb = chunks(Msg(minor=1, fields=mc.fields), pay, 12)[0]
 br("chunk-passes", "A chunk (H=1) crosses like any message: the bridge does not reassemble", ["bridge", "chunked"], "sysex-to-osc", cb,
    valid(x(mox_osc(cb[5:-1]))))

@@ -6,24 +6,22 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Expected, Verdict};
-use crate::scalar::ErrorClass;
 use crate::Case;
 
 pub mod model;
 
 pub use model::{
-    BridgeDirection, ChunkProgress, ChunkedResult, EnvelopeBridgeCase, EnvelopeChunkStep,
-    EnvelopeChunkedCase, EnvelopeOscCase, EnvelopeSysExCase, ExtensionDef, FieldDef, FieldType,
-    FieldView, MajorDef, MessageDef, MessageView, OscAction, OscElement, Receiver, ReceiverLimits,
-    Reception, ReceptionOutcome, Reply,
+    BridgeDirection, EnvelopeBridgeCase, EnvelopeChunkStep, EnvelopeChunkedCase, EnvelopeOscCase,
+    EnvelopeSysExCase, ExtensionDef, FieldDef, FieldType, FieldView, MajorDef, MessageDef,
+    MessageView, OscAction, OscElement, Receiver, ReceiverLimits, Reception, ReceptionOutcome,
+    Reply,
 };
 
-/// The error classes of a reception (design §A.4, and §A.3's step 6 and 9 names).
-pub const RECEPTION_ERROR_CLASSES: &[&str] = &[
+/// The classes of a `malformed` reception (spec §15.4).
+pub const MALFORMED_CLASSES: &[&str] = &[
     "not-seven-bit",
     "truncated-header",
     "reserved-bit-set",
-    "bad-check",
     "varint-overlong",
     "varint-too-long",
     "field-overrun",
@@ -32,31 +30,62 @@ pub const RECEPTION_ERROR_CLASSES: &[&str] = &[
     "bad-field-length",
     "duplicate-field",
     "value-out-of-range",
+];
+
+/// The classes of a `rejected` reception, the node-level ones included (spec §15.4).
+pub const REJECTED_CLASSES: &[&str] = &[
     "unsupported-extension",
     "unsupported-version",
     "unsupported-message-type",
-    "unknown-critical-field",
+    "not-negotiated",
+    "busy",
 ];
 
-/// The classes of a `malformed` reception: steps 4 and 8 of the pipeline.
-const MALFORMED_CLASSES: &[&str] = &[
-    "truncated-header",
-    "reserved-bit-set",
-    "varint-overlong",
-    "varint-too-long",
-    "field-overrun",
-    "too-many-fields",
-    "record-too-deep",
-    "bad-field-length",
-    "duplicate-field",
-    "value-out-of-range",
+/// The classes of a `consumed` reception: chapter 11's (spec §15.4).
+pub const CONSUMED_CLASSES: &[&str] = &[
+    "chunk-truncated",
+    "chunk-count-mismatch",
+    "chunk-accepted",
+    "chunk-duplicate",
+    "chunk-out-of-sequence",
+    "chunk-conflicting",
+    "chunk-missing",
+    "chunk-length-mismatch",
+    "transfer-too-large",
+    "too-many-transfers",
+    "transfer-abandoned",
+    "transfer-timed-out",
+    "transfer-restarted",
 ];
+
+/// The classes a `not-mox` reception may carry: SysEx `not-seven-bit` (MOX-SYX-005) and the
+/// OSC layer's classes of a broken `/mox` message (MOX-OSC-004).
+pub const NOT_MOX_CLASSES: &[&str] = &[
+    "not-seven-bit",
+    "unterminated-string",
+    "nonzero-padding",
+    "bad-blob-size",
+    "blob-too-large",
+    "truncated",
+];
+
+/// The other classes of a reception, one outcome each.
+pub const OTHER_RECEPTION_CLASSES: &[&str] =
+    &["unknown-format", "bad-check", "unknown-critical-field"];
 
 /// The error classes of kind `envelope-bridge`.
-pub const BRIDGE_ERROR_CLASSES: &[&str] = &["not-mox", "not-seven-bit"];
+pub const BRIDGE_ERROR_CLASSES: &[&str] =
+    &["not-mox", "not-seven-bit", "bad-check", "unknown-format"];
 
 /// Every envelope class list, for [`ErrorClass::new`].
-pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[RECEPTION_ERROR_CLASSES, BRIDGE_ERROR_CLASSES];
+pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[
+    MALFORMED_CLASSES,
+    REJECTED_CLASSES,
+    CONSUMED_CLASSES,
+    NOT_MOX_CLASSES,
+    OTHER_RECEPTION_CLASSES,
+    BRIDGE_ERROR_CLASSES,
+];
 
 /// The kinds that have no runner against `mox-codec` yet.
 pub const NOT_YET_RUN: &[crate::Kind] = &[
@@ -143,16 +172,8 @@ pub(crate) fn check_case(
                         c.steps.len()
                     ));
                 }
-                for result in results {
-                    match result {
-                        ChunkedResult::Error(class) => {
-                            if !crate::sysex::REASSEMBLY_ERROR_CLASSES.contains(&class.as_str()) {
-                                rules.push(format!("{class} is not a chunk reassembly class"));
-                            }
-                        }
-                        ChunkedResult::Envelope(r) => check_reception(r, true, rules),
-                        ChunkedResult::Outcome(_) => {}
-                    }
+                for r in results {
+                    check_reception(r, true, rules);
                 }
             });
         }
@@ -197,50 +218,51 @@ fn each_value<V: Clone>(expected: &Expected<V>, mut f: impl FnMut(&V)) {
     }
 }
 
-/// An error class exactly where the outcome has one, a reply only where one can be sent, a
-/// message exactly when delivered, and a carrier only on SysEx.
+/// A class exactly where the outcome has one and from its list, a reply only with a code the
+/// outcome can call for (naming a field exactly for `06`, `08`, `0B`, `24`), a message
+/// exactly when delivered, and a carrier only on SysEx. `consumed` is for SysEx chunks only.
 fn check_reception(r: &Reception, sysex: bool, rules: &mut Vec<String>) {
     use ReceptionOutcome as O;
-    let class_ok = |classes: &[&str], class: &ErrorClass| classes.contains(&class.as_str());
-    match (r.outcome, &r.error) {
-        (O::NotMox, None) | (O::Ignored, None) | (O::OtherDestination, None) => {}
-        (O::Delivered, None) => {}
-        (O::NotMox, Some(class)) if class.as_str() == "not-seven-bit" => {}
-        (O::Discarded, Some(class)) if class.as_str() == "bad-check" => {}
-        (O::Rejected, Some(class))
-            if class_ok(
-                &[
-                    "unsupported-extension",
-                    "unsupported-version",
-                    "unsupported-message-type",
-                ],
-                class,
-            ) => {}
-        (O::Dropped, Some(class)) if class.as_str() == "unknown-critical-field" => {}
-        (O::Malformed, Some(class)) if class_ok(MALFORMED_CLASSES, class) => {}
-        (outcome, error) => rules.push(format!(
-            "outcome {} cannot have error {}",
-            serde_json::to_string(&outcome).unwrap_or_default(),
-            error.map_or("(none)".to_owned(), |c| c.to_string())
-        )),
+    let (classes, required): (&[&str], bool) = match r.outcome {
+        O::NotMox => (NOT_MOX_CLASSES, false),
+        O::Ignored => (&["unknown-format"], true),
+        O::Discarded => (&["bad-check"], true),
+        O::Malformed => (MALFORMED_CLASSES, true),
+        O::OtherDestination | O::Delivered => (&[], false),
+        O::Rejected => (REJECTED_CLASSES, true),
+        O::Consumed => (CONSUMED_CLASSES, true),
+        O::Dropped => (&["unknown-critical-field"], true),
+    };
+    let outcome = serde_json::to_string(&r.outcome).unwrap_or_default();
+    match &r.class {
+        None if required => rules.push(format!("outcome {outcome} needs a class")),
+        Some(class) if !classes.contains(&class.as_str()) => {
+            rules.push(format!("outcome {outcome} cannot have class {class}"))
+        }
+        _ => {}
+    }
+    if r.outcome == O::Consumed && !sysex {
+        rules.push("consumed is for chunked SysEx messages only".to_owned());
     }
     if let Some(reply) = &r.reply {
         let code = reply.code.as_bytes();
         let allowed: &[u8] = match r.outcome {
             O::Malformed => &[0x07, 0x08, 0x41],
-            O::Rejected => &[0x01, 0x02, 0x05],
+            O::Rejected => &[0x01, 0x02, 0x05, 0x0A, 0x43],
+            O::Consumed => &[0x09, 0x0C, 0x0D, 0x21, 0x22, 0x23, 0x25, 0x41, 0x44],
             O::Dropped => &[0x06],
             O::Delivered => &[0x24],
             _ => &[],
         };
         if code.len() != 1 || !allowed.contains(&code[0]) {
             rules.push(format!(
-                "no reply {} to a reception of this outcome",
+                "no reply {} to a reception with outcome {outcome}",
                 reply.code
             ));
         }
-        if reply.field.is_some() != matches!(code, [0x06] | [0x24]) {
-            rules.push("a reply names a field exactly when its code is 06 or 24".to_owned());
+        if reply.field.is_some() != matches!(code, [0x06] | [0x08] | [0x0B] | [0x24]) {
+            rules
+                .push("a reply names a field exactly when its code is 06, 08, 0B or 24".to_owned());
         }
     }
     match (&r.outcome, &r.message) {
@@ -275,7 +297,7 @@ mod tests {
         format!(
             r#"{{"id": "{id}", "description": "d", "source": "s", "kind": "envelope-sysex",
                 "requirements": {requirements}, "receiver": "{receiver}", "hex": "f07d4d4f5820f7",
-                "expected": {{"result": "valid", "value": {{"outcome": "ignored"}}}}}}"#
+                "expected": {{"result": "valid", "value": {{"outcome": "ignored", "class": "unknown-format"}}}}}}"#
         )
     }
 
@@ -336,18 +358,18 @@ mod tests {
         for (value, why) in [
             (
                 r#"{"outcome": "dropped"}"#,
-                "outcome \"dropped\" cannot have error (none)",
+                "outcome \"dropped\" needs a class",
             ),
             (
-                r#"{"outcome": "malformed", "error": "bad-check"}"#,
-                "cannot have error bad-check",
+                r#"{"outcome": "malformed", "class": "bad-check"}"#,
+                "cannot have class bad-check",
             ),
             (
-                r#"{"outcome": "rejected", "error": "unsupported-version", "reply": {"code": "41"}}"#,
+                r#"{"outcome": "rejected", "class": "unsupported-version", "reply": {"code": "41"}}"#,
                 "no reply 41",
             ),
             (
-                r#"{"outcome": "dropped", "error": "unknown-critical-field", "reply": {"code": "06"}}"#,
+                r#"{"outcome": "dropped", "class": "unknown-critical-field", "reply": {"code": "06"}}"#,
                 "names a field exactly when",
             ),
             (r#"{"outcome": "delivered"}"#, "needs its message"),
@@ -364,7 +386,7 @@ mod tests {
             );
         }
         assert!(load(&[case(
-            r#"{"outcome": "malformed", "error": "field-overrun", "reply": {"code": "41"}}"#
+            r#"{"outcome": "malformed", "class": "field-overrun", "reply": {"code": "41"}}"#
         )])
         .is_ok());
     }

@@ -1,50 +1,56 @@
-//! The model of the envelope kinds: receiver descriptions (design §A.3a), receptions (§A.3)
-//! and the four case types. `vectors/README.md` ("Envelope kinds") describes the same format
+//! The model of the envelope kinds: receiver descriptions (spec/mox.md §15.2), receptions
+//! (§15.3, §15.4) and the four case types. `vectors/README.md` ("Envelope kinds") describes the same format
 //! for people.
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Expected;
 use crate::scalar::{ErrorClass, Hex};
-use crate::sysex::ReassemblerLimits;
 
-/// What a MOX receiver supports: the data a codec's receiver pipeline needs from step 6 on.
-/// Corpus files define receivers once, by name, in their `receivers` map.
+/// What a MOX receiver supports (spec §15.2): the data the receiver pipeline needs from
+/// step 5 on. Corpus files define receivers once, by name, in their `receivers` map.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Receiver {
-    /// The receiver's own 28-bit node id: an addressed message is for it when its
-    /// destination is this id or `0FFFFFFF`.
+    /// The receiver's own node id (0 to `0x0FFFFFFE`): an addressed message is for it when
+    /// its destination is this id or `0x0FFFFFFF`.
     pub node_id: u32,
-    /// Parse limits other than the defaults.
+    /// Limits other than the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limits: Option<ReceiverLimits>,
     /// The extensions it supports.
     pub extensions: Vec<ExtensionDef>,
 }
 
-/// Parse limits of a receiver; an absent field keeps the documented default.
+/// Limits of a receiver (spec §6.6, §11.7); an absent field keeps the default. Test
+/// descriptions may go below the floors products must respect (MOX-RCV-013).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiverLimits {
-    /// Most fields in one message, unknown ones included (default 64).
+    /// Most fields parsed in one message, unknown ones and those inside known records
+    /// included (default 64).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_fields: Option<u32>,
-    /// Deepest nesting of known `record` fields; a record directly in the message is depth 1
-    /// (default 4).
+    /// Deepest `record` value; the message's field section is depth 0 (default 4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<u8>,
+    /// Most transfers in flight (default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_transfers: Option<u32>,
+    /// Largest reassembled field section, in bytes (default 1 024).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_transfer_bytes: Option<u32>,
+    /// A transfer is stale after this many ms without a chunk (default 3 000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_ms: Option<u32>,
 }
 
 /// One supported extension.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtensionDef {
-    /// For people (`mox.fader`); readers ignore it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The owner as on the wire: 1 byte, or 3 starting with `00`.
-    pub owner: Hex,
+    /// The owner as on the wire, as a list of byte values: `[126]`, or 3 starting with 0.
+    pub owner: Vec<u8>,
     /// The extension number (0–262 143).
     pub number: u32,
     /// The supported majors, each at the minor the receiver implements.
@@ -70,9 +76,6 @@ pub struct MessageDef {
     /// The type (bit 6 set: a request type).
     #[serde(rename = "type")]
     pub message_type: u8,
-    /// For people; readers ignore it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// The fields the receiver knows in this type.
     pub fields: Vec<FieldDef>,
 }
@@ -87,11 +90,9 @@ pub struct FieldDef {
     /// The value's type.
     #[serde(rename = "type")]
     pub field_type: FieldType,
-    /// The minor that added the field.
+    /// The minor that added the field (default 0).
+    #[serde(default)]
     pub added: u8,
-    /// For people; readers ignore it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// Smallest valid value (integer types).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
@@ -101,8 +102,8 @@ pub struct FieldDef {
     /// The known values (`enum7`); any other value makes the field unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<u8>>,
-    /// Longest valid value in bytes (`text7`, `bytes7`, `utf8`, `bytes`); longer is
-    /// `bad-field-length`.
+    /// Longest valid value (`text7`, `bytes7`: 7-bit bytes; `utf8`, `bytes`: unpacked
+    /// bytes); longer is `bad-field-length`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_len: Option<u32>,
     /// Whether the field may occur more than once.
@@ -151,7 +152,7 @@ pub enum FieldType {
     Record,
 }
 
-/// The outcome names of design §A.3: exactly one per SysEx message or OSC element.
+/// The outcomes of spec §15.4: exactly one per unit (a SysEx message or an OSC message).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReceptionOutcome {
@@ -167,23 +168,26 @@ pub enum ReceptionOutcome {
     OtherDestination,
     /// Unsupported extension, major or type.
     Rejected,
+    /// A chunk taken by chapter 11 that did not complete a message.
+    Consumed,
     /// An unknown field with `C=1`.
     Dropped,
     /// Known and unknown fields delivered in wire order.
     Delivered,
 }
 
-/// What a receiver does with one message (design §A.3).
+/// What a receiver does with one unit (spec §15.3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reception {
     /// The outcome.
     pub outcome: ReceptionOutcome,
-    /// The error class: for `discarded`, `malformed`, `rejected` and `dropped` (then
-    /// `unknown-critical-field`), and for `not-mox` only when a byte was above `7F`.
+    /// The class (spec §15.4): present for `ignored`, `discarded`, `malformed`, `rejected`,
+    /// `consumed` and `dropped`; for `not-mox` only when the SysEx or OSC layer gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorClass>,
-    /// The error reply the receiver is eligible to send; absent when it sends none.
+    pub class: Option<ErrorClass>,
+    /// The error reply the pipeline calls for when the unit is eligible (spec §9.3); absent
+    /// when there is none. Rate limits are not modelled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply: Option<Reply>,
     /// The delivered message (`delivered` only).
@@ -191,13 +195,13 @@ pub struct Reception {
     pub message: Option<MessageView>,
 }
 
-/// An error reply: its code, and the offending field for codes `06` and `24`.
+/// An error reply: its code, and the offending field for codes `06`, `08`, `0B` and `24`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reply {
     /// The error code, one byte (`41`).
     pub code: Hex,
-    /// The id of the field the reply names (`06`, `24`): the first such field in wire order.
+    /// The id of the field the reply names (its field 4): the first such field in wire order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<u32>,
 }
@@ -272,29 +276,6 @@ pub struct OscElement {
     pub result: Option<Reception>,
 }
 
-/// The per-chunk results of chapter 11 that are not errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChunkProgress {
-    /// Stored; the transfer goes on.
-    ChunkAccepted,
-    /// A new first chunk replaced the transfer in flight.
-    TransferRestarted,
-}
-
-/// The result of one chunked SysEx message.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase", deny_unknown_fields)]
-pub enum ChunkedResult {
-    /// Chapter 11 progress.
-    Outcome(ChunkProgress),
-    /// A chapter 11 error class.
-    Error(ErrorClass),
-    /// A message-level reception: the chunk itself stopped at steps 1–6, or the transfer
-    /// completed and the reassembled message went through steps 8–10.
-    Envelope(Reception),
-}
-
 /// One chunked SysEx message arriving.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -346,20 +327,18 @@ case_header! {
 }
 
 case_header! {
-    /// Kind `envelope-chunked`: chunked MOX SysEx messages (`H=1`) to the named receiver,
-    /// one result per step.
+    /// Kind `envelope-chunked`: chunked MOX SysEx messages (`H=1`) to one receiver (the
+    /// named description, with empty reassembly state, all over one link); one reception
+    /// per step.
     pub struct EnvelopeChunkedCase {
         /// The requirement ids of `spec/mox.md` the case tests.
         pub requirements: Vec<String>,
         /// The name of a receiver in the file's `receivers`.
         pub receiver: String,
-        /// Reassembly limits other than the defaults (as `sysex-chunk-reassemble`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub config: Option<ReassemblerLimits>,
         /// The messages, in order.
         pub steps: Vec<EnvelopeChunkStep>,
-        /// The expected results, one per step.
-        pub expected: Expected<Vec<ChunkedResult>>,
+        /// The expected receptions, one per step.
+        pub expected: Expected<Vec<Reception>>,
     }
 }
 
