@@ -805,9 +805,9 @@ ver("unknown-duplicates-kept", "A 1.0 message with colour twice to a 1.3 receive
 
 # --- TLV framing, varints, truncation ---------------------------------------------------------
 b37 = Msg(minor=1, fields=[STRIP, POS, COLOUR_UNKNOWN]).body()  # K=0: truncation is visible only to TLV parsing
-HDR_LEN = 7
+HDR_LEN = 6  # hdr, owner, number, major, minor, type
 assert len(b37) == 18
-bounds = {7: [], 10: [STRIP], 14: [STRIP, POS]}
+bounds = {6: [], 9: [STRIP], 13: [STRIP, POS]}  # field boundaries: 6 + 3 (strip) + 4 (position) + 5 (colour)
 for n in range(HDR_LEN, 18):
     if n in bounds:
         m = Msg(minor=1, fields=bounds[n])
@@ -1356,6 +1356,409 @@ br("grease-to-osc", "A GREASE field with a 3-byte id crosses byte-exact", ["brid
 assert sysex(mox_osc(BODY_37)[16:16 + 20]) == SYSEX_37
 
 
+
+# --------------------------------------------------------------------------------------------
+# Cross-check. The expectations above are labelled by hand. As a second, independent reading of
+# spec chapter 15, this small pipeline recomputes every case; the generator refuses to write
+# when the two disagree, and a disagreement is resolved by reading the spec again, never by
+# copying the pipeline's answer into a case.
+
+class Stop(Exception):
+    def __init__(self, reception, supported=False):
+        self.reception, self.supported = reception, supported
+
+
+def pipe_varint(b, pos, past):
+    value = 0
+    for i in range(3):
+        if pos >= len(b):
+            raise ValueError(past)
+        c = b[pos]
+        pos += 1
+        if i == 2 and c & 0x40:
+            raise ValueError("varint-too-long")
+        if i >= 1 and c == 0:
+            raise ValueError("varint-overlong")
+        value |= (c & 0x3F) << (6 * i)
+        if not c & 0x40:
+            return value, pos
+
+
+WIDTH = {"u7": 1, "u14": 2, "u21": 3, "u28": 4, "i7": 1, "i14": 2, "i21": 3, "i28": 4}
+
+
+def unpack7(v):
+    out, absent_bits = bytearray(), False
+    for g in range(0, len(v), 8):
+        hdr, data = v[g], v[g + 1:g + 8]
+        for j in range(7):
+            if j < len(data):
+                out.append(data[j] | (0x80 if hdr >> (6 - j) & 1 else 0))
+            elif hdr >> (6 - j) & 1:
+                absent_bits = True
+    return bytes(out), absent_bits
+
+
+def check_value(d, v, fid):
+    """(known, nested) for a defined field, or raises ValueError((class, field id))."""
+    t, L = d["type"], len(v)
+    def length_ok(ok):
+        if not ok:
+            raise ValueError(("bad-field-length", fid))
+    def range_ok(ok):
+        if not ok:
+            raise ValueError(("value-out-of-range", fid))
+    if t in WIDTH:
+        length_ok(L == WIDTH[t])
+        n = sum(c << (7 * i) for i, c in enumerate(v))
+        if t[0] == "i" and n >= 1 << (7 * L - 1):
+            n -= 1 << (7 * L)
+        range_ok(d.get("min", n) <= n <= d.get("max", n))
+    elif t in ("bool", "enum7"):
+        length_ok(L == 1)
+        if t == "bool":
+            range_ok(v[0] in (0, 1))
+        elif v[0] not in d["values"]:
+            return False
+    elif t in ("text7", "bytes7"):
+        length_ok(L <= d.get("max_len", L))
+        if t == "text7":
+            range_ok(all(0x20 <= c <= 0x7E for c in v))
+    elif t in ("utf8", "bytes", "f32"):
+        length_ok(L == 5 if t == "f32" else (L == 0 or L % 8 != 1))
+        length_ok(L - -(-L // 8) <= d.get("max_len", L))
+        data, absent = unpack7(v)
+        range_ok(not absent)
+        if t == "utf8":
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                range_ok(False)
+    return True
+
+
+def parse_section(b, defs, depth, minor, ctx, top):
+    fields, seen, pos = [], set(), 0
+    while pos < len(b):
+        if ctx["count"] == ctx["max_fields"]:
+            raise ValueError(("too-many-fields", None))
+        try:
+            fid, pos = pipe_varint(b, pos, "field-overrun")
+            n, pos = pipe_varint(b, pos, "field-overrun")
+        except ValueError as e:
+            raise ValueError((e.args[0], None))
+        if pos + n > len(b):
+            raise ValueError(("field-overrun", None))
+        v, pos = b[pos:pos + n], pos + n
+        ctx["count"] += 1
+        d = next((d for d in defs if d["id"] == fid and d.get("added", 0) <= minor), None)
+        if d is None and top and fid == 449 << 3:
+            d = {"id": fid, "type": "u14"}
+        f = {"id": fid, "known": False, "value": x(v)}
+        if d is not None:
+            if not d.get("repeated") and fid in seen:
+                raise ValueError(("duplicate-field", None))
+            if d["type"] == "record":
+                if depth + 1 > ctx["max_depth"]:
+                    raise ValueError(("record-too-deep", None))
+                f["fields"] = parse_section(v, d["fields"], depth + 1, minor, ctx, False)
+                f["known"] = True
+            else:
+                f["known"] = check_value(d, v, fid)
+            if not d.get("repeated"):
+                seen.add(fid)
+        if not f["known"]:
+            ctx["unknown"].append(fid)
+        fields.append(f)
+    return fields
+
+
+def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0):
+    """Spec §15.3 from step 2 on; returns a reception, raises Stop with the `supported` flag."""
+    if not body:
+        raise Stop(outcome("malformed", "truncated-header"))
+    if body[0] >> 5 & 3:
+        raise Stop(outcome("ignored", "unknown-format"))
+    K = body[0] & 1
+    if K:
+        if len(body) < 3 or crc_bytes(body[:-2]) != body[-2:]:
+            raise Stop(outcome("discarded", "bad-check"))
+        body = body[:-2]
+    H, A = body[0] >> 2 & 1, body[0] >> 1 & 1
+
+    def header():
+        pos = 1
+        try:
+            if pos >= len(body):
+                raise ValueError("truncated-header")
+            olen = 3 if body[pos] == 0 else 1
+            owner = body[pos:pos + olen]
+            pos += olen
+            if len(owner) != olen:
+                raise ValueError("truncated-header")
+            number, pos = pipe_varint(body, pos, "truncated-header")
+            need = 3 + (8 if A else 0)
+            if pos + need > len(body):
+                raise ValueError("truncated-header")
+            major, minor, mtype = body[pos:pos + 3]
+            pos += 3
+            src = dst = None
+            if A:
+                src = sum(c << (7 * i) for i, c in enumerate(body[pos:pos + 4]))
+                dst = sum(c << (7 * i) for i, c in enumerate(body[pos + 4:pos + 8]))
+                pos += 8
+            return bytes(owner), number, major, minor, mtype, src, dst, pos
+        except ValueError as e:
+            return e.args[0]
+
+    hd = header()
+    def eligible():
+        if isinstance(hd, str) or not A:
+            return False
+        owner, number, _, _, mtype, src, dst, _ = hd
+        return (dst == rcv["node_id"] and src < 0x0FFFFF00 and not (owner == h("7e") and number == 0 and mtype == 1))
+    if body[0] >> 3 & 3:
+        raise Stop(outcome("malformed", "reserved-bit-set", "07" if eligible() else None))
+    if isinstance(hd, str):
+        raise Stop(outcome("malformed", hd))
+    owner, number, major, minor, mtype, src, dst, pos = hd
+    E = eligible()
+    ext_ = next((e for e in rcv["extensions"] if bytes(e["owner"]) == owner and e["number"] == number), None)
+    maj = ext_ and next((m for m in ext_["majors"] if m["major"] == major), None)
+    supported = bool(maj)
+    if A and dst not in (rcv["node_id"], BROADCAST):
+        raise Stop(outcome("other-destination"), supported)
+    if ext_ is None:
+        raise Stop(outcome("rejected", "unsupported-extension", "05" if E else None))
+    if maj is None:
+        raise Stop(outcome("rejected", "unsupported-version", "02" if E else None))
+    mdef = next((m for m in maj["messages"] if m["type"] == mtype), None)
+    if mdef is None:
+        raise Stop(outcome("rejected", "unsupported-message-type", "01" if E and mtype & 0x40 else None), True)
+    section = body[pos:]
+    view_hdr = body[0] & ~1 & ~4, owner, number, major, minor, mtype, src, dst
+    if H:
+        section, first = pipe_chunk(section, view_hdr, K, src, chunks_state, rcv, at, E)
+        K = first
+    limits = rcv.get("limits", {})
+    ctx = {"count": 0, "max_fields": limits.get("max_fields", 64), "max_depth": limits.get("max_depth", 4), "unknown": []}
+    try:
+        fields = parse_section(section, mdef["fields"], 0, minor, ctx, True)
+    except ValueError as e:
+        cls, fid = e.args[0]
+        code = ("08" if cls == "value-out-of-range" else "41") if E else None
+        raise Stop(outcome("malformed", cls, code, fid if code == "08" else None), True)
+    crit = [f for f in ctx["unknown"] if f & 1]
+    if crit:
+        raise Stop(outcome("dropped", "unknown-critical-field", "06" if E and crit[0] & 2 else None,
+                           crit[0] if E and crit[0] & 2 else None), True)
+    notify = [f for f in ctx["unknown"] if f & 2]
+    m = {}
+    if carrier is not None:
+        m["carrier"] = x(carrier)
+    m.update({"check": bool(K), "owner": x(owner), "number": number, "major": major, "minor": minor, "type": mtype})
+    if A:
+        m["src"], m["dst"] = src, dst
+    m["fields"] = fields
+    return outcome("delivered", reply="24" if E and notify else None, field=notify[0] if E and notify else None, message=m), True
+
+
+CHUNK_CODES = {"chunk-out-of-sequence": "21", "chunk-missing": "22", "transfer-timed-out": "23", "chunk-conflicting": "25",
+               "chunk-length-mismatch": "0C", "chunk-count-mismatch": "0D", "transfer-too-large": "09",
+               "too-many-transfers": "44", "chunk-truncated": "41"}
+
+
+def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
+    """Spec §15.5 and §11.5; returns (the reassembled section, the first chunk's K) or raises Stop(consumed)."""
+    limits = rcv.get("limits", {})
+    limit, stale = limits.get("max_transfer_bytes", 1024), limits.get("stale_ms", 3000)
+    def consumed_(cls):
+        raise Stop(outcome("consumed", cls, CHUNK_CODES.get(cls) if E else None), True)
+    if len(cb) < 7:
+        consumed_("chunk-truncated")
+    tid, total, number, length = cb[0], cb[1] | cb[2] << 7, cb[3] | cb[4] << 7, cb[5] | cb[6] << 7
+    if len(cb) < 7 + length:
+        consumed_("chunk-truncated")
+    payload = cb[7:7 + length]
+    if total and number > total:
+        consumed_("chunk-count-mismatch")
+    key = (src if src is not None else "link", tid)
+    t = state.get(key)
+    if number == 0:
+        state.pop(key, None)
+        consumed_("transfer-abandoned")
+    if number == 1 and total == 1:
+        if len(payload) > limit:
+            consumed_("transfer-too-large")
+        return payload, K
+    if t and at - t["last"] > stale:
+        del state[key]
+        if number >= 2:
+            consumed_("transfer-timed-out")
+        t = None
+    def start(cls):
+        if total != 1 and length == 0:
+            consumed_("chunk-length-mismatch")
+        if length > limit or (total and (total - 1) * length > limit):
+            consumed_("transfer-too-large")
+        if len(state) >= limits.get("max_transfers", 4):
+            consumed_("too-many-transfers")
+        state[key] = {"hdr": hdr, "K": K, "total": total, "L": length, "next": 2, "data": payload, "last": at,
+                      "chunks": {1: (hdr, total, payload)}}
+        consumed_(cls)
+    if t is None:
+        if number >= 2:
+            consumed_("chunk-out-of-sequence")
+        start("chunk-accepted")
+    if number < t["next"]:
+        if t["chunks"].get(number) == (hdr, total, payload):
+            consumed_("chunk-duplicate")
+        if number == 1:
+            del state[key]
+            start("transfer-restarted")
+        del state[key]
+        consumed_("chunk-conflicting")
+    if number > t["next"]:
+        del state[key]
+        consumed_("chunk-missing")
+    last = total != 0 and total == number
+    if hdr != t["hdr"]:
+        del state[key]
+        consumed_("chunk-conflicting")
+    if not (total == t["total"] if t["total"] else total in (0, number)):
+        del state[key]
+        consumed_("chunk-count-mismatch")
+    if (length != t["L"]) if not last else (length > t["L"]):
+        del state[key]
+        consumed_("chunk-length-mismatch")
+    if len(t["data"]) + length > limit:
+        del state[key]
+        consumed_("transfer-too-large")
+    t["data"] += payload
+    t["chunks"][number] = (hdr, total, payload)
+    t["next"], t["last"] = number + 1, at
+    if last:
+        del state[key]
+        return t["data"], t["K"]
+    consumed_("chunk-accepted")
+
+
+def pipe_sysex(data, rcv, state=None, at=0):
+    """Step 1 (MOX-SYX-005), then the body."""
+    if len(data) < 2 or data[0] != 0xF0 or data[-1] != 0xF7:
+        return outcome("not-mox")
+    inner = data[1:-1]
+    if any(c > 0x7F for c in inner):
+        return outcome("not-mox", "not-seven-bit")
+    if not inner or inner[0] in (0x7E, 0x7F):
+        return outcome("not-mox")
+    clen = 3 if inner[0] == 0 else 1
+    if len(inner) < clen or inner[clen:clen + 3] != h("4d 4f 58"):
+        return outcome("not-mox")
+    try:
+        return pipe_body(inner[clen + 3:], rcv, inner[:clen], state if state is not None else {}, at)[0]
+    except Stop as s:
+        return s.reception
+
+
+def osc_read_str(b, pos):
+    end = b.index(0, pos)
+    return b[pos:end].decode(), (end + 4) & ~3
+
+
+def pipe_osc_message(b, rcv):
+    """(address, reception or None, supported) for one OSC message."""
+    address, pos = osc_read_str(b, 0)
+    if address != "/mox":
+        return address, None, False
+    if pos >= len(b) or b[pos] != ord(","):
+        return address, outcome("not-mox"), False
+    tags, pos = osc_read_str(b, pos)
+    if len(tags) < 2 or tags[1] != "b":
+        return address, outcome("not-mox"), False
+    size = struct.unpack(">I", b[pos:pos + 4])[0]
+    blob = b[pos + 4:pos + 4 + size]
+    if any(c > 0x7F for c in blob):
+        return address, outcome("malformed", "not-seven-bit"), False
+    try:
+        r, sup = pipe_body(blob, rcv, None, {}, 0)
+    except Stop as s:
+        r, sup = s.reception, s.supported
+    return address, r, sup
+
+
+def osc_messages(b):
+    if b.startswith(b"#bundle\0"):
+        out, pos = [], 16
+        while pos < len(b):
+            n = struct.unpack(">I", b[pos:pos + 4])[0]
+            out += osc_messages(b[pos + 4:pos + 4 + n])
+            pos += 4 + n
+        return out
+    return [osc_read_str(b, 0)[0]]
+
+
+def pipe_osc(b, rcv):
+    if not b.startswith(b"#bundle\0"):
+        a, r, _ = pipe_osc_message(b, rcv)
+        return [mox_el(r) if r else plain(a)]
+    out, pos, group = [], 16, None  # group: None (before any /mox), True (supported), False
+    while pos < len(b):
+        n = struct.unpack(">I", b[pos:pos + 4])[0]
+        e = b[pos + 4:pos + 4 + n]
+        pos += 4 + n
+        if e.startswith(b"#bundle\0"):
+            out += [suppress(a) for a in osc_messages(e)] if group else pipe_osc(e, rcv)
+            continue
+        a, r, sup = pipe_osc_message(e, rcv)
+        if a == "/mox":
+            out.append(mox_el(r))
+            group = sup
+        else:
+            out.append(suppress(a) if group else plain(a))
+    return out
+
+
+def pipe_bridge(c):
+    data = h(c["hex"])
+    if c["direction"] == "sysex-to-osc":
+        if pipe_sysex(data, {"node_id": 0, "extensions": []})["outcome"] == "not-mox":
+            return {"result": "invalid", "error": "not-mox"}
+        clen = 3 if data[1] == 0 else 1
+        return valid(x(mox_osc(data[1 + clen + 3:-1])))
+    address, pos = osc_read_str(data, 0)
+    if address != "/mox" or pos >= len(data) or data[pos] != ord(","):
+        return {"result": "invalid", "error": "not-mox"}
+    tags, pos = osc_read_str(data, pos)
+    if len(tags) < 2 or tags[1] != "b":
+        return {"result": "invalid", "error": "not-mox"}
+    size = struct.unpack(">I", data[pos:pos + 4])[0]
+    blob = data[pos + 4:pos + 4 + size]
+    if any(c > 0x7F for c in blob):
+        return {"result": "invalid", "error": "not-seven-bit"}
+    return valid(x(sysex(blob, h(c["carrier"]))))
+
+
+def cross_check():
+    problems = []
+    for area, cases in FILES.items():
+        for c in cases:
+            rcv = RECEIVERS.get(c.get("receiver"))
+            if c["kind"] == "envelope-sysex":
+                got = valid(pipe_sysex(h(c["hex"]), rcv))
+            elif c["kind"] == "envelope-osc":
+                got = valid(pipe_osc(h(c["hex"]), rcv))
+            elif c["kind"] == "envelope-chunked":
+                state = {}
+                got = valid([pipe_sysex(h(s["hex"]), rcv, state, s["at"]) for s in c["steps"]])
+            else:
+                got = pipe_bridge(c)
+            want = c["expected"]
+            wants = want["outcomes"] if want["result"] == "acceptable" else [want]
+            if got not in wants:
+                problems.append(f"{c['id']}:\n  labelled {json.dumps(wants)}\n  pipeline {json.dumps(got)}")
+    return problems
+
 # --------------------------------------------------------------------------------------------
 # Checks and output
 
@@ -1373,6 +1776,9 @@ def main():
     args = ap.parse_args()
     ids = [c["id"] for cases in FILES.values() for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
+    disagreements = cross_check()
+    if disagreements:
+        sys.exit("the hand labels and the cross-check pipeline disagree:\n" + "\n".join(disagreements))
     missing = check_requirements(args.spec)
     if missing:
         sys.exit(f"requirement ids not in {args.spec}: {', '.join(missing)}")
