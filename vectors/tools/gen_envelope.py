@@ -829,8 +829,8 @@ for name, raw, err, desc, reqs in [
         ("length-too-long", h("38 41 40 40 00"), "varint-too-long", "a length whose third byte has bit 6 set", ["varint"]),
         ("overlong-after-valid", wire([STRIP]) + h("38 41 00 01"), "varint-overlong", "a valid field, then a length 1 written 41 00", ["varint"])]:
     m = Msg(raw=raw, dst=OWN, src=OTHER)
-    sx(f"tlv-{name}", f"{desc[0].upper()}{desc[1:]}, addressed: malformed ({err}), reply 41", reqs + ["codes"], "§3.3, §3.4", "fader-1.0",
-       m.sysex(), outcome("malformed", err, "41"))
+    both(f"tlv-{name}", f"{desc[0].upper()}{desc[1:]}, addressed: malformed ({err}), reply 41", reqs + ["codes"], "§3.3, §3.4", "fader-1.0",
+         m, lambda osc, err=err: outcome("malformed", err, "41"))
 m = Msg(fields=[STRIP, F(0x38, b"", False), POS])
 sx("tlv-zero-length-unknown", "An unknown field of length 0 is kept with an empty value", ["tlv"], "§3.3", "fader-1.0", m.sysex(), m.delivered())
 m = Msg(fields=[POS, F(0x38, h("01"), False), STRIP])
@@ -852,13 +852,13 @@ def bad(name, raw, err, desc, reqs, reply=None, dst=OWN, receiver="lab", field=N
     m = tm(raw=raw, dst=dst)
     code = reply if reply else ("08" if err == "value-out-of-range" else "41") if dst == OWN else None
     assert (code == "08") == (field is not None) or code is None
-    sx(f"known-{name}", desc, reqs + ["rcv-field"], "§3.3, §A.3", receiver, m.sysex(),
-       outcome("malformed", err, code, field if code == "08" else None))
+    both(f"known-{name}", desc, reqs + ["rcv-field"], "§3.3, §A.3", receiver, m,
+         lambda osc: outcome("malformed", err, code, field if code == "08" else None))
 
 
 def good(name, fields, desc, reqs, receiver="lab", dst=None):
     m = tm(fields=fields, dst=dst)
-    sx(f"known-{name}", desc, reqs, "§3.3, §A.3a", receiver, m.sysex(), m.delivered())
+    both(f"known-{name}", desc, reqs, "§3.3, §A.3a", receiver, m, lambda osc: m.delivered(osc))
 
 
 good("every-type", [F(0x00, [100], True), F(0x08, u(10000, 2), True), F(0x10, u(2097151, 3), True), F(0x18, i_(-1000, 2), True),
