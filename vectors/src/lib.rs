@@ -7,7 +7,7 @@
 //! ```
 //! let corpus = mox_vectors::Corpus::load_default()?;
 //! let summary = corpus.run();
-//! println!("{summary}"); // per kind and per failure, then "N passed, N failed, N skipped …"
+//! println!("{summary}"); // per kind and per failure, then "N passed, N failed"
 //! assert_eq!(summary.passed + summary.failed + summary.skipped, corpus.len());
 //! # Ok::<(), mox_vectors::LoadError>(())
 //! ```

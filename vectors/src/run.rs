@@ -77,8 +77,8 @@ pub struct Failure {
 }
 
 impl fmt::Display for Summary {
-    /// One line per kind, one per failure, then `N passed, N failed`, and how many were not
-    /// yet run when there are any.
+    /// One line per kind, one per failure, a line `N not yet run (skipped)` when cases were
+    /// skipped, then `N passed, N failed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (kind, s) in &self.by_kind {
             write!(f, "{kind}: {} passed, {} failed", s.passed, s.failed)?;
@@ -94,11 +94,14 @@ impl fmt::Display for Summary {
                 failure.id, failure.file, failure.reason
             )?;
         }
-        write!(f, "{} passed, {} failed", self.passed, self.failed)?;
         if self.skipped > 0 {
-            write!(f, ", {} not yet run (skipped)", self.skipped)?;
+            writeln!(
+                f,
+                "{} not yet run (skipped): their kinds have no runner yet",
+                self.skipped
+            )?;
         }
-        Ok(())
+        write!(f, "{} passed, {} failed", self.passed, self.failed)
     }
 }
 
