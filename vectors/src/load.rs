@@ -256,6 +256,9 @@ impl Corpus {
                 };
                 problems.push(problem(path, None, kind));
             }
+            for rule in crate::envelope::check_receivers(&raw.receivers) {
+                problems.push(problem(path, None, ProblemKind::Rule(rule)));
+            }
             let mut cases = Vec::with_capacity(raw.cases.len());
             for (position, value) in raw.cases.into_iter().enumerate() {
                 let label = match value.get("id").and_then(|id| id.as_str()) {

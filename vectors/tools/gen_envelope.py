@@ -543,7 +543,11 @@ for name, data, desc in [
         ("signature-lower-case", SYSEX_37[:2] + h("6d 6f 78") + SYSEX_37[5:], "The signature is case-sensitive bytes: 6D 6F 78 is not MOX"),
         ("signature-short", h("f0 7d 4d 4f f7"), "A message that ends inside the signature is not MOX"),
         ("carrier-only", h("f0 7d f7"), "A carrier id alone is not MOX"),
-        ("three-byte-carrier-no-signature", h("f0 00 21 09 01 02 f7"), "A 3-byte carrier followed by legacy bytes is not MOX")]:
+        ("three-byte-carrier-no-signature", h("f0 00 21 09 01 02 f7"), "A 3-byte carrier followed by legacy bytes is not MOX"),
+        ("three-byte-carrier-cut", h("f0 00 21 f7"), "A carrier starting with 00 with one byte after it before F7"),
+        ("nothing-between", h("f0 f7"), "No byte between F0 and F7"),
+        ("no-end", SYSEX_37[:-1], "The §3.7 message without its F7"),
+        ("no-start", SYSEX_37[1:], "The §3.7 message without its F0")]:
     sx(f"not-mox-{name}", desc, ["sysex-frame", "carrier"], "§3.1, §7 step 1", "lab", data, NOT_MOX)
 for name, pos, desc in [("in-value", 13, "a field value byte"), ("in-header", 7, "the extension number"),
                         ("in-crc", 23, "the CRC")]:

@@ -196,6 +196,77 @@ pub(crate) fn check_case(
     }
 }
 
+/// The rules of spec §15.2 and MOX-RCV-011 for the receivers of one file: node ids in range,
+/// owners of 1 or 3 bytes, nothing defined twice, no field added after its major's minor,
+/// and fields only in records.
+pub(crate) fn check_receivers(receivers: &BTreeMap<String, Receiver>) -> Vec<String> {
+    fn fields(defs: &[FieldDef], minor: u8, at: &str, rules: &mut Vec<String>) {
+        for (i, d) in defs.iter().enumerate() {
+            if defs[..i].iter().any(|e| e.id == d.id) {
+                rules.push(format!("{at}: field {} is defined twice", d.id));
+            }
+            if d.id >= 1 << 18 {
+                rules.push(format!("{at}: field id {} is above 262143", d.id));
+            }
+            if d.added > minor {
+                rules.push(format!(
+                    "{at}: field {} is added in minor {} after the major's minor {minor}",
+                    d.id, d.added
+                ));
+            }
+            match (&d.fields, d.field_type == FieldType::Record) {
+                (Some(inner), true) => fields(inner, minor, at, rules),
+                (None, true) => rules.push(format!("{at}: record {} has no fields", d.id)),
+                (Some(_), false) => {
+                    rules.push(format!("{at}: field {} has fields but is no record", d.id))
+                }
+                (None, false) => {}
+            }
+        }
+    }
+    let mut rules = Vec::new();
+    for (name, r) in receivers {
+        let at = format!("receiver {name:?}");
+        if r.node_id > 0x0FFF_FFFE {
+            rules.push(format!(
+                "{at}: node_id {:#x} is above 0x0FFFFFFE",
+                r.node_id
+            ));
+        }
+        for (i, e) in r.extensions.iter().enumerate() {
+            let owner_ok = matches!(e.owner.as_slice(), [o] if (1..=0x7F).contains(o))
+                || matches!(e.owner.as_slice(), [0, a, b] if *a <= 0x7F && *b <= 0x7F);
+            if !owner_ok {
+                rules.push(format!(
+                    "{at}: owner {:?} is not 1 byte or 00 xx yy",
+                    e.owner
+                ));
+            }
+            if r.extensions[..i]
+                .iter()
+                .any(|f| f.owner == e.owner && f.number == e.number)
+            {
+                rules.push(format!("{at}: extension {:?} {} twice", e.owner, e.number));
+            }
+            for (j, m) in e.majors.iter().enumerate() {
+                if e.majors[..j].iter().any(|n| n.major == m.major) {
+                    rules.push(format!("{at}: major {} twice", m.major));
+                }
+                for (k, t) in m.messages.iter().enumerate() {
+                    if m.messages[..k]
+                        .iter()
+                        .any(|u| u.message_type == t.message_type)
+                    {
+                        rules.push(format!("{at}: message type {} twice", t.message_type));
+                    }
+                    fields(&t.fields, m.minor, &at, &mut rules);
+                }
+            }
+        }
+    }
+    rules
+}
+
 /// A SysEx manufacturer id MOX may be carried under: never `7E` or `7F`.
 fn is_carrier(id: &[u8]) -> bool {
     match id {
@@ -352,6 +423,42 @@ mod tests {
         assert!(text[0].contains(r#"receiver "nobody" is not defined"#));
         assert!(text[1].contains("requirements is empty"));
         assert!(text[2].contains(r#"requirement "MOX-syx-1" does not match"#));
+    }
+
+    #[test]
+    fn receivers_follow_the_description_rules() {
+        let bad: std::collections::BTreeMap<String, super::Receiver> = serde_json::from_str(
+            r#"{"r": {"node_id": 268435455, "extensions": [
+                {"owner": [126, 1], "number": 1, "majors": [{"major": 1, "minor": 0, "messages": [
+                    {"type": 1, "fields": [{"id": 0, "type": "u7", "added": 1},
+                                           {"id": 0, "type": "u7"},
+                                           {"id": 8, "type": "record"}]},
+                    {"type": 1, "fields": []}]}]},
+                {"owner": [126, 1], "number": 1, "majors": []}]}}"#,
+        )
+        .unwrap();
+        let rules = super::check_receivers(&bad);
+        for why in [
+            "node_id 0xfffffff is above",
+            "owner [126, 1] is not 1 byte",
+            "field 0 is added in minor 1 after the major's minor 0",
+            "field 0 is defined twice",
+            "record 8 has no fields",
+            "message type 1 twice",
+            "extension [126, 1] 1 twice",
+        ] {
+            assert!(
+                rules.iter().any(|r| r.contains(why)),
+                "{rules:#?} lacks {why:?}"
+            );
+        }
+        let corpus = crate::Corpus::load_default().unwrap();
+        for file in &corpus.files {
+            assert_eq!(
+                super::check_receivers(&file.receivers),
+                Vec::<String>::new()
+            );
+        }
     }
 
     #[test]
