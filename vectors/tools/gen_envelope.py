@@ -5,8 +5,10 @@ the SysEx binding, the OSC binding, chunked messages and the lossless bridge.
 Messages are built with a small reference encoder written here from docs/design/envelope.md and
 spec/mox.md (varint "v7", TLV fields, CRC-14/DARC, the SysEx and OSC framings), independent of
 the Rust code. Expected outcomes are labelled by hand, per case, from the receiver pipeline
-(design §7 and §A.3); nothing here decodes a message to find out what it means, and nothing is
-ever regenerated from mox-codec's output.
+(spec chapter 15); no case takes its expectation from a decoder, and nothing is ever
+regenerated from mox-codec's output. A separate small pipeline at the end re-derives every
+label as a cross-check only: when it disagrees, the generator stops and a person rereads the
+spec (it caught hand-labelling slips that way).
 
 Every case names the requirement ids it tests. The generator refuses to write anything when an
 id does not occur in the specification (default: spec/mox.md of this repository; override with
@@ -266,14 +268,6 @@ RECEIVERS = {
     "lab-tight": {"node_id": OWN, "limits": {"max_fields": 4, "max_depth": 1}, "extensions": [
         E_CORE, ext(TEST, 1, 1, 0, TEST_1_0, "vectors.test")]},
     "plain": {"node_id": OWN, "extensions": [E_CORE]},
-}
-RECEIVER_NOTES = {
-    "fader-1.0": "mox.fader (7E 01) 1.0: strip-state 01 {00 strip u7 <= 31, 08 position u14}, strip-query 40",
-    "fader-1.3": "mox.fader 1.3: adds 10 colour (1.1), 18 mode enum7 (1.2), 29 lock bool, critical (1.3)",
-    "lab": "mox.fader 1.3, vectors.test (7D 01) 1.0 with every field type, vendor.state (00 21 09, number 300) 2.0",
-    "lab-small": "mox.fader 1.3 with a reassembly limit of 20 bytes per transfer",
-    "lab-tight": "vectors.test 1.0 with limits max_fields 4, max_depth 1 (below the product floors, as spec MOX-RCV-013 allows tests)",
-    "plain": "mox.core only: a MOX node that supports no other extension",
 }
 
 
@@ -1788,9 +1782,11 @@ def main():
         sys.exit(f"requirement ids not in {args.spec}: {', '.join(missing)}")
     (ROOT / "envelope").mkdir(exist_ok=True)
     for area, cases in FILES.items():
-        doc = {"corpus_version": VERSION, "receivers": RECEIVERS if area != "bridge" else {}, "cases": cases}
-        if area == "bridge":
-            del doc["receivers"]
+        used = sorted({c["receiver"] for c in cases if "receiver" in c})
+        doc = {"corpus_version": VERSION}
+        if used:
+            doc["receivers"] = {name: RECEIVERS[name] for name in used}
+        doc["cases"] = cases
         (ROOT / "envelope" / f"{area}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     for area, cases in FILES.items():
         print(f"envelope/{area}.json: {len(cases)} cases")
