@@ -1,11 +1,12 @@
 //! Loading and checking a corpus: `manifest.json` and the files it lists.
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::envelope::Receiver;
 use crate::model::{
     Case, Expected, Framing, Item, Kind, Manifest, PacketValue, StreamEvent, Verdict,
 };
@@ -31,6 +32,8 @@ pub struct Corpus {
 pub struct CorpusFile {
     /// The path as the manifest lists it (`osc/packet.json`).
     pub path: String,
+    /// The receiver descriptions its envelope cases refer to by name.
+    pub receivers: BTreeMap<String, Receiver>,
     /// Its cases, in file order.
     pub cases: Vec<Case>,
 }
@@ -164,6 +167,8 @@ impl std::error::Error for LoadError {}
 #[serde(deny_unknown_fields)]
 struct RawFile {
     corpus_version: String,
+    #[serde(default)]
+    receivers: BTreeMap<String, Receiver>,
     cases: Vec<serde_json::Value>,
 }
 
@@ -251,6 +256,9 @@ impl Corpus {
                 };
                 problems.push(problem(path, None, kind));
             }
+            for rule in crate::envelope::check_receivers(&raw.receivers) {
+                problems.push(problem(path, None, ProblemKind::Rule(rule)));
+            }
             let mut cases = Vec::with_capacity(raw.cases.len());
             for (position, value) in raw.cases.into_iter().enumerate() {
                 let label = match value.get("id").and_then(|id| id.as_str()) {
@@ -281,13 +289,16 @@ impl Corpus {
                 } else {
                     first_use.insert(id, path.clone());
                 }
-                for rule in check_case(&case) {
+                let mut rules = check_case(&case);
+                crate::envelope::check_case(&case, &raw.receivers, &mut rules);
+                for rule in rules {
                     problems.push(problem(path, Some(&label), ProblemKind::Rule(rule)));
                 }
                 cases.push(case);
             }
             files.push(CorpusFile {
                 path: path.clone(),
+                receivers: raw.receivers,
                 cases,
             });
         }

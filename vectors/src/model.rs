@@ -1,12 +1,16 @@
 //! The Rust model of the vector format. `vectors/README.md` describes the same format for
 //! people; `vectors/schema/vectors.schema.json` is generated from these types.
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use mox_codec::osc::DecodeConfig;
 use schemars::JsonSchema;
 use serde::de::{DeserializeOwned, Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 
+use crate::envelope::{
+    EnvelopeBridgeCase, EnvelopeChunkedCase, EnvelopeOscCase, EnvelopeSysExCase, Receiver,
+};
 use crate::scalar::{Bits32, Bits64, DecimalI64, ErrorClass, Hex, HumanFloat};
 use crate::sysex::{
     ChecksumCase, ChunkReassembleCase, ChunkSplitCase, SevenBitCase, SysExMessageCase,
@@ -30,6 +34,9 @@ pub struct Manifest {
 pub struct VectorFile {
     /// Must equal the manifest's `corpus_version`.
     pub corpus_version: String,
+    /// Named receiver descriptions that the envelope cases of this file refer to.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub receivers: BTreeMap<String, Receiver>,
     /// The cases.
     pub cases: Vec<Case>,
 }
@@ -125,6 +132,10 @@ case_kinds! {
     Syx(SyxCase) = "syx-file", "Read a .syx file.";
     ChunkSplit(ChunkSplitCase) = "sysex-chunk-split", "Split a message body into chunks.";
     ChunkReassemble(ChunkReassembleCase) = "sysex-chunk-reassemble", "Reassemble chunks.";
+    EnvelopeSysEx(EnvelopeSysExCase) = "envelope-sysex", "Receive one MOX SysEx message.";
+    EnvelopeOsc(EnvelopeOscCase) = "envelope-osc", "Receive one OSC packet with MOX messages.";
+    EnvelopeChunked(EnvelopeChunkedCase) = "envelope-chunked", "Receive chunked MOX SysEx messages.";
+    EnvelopeBridge(EnvelopeBridgeCase) = "envelope-bridge", "Bridge one MOX message between SysEx and OSC.";
 }
 
 impl Kind {
@@ -135,6 +146,9 @@ impl Kind {
             Kind::OscStream => crate::STREAM_ERROR_CLASSES,
             Kind::OscStreamEncode => &[],
             Kind::OscMatch => crate::MATCH_ERROR_CLASSES,
+            // Receptions are values: their classes are checked inside (envelope::check_case).
+            Kind::EnvelopeSysEx | Kind::EnvelopeOsc | Kind::EnvelopeChunked => &[],
+            Kind::EnvelopeBridge => crate::envelope::BRIDGE_ERROR_CLASSES,
             other => crate::sysex::error_classes(other),
         }
     }

@@ -314,7 +314,8 @@ impl ErrorClass {
             MATCH_ERROR_CLASSES,
         ]
         .into_iter()
-        .chain(crate::sysex::ALL_CLASS_LISTS.iter().copied());
+        .chain(crate::sysex::ALL_CLASS_LISTS.iter().copied())
+        .chain(crate::envelope::ALL_CLASS_LISTS.iter().copied());
         let mut seen = std::collections::BTreeSet::new();
         lists
             .flatten()

@@ -524,6 +524,13 @@ pub(crate) fn check_case(case: &crate::Case, rules: &mut Vec<String>) {
                 }
             });
         }
-        Case::OscPacket(_) | Case::OscStream(_) | Case::OscStreamEncode(_) | Case::OscMatch(_) => {}
+        Case::OscPacket(_)
+        | Case::OscStream(_)
+        | Case::OscStreamEncode(_)
+        | Case::OscMatch(_)
+        | Case::EnvelopeSysEx(_)
+        | Case::EnvelopeOsc(_)
+        | Case::EnvelopeChunked(_)
+        | Case::EnvelopeBridge(_) => {}
     }
 }

@@ -37,11 +37,16 @@ pub(crate) fn run_case(case: &Case) -> Outcome {
         Case::UsbDecode(c) => run_usb_decode(c),
         Case::UmpEncode(c) => run_ump_encode(c),
         Case::UmpDecode(c) => run_ump_decode(c),
-        Case::OscPacket(_) | Case::OscStream(_) | Case::OscStreamEncode(_) | Case::OscMatch(_) => {
-            Outcome::Fail {
-                reason: "not a SysEx case".to_owned(),
-            }
-        }
+        Case::OscPacket(_)
+        | Case::OscStream(_)
+        | Case::OscStreamEncode(_)
+        | Case::OscMatch(_)
+        | Case::EnvelopeSysEx(_)
+        | Case::EnvelopeOsc(_)
+        | Case::EnvelopeChunked(_)
+        | Case::EnvelopeBridge(_) => Outcome::Fail {
+            reason: "not a SysEx case".to_owned(),
+        },
     }
 }
 
