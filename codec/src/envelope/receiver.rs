@@ -1,0 +1,951 @@
+//! The receiver pipeline (design §7, §A.3): one message in, exactly one [`Outcome`] out,
+//! against a [`ReceiverDesc`] given as data.
+use core::fmt;
+
+use super::body::Body;
+use super::fields::{FieldSection, Fields, Limits};
+use super::header::{Header, Owner, BROADCAST};
+use super::sysex::SysExEnvelope;
+use super::{value, DecodeError, DecodeErrorKind, Field, FieldId, NotMox};
+use crate::sysex::chunk::{ChunkError, ChunkHeader};
+use crate::sysex::sevenbit::{self, Encoding};
+
+/// The schema type of a known field (design §3.3, §A.3a).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum FieldType {
+    /// Unsigned, 1 byte.
+    U7,
+    /// Unsigned, 2 bytes, LSB group first.
+    U14,
+    /// Unsigned, 3 bytes.
+    U21,
+    /// Unsigned, 4 bytes.
+    U28,
+    /// Two's complement in 7 bits, 1 byte.
+    I7,
+    /// Two's complement in 14 bits, 2 bytes.
+    I14,
+    /// Two's complement in 21 bits, 3 bytes.
+    I21,
+    /// Two's complement in 28 bits, 4 bytes.
+    I28,
+    /// 1 byte, `00` or `01`.
+    Bool,
+    /// 1 byte; a value not in [`FieldDef::values`] makes the field unknown (its flags apply).
+    Enum7,
+    /// 7-bit ASCII text, raw.
+    Text7,
+    /// 7-bit data, raw.
+    Bytes7,
+    /// UTF-8 text, Mcoded7-packed; must be valid UTF-8.
+    Utf8,
+    /// 8-bit data, Mcoded7-packed.
+    Bytes,
+    /// IEEE 754 binary32, little-endian, Mcoded7-packed: exactly 5 value bytes.
+    F32,
+    /// Nested fields ([`FieldDef::fields`]); the handling flags apply inside too.
+    Record,
+}
+
+impl FieldType {
+    /// Value bytes of a fixed-size type; `None` for the variable-length ones.
+    pub const fn fixed_len(self) -> Option<usize> {
+        match self {
+            Self::U7 | Self::I7 | Self::Bool | Self::Enum7 => Some(1),
+            Self::U14 | Self::I14 => Some(2),
+            Self::U21 | Self::I21 => Some(3),
+            Self::U28 | Self::I28 => Some(4),
+            Self::F32 => Some(5),
+            Self::Text7 | Self::Bytes7 | Self::Utf8 | Self::Bytes | Self::Record => None,
+        }
+    }
+
+    const fn is_signed(self) -> bool {
+        matches!(self, Self::I7 | Self::I14 | Self::I21 | Self::I28)
+    }
+
+    const fn is_unsigned(self) -> bool {
+        matches!(self, Self::U7 | Self::U14 | Self::U21 | Self::U28)
+    }
+}
+
+/// A field the receiver knows (design §A.3a). Build with [`FieldDef::new`] and the `const`
+/// setters, so generated code can put the whole description in `static`s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FieldDef<'r> {
+    /// The whole id, number << 3 | U R C: the flags are part of the id.
+    pub id: u32,
+    /// The value's type.
+    pub ty: FieldType,
+    /// The minor version that added the field.
+    pub added: u8,
+    /// Smallest allowed value (integer types), if bounded.
+    pub min: Option<i32>,
+    /// Largest allowed value (integer types), if bounded.
+    pub max: Option<i32>,
+    /// The known values of an `enum7`.
+    pub values: &'r [u8],
+    /// Longest allowed value of `text7`, `bytes7` (wire bytes) or `utf8`, `bytes` (bytes
+    /// after unpacking), if bounded.
+    pub max_len: Option<u32>,
+    /// Whether the field may appear more than once.
+    pub repeated: bool,
+    /// The fields of a `record`.
+    pub fields: &'r [FieldDef<'r>],
+}
+
+impl<'r> FieldDef<'r> {
+    /// A field of type `ty` with id `id`, added in minor 0, unbounded, not repeated.
+    pub const fn new(id: u32, ty: FieldType) -> Self {
+        Self {
+            id,
+            ty,
+            added: 0,
+            min: None,
+            max: None,
+            values: &[],
+            max_len: None,
+            repeated: false,
+            fields: &[],
+        }
+    }
+
+    /// A `record` field holding `fields`.
+    pub const fn record(id: u32, fields: &'r [FieldDef<'r>]) -> Self {
+        let mut def = Self::new(id, FieldType::Record);
+        def.fields = fields;
+        def
+    }
+
+    /// Added in minor `minor`.
+    pub const fn added(mut self, minor: u8) -> Self {
+        self.added = minor;
+        self
+    }
+
+    /// Values from `min` to `max` inclusive.
+    pub const fn range(mut self, min: i32, max: i32) -> Self {
+        self.min = Some(min);
+        self.max = Some(max);
+        self
+    }
+
+    /// The known values of an `enum7`.
+    pub const fn values(mut self, values: &'r [u8]) -> Self {
+        self.values = values;
+        self
+    }
+
+    /// At most `len` bytes (see [`FieldDef::max_len`](Self#structfield.max_len)).
+    pub const fn max_len(mut self, len: u32) -> Self {
+        self.max_len = Some(len);
+        self
+    }
+
+    /// May appear more than once.
+    pub const fn repeated(mut self) -> Self {
+        self.repeated = true;
+        self
+    }
+}
+
+/// A message type the receiver knows, with its fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MessageDef<'r> {
+    /// The type, `00`–`7F` (bit 6: request).
+    pub msg_type: u8,
+    /// Its known fields.
+    pub fields: &'r [FieldDef<'r>],
+}
+
+/// A major version the receiver implements, up to `minor`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MajorDef<'r> {
+    /// The major version.
+    pub major: u8,
+    /// The highest minor the receiver implements (informational: messages of any minor are
+    /// processed, design §5.2).
+    pub minor: u8,
+    /// Its message types.
+    pub messages: &'r [MessageDef<'r>],
+}
+
+/// An extension the receiver supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ExtensionDef<'r> {
+    /// The owner.
+    pub owner: Owner,
+    /// The number under that owner.
+    pub number: u32,
+    /// The majors the receiver supports.
+    pub majors: &'r [MajorDef<'r>],
+}
+
+/// What a receiver is and supports (design §A.3a): its node id, limits and extensions. All
+/// borrowed slices, so a description can be `const`/`static` data.
+///
+/// ```
+/// use mox_codec::envelope::{ExtensionDef, FieldDef, FieldType, Limits, MajorDef, MessageDef, Owner, ReceiverDesc};
+///
+/// static FADER: [FieldDef<'static>; 2] = [
+///     FieldDef::new(0x00, FieldType::U7),                       // strip
+///     FieldDef::new(0x08, FieldType::U14).range(0, 16383),      // position
+/// ];
+/// static RECEIVER: ReceiverDesc<'static> = ReceiverDesc {
+///     node_id: 0x0123_4567,
+///     limits: Limits::DEFAULT,
+///     extensions: &[ExtensionDef {
+///         owner: Owner::MOX,
+///         number: 1,
+///         majors: &[MajorDef { major: 1, minor: 0, messages: &[MessageDef { msg_type: 0x01, fields: &FADER }] }],
+///     }],
+/// };
+/// # let _ = &RECEIVER;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ReceiverDesc<'r> {
+    /// The receiver's node id (28 bits).
+    pub node_id: u32,
+    /// Field-section limits.
+    pub limits: Limits,
+    /// The extensions it supports.
+    pub extensions: &'r [ExtensionDef<'r>],
+}
+
+/// Why a message was rejected at pipeline step 6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rejection {
+    /// The extension is not supported.
+    UnsupportedExtension,
+    /// The extension is, but not this major (or the major is 0).
+    UnsupportedVersion,
+    /// The major is, but not this message type.
+    UnsupportedMessageType,
+}
+
+impl Rejection {
+    /// The language-neutral class (design §6.3 names).
+    pub const fn class(self) -> &'static str {
+        match self {
+            Self::UnsupportedExtension => "unsupported-extension",
+            Self::UnsupportedVersion => "unsupported-version",
+            Self::UnsupportedMessageType => "unsupported-message-type",
+        }
+    }
+
+    /// The error-reply code: `05`, `02`, `01`.
+    pub const fn reply_code(self) -> u8 {
+        match self {
+            Self::UnsupportedExtension => 0x05,
+            Self::UnsupportedVersion => 0x02,
+            Self::UnsupportedMessageType => 0x01,
+        }
+    }
+}
+
+/// An error reply (or notification) the receiver may send: the message was addressed to
+/// it (`A=1`, destination = its node id) and is not itself a `mox.core` error. Rate
+/// limiting is the node's job (design §2.1 item 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reply {
+    /// The code (design §6.3), e.g. `41` malformed.
+    pub code: u8,
+    /// Where to send it: the original's source node id.
+    pub to: u32,
+    /// The field id the reply names (error field 4), if any.
+    pub field: Option<FieldId>,
+    /// The byte offset in the original body (error field 8), if any.
+    pub offset: Option<usize>,
+}
+
+/// The one outcome of receiving one SysEx message or one OSC message (design §A.3).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome<'a, 'r> {
+    /// Step 1: not a MOX message; hand it to the legacy or plain handlers.
+    NotMox(NotMox),
+    /// Step 2: the format bits are not `00`; ignored silently.
+    Ignored,
+    /// Step 3: `bad-check`; discarded silently, never a reply.
+    Discarded(DecodeError),
+    /// Steps 4 and 8: a parse or validation error.
+    Malformed {
+        /// What and where.
+        error: DecodeError,
+        /// `07`, `08` or `41`, when the receiver may reply.
+        reply: Option<Reply>,
+        /// Whether the header named an extension, major and type the receiver supports
+        /// (the error was in the fields).
+        supported: bool,
+    },
+    /// Step 5: addressed to another node (bridges still forward it).
+    OtherDestination(Header),
+    /// Step 6: extension, major or type not supported.
+    Rejected {
+        /// Which.
+        rejection: Rejection,
+        /// The header.
+        header: Header,
+        /// `05`, `02`, or `01` (request types only), when the receiver may reply.
+        reply: Option<Reply>,
+    },
+    /// Step 9: an unknown field with `C=1` (the first one in wire order decides).
+    Dropped {
+        /// The header.
+        header: Header,
+        /// That field's id.
+        field: FieldId,
+        /// `06` when that field has `R=1` and the receiver may reply.
+        reply: Option<Reply>,
+    },
+    /// Step 10: delivered, known and unknown fields in wire order.
+    Delivered(Delivered<'a, 'r>),
+    /// Step 7: a chunk (`H=1`) of a supported message. Not an outcome yet: hand
+    /// [`ChunkMessage::section`] to a [`Reassembler`](crate::sysex::chunk::Reassembler);
+    /// on completion, [`ReceiverDesc::receive_reassembled`] gives the outcome.
+    Chunk(ChunkMessage<'a, 'r>),
+}
+
+impl Outcome<'_, '_> {
+    /// The outcome's name in the vector corpus (design §A.3): `not-mox`, `ignored`,
+    /// `discarded`, `malformed`, `other-destination`, `rejected`, `dropped`, `delivered`;
+    /// `chunk` for a chunk awaiting reassembly.
+    pub const fn class(&self) -> &'static str {
+        match self {
+            Self::NotMox(_) => "not-mox",
+            Self::Ignored => "ignored",
+            Self::Discarded(_) => "discarded",
+            Self::Malformed { .. } => "malformed",
+            Self::OtherDestination(_) => "other-destination",
+            Self::Rejected { .. } => "rejected",
+            Self::Dropped { .. } => "dropped",
+            Self::Delivered(_) => "delivered",
+            Self::Chunk(_) => "chunk",
+        }
+    }
+
+    /// The error class behind the outcome, where there is one: the decode error's class for
+    /// `discarded` and `malformed`, the rejection's for `rejected`, `unknown-critical-field`
+    /// for `dropped`.
+    pub const fn error_class(&self) -> Option<&'static str> {
+        match self {
+            Self::Discarded(error) | Self::Malformed { error, .. } => Some(error.class()),
+            Self::Rejected { rejection, .. } => Some(rejection.class()),
+            Self::Dropped { .. } => Some("unknown-critical-field"),
+            _ => None,
+        }
+    }
+
+    /// The reply the receiver may send, if any.
+    pub const fn reply(&self) -> Option<Reply> {
+        match self {
+            Self::Malformed { reply, .. }
+            | Self::Rejected { reply, .. }
+            | Self::Dropped { reply, .. } => *reply,
+            Self::Delivered(delivered) => delivered.notify,
+            _ => None,
+        }
+    }
+
+    /// Whether a receiver must not act on the OSC fallback elements grouped with this
+    /// message (design §4.2 rule 3): it supports the message's extension and major. True
+    /// for `delivered`, `dropped`, `chunk`, `rejected` for an unsupported type, and
+    /// `malformed` in the fields.
+    pub const fn suppresses_fallback(&self) -> bool {
+        match self {
+            Self::Delivered(_) | Self::Dropped { .. } | Self::Chunk(_) => true,
+            Self::Rejected { rejection, .. } => {
+                matches!(rejection, Rejection::UnsupportedMessageType)
+            }
+            Self::Malformed { supported, .. } => *supported,
+            _ => false,
+        }
+    }
+}
+
+/// A chunk of a supported message, ready for reassembly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkMessage<'a, 'r> {
+    header: Header,
+    section: &'a [u8],
+    message: &'r MessageDef<'r>,
+}
+
+impl<'a, 'r> ChunkMessage<'a, 'r> {
+    /// The header, repeated in every chunk of the transfer.
+    pub const fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The chunk body (chunk header and payload) for
+    /// [`Reassembler::accept`](crate::sysex::chunk::Reassembler::accept).
+    pub const fn section(&self) -> &'a [u8] {
+        self.section
+    }
+
+    /// The message type's definition.
+    pub const fn message_def(&self) -> &'r MessageDef<'r> {
+        self.message
+    }
+
+    /// The chunk header and payload.
+    ///
+    /// # Errors
+    /// [`ChunkHeader::parse`]'s.
+    pub fn chunk(&self) -> Result<(ChunkHeader, &'a [u8]), ChunkError> {
+        ChunkHeader::parse(self.section)
+    }
+}
+
+/// A delivered message: its header and its fields, each classified as known or unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delivered<'a, 'r> {
+    header: Header,
+    fields: FieldSection<'a>,
+    message: &'r MessageDef<'r>,
+    notify: Option<Reply>,
+}
+
+impl<'a, 'r> Delivered<'a, 'r> {
+    /// The header.
+    pub const fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The message type's definition.
+    pub const fn message_def(&self) -> &'r MessageDef<'r> {
+        self.message
+    }
+
+    /// The raw field section (every field, in wire order).
+    pub const fn field_section(&self) -> FieldSection<'a> {
+        self.fields
+    }
+
+    /// The `24` `unknown-field-ignored` notification to send, naming the first unknown
+    /// field with `C=0 R=1`, when the receiver may reply.
+    pub const fn notify(&self) -> Option<Reply> {
+        self.notify
+    }
+
+    /// The fields in wire order, each known (with its definition) or unknown.
+    pub fn fields(&self) -> Classified<'a, 'r> {
+        Classified {
+            fields: self.fields.iter(),
+            defs: self.message.fields,
+            minor: self.header.minor,
+        }
+    }
+}
+
+/// A field of a delivered message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldClass<'a, 'r> {
+    /// Known: validated against its definition.
+    Known(KnownField<'a, 'r>),
+    /// Unknown (not defined, added in a later minor than the message's, or an `enum7`
+    /// value the receiver does not know); its flags said to keep going.
+    Unknown(Field<'a>),
+}
+
+/// Iterator over classified fields; see [`Delivered::fields`] and [`KnownField::record`].
+#[derive(Clone, Debug)]
+pub struct Classified<'a, 'r> {
+    fields: Fields<'a>,
+    defs: &'r [FieldDef<'r>],
+    minor: u8,
+}
+
+impl<'a, 'r> Iterator for Classified<'a, 'r> {
+    type Item = FieldClass<'a, 'r>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let field = self.fields.next()?;
+        Some(match classify(self.defs, self.minor, &field) {
+            Some(def) => FieldClass::Known(KnownField {
+                def,
+                field,
+                minor: self.minor,
+            }),
+            None => FieldClass::Unknown(field),
+        })
+    }
+}
+
+/// A known, validated field and its definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KnownField<'a, 'r> {
+    def: &'r FieldDef<'r>,
+    field: Field<'a>,
+    minor: u8,
+}
+
+impl<'a, 'r> KnownField<'a, 'r> {
+    /// The definition.
+    pub const fn def(&self) -> &'r FieldDef<'r> {
+        self.def
+    }
+
+    /// The field as received.
+    pub const fn field(&self) -> Field<'a> {
+        self.field
+    }
+
+    /// The value of a `u7`…`u28`, `bool` or `enum7`.
+    pub fn uint(&self) -> Option<u32> {
+        match self.def.ty {
+            FieldType::Bool | FieldType::Enum7 => value::decode_uint(self.field.value()),
+            ty if ty.is_unsigned() => value::decode_uint(self.field.value()),
+            _ => None,
+        }
+    }
+
+    /// The value of an `i7`…`i28`.
+    pub fn int(&self) -> Option<i32> {
+        if self.def.ty.is_signed() {
+            value::decode_int(self.field.value())
+        } else {
+            None
+        }
+    }
+
+    /// The value of a `bool`.
+    pub fn bool(&self) -> Option<bool> {
+        match (self.def.ty, self.field.value()) {
+            (FieldType::Bool, [b]) => Some(*b == 1),
+            _ => None,
+        }
+    }
+
+    /// The value of an `f32`.
+    pub fn f32(&self) -> Option<f32> {
+        match self.def.ty {
+            FieldType::F32 => value::decode_f32(self.field.value()),
+            _ => None,
+        }
+    }
+
+    /// The unpacked bytes of a `utf8` or `bytes` field, written into `out`; `None` for
+    /// another type or when `out` is too short
+    /// ([`sevenbit::decoded_len`](crate::sysex::sevenbit::decoded_len) gives the size).
+    pub fn unpack_into<'o>(&self, out: &'o mut [u8]) -> Option<&'o [u8]> {
+        if !matches!(self.def.ty, FieldType::Utf8 | FieldType::Bytes) {
+            return None;
+        }
+        let n = sevenbit::decode(Encoding::Mcoded7, self.field.value(), out).ok()?;
+        out.get(..n)
+    }
+
+    /// The text of a `utf8` field (unpacked into `out`) or a `text7` field.
+    pub fn text<'o>(&self, out: &'o mut [u8]) -> Option<&'o str>
+    where
+        'a: 'o,
+    {
+        match self.def.ty {
+            FieldType::Text7 => core::str::from_utf8(self.field.value()).ok(),
+            FieldType::Utf8 => core::str::from_utf8(self.unpack_into(out)?).ok(),
+            _ => None,
+        }
+    }
+
+    /// The nested fields of a `record`, classified against its definition.
+    pub fn record(&self) -> Option<Classified<'a, 'r>> {
+        if self.def.ty != FieldType::Record {
+            return None;
+        }
+        let base = self.field.offset() + self.field.raw().len() - self.field.value().len();
+        // Validated by the pipeline; an unbounded limit cannot fail where it passed.
+        let limits = Limits {
+            max_fields: u16::MAX,
+            max_depth: u8::MAX,
+        };
+        let section = FieldSection::parse_at(self.field.value(), base, &limits).ok()?;
+        Some(Classified {
+            fields: section.iter(),
+            defs: self.def.fields,
+            minor: self.minor,
+        })
+    }
+}
+
+/// The definition that makes `field` known in a message of minor `minor`, if any. An
+/// `enum7` whose value is not listed is unknown; its length was checked before.
+fn classify<'r>(
+    defs: &'r [FieldDef<'r>],
+    minor: u8,
+    field: &Field<'_>,
+) -> Option<&'r FieldDef<'r>> {
+    let def = lookup(defs, minor, field.id())?;
+    if def.ty == FieldType::Enum7 {
+        let [value] = field.value() else {
+            return Some(def);
+        };
+        if !def.values.contains(value) {
+            return None;
+        }
+    }
+    Some(def)
+}
+
+/// The definition of `id` if it exists and was added no later than `minor` (design §5.2:
+/// a field added after the message's minor is unknown).
+fn lookup<'r>(defs: &'r [FieldDef<'r>], minor: u8, id: FieldId) -> Option<&'r FieldDef<'r>> {
+    defs.iter()
+        .find(|def| def.id == id.value() && def.added <= minor)
+}
+
+/// What the validation walk learns about unknown fields, in wire order (depth first).
+#[derive(Default)]
+struct Unknowns {
+    first_critical: Option<FieldId>,
+    first_report: Option<FieldId>,
+}
+
+impl<'r> ReceiverDesc<'r> {
+    /// Receives one complete SysEx message (`F0` … `F7`).
+    pub fn receive_sysex<'a>(&self, bytes: &'a [u8]) -> Outcome<'a, 'r> {
+        match SysExEnvelope::parse(bytes) {
+            Ok(envelope) => self.receive(envelope.body()),
+            Err(not_mox) => Outcome::NotMox(not_mox),
+        }
+    }
+
+    /// Receives one OSC message (a packet, or one element of a bundle: see
+    /// [`osc::groups`](super::osc::groups) for the fallback rule).
+    pub fn receive_osc<'a>(&self, message: &crate::osc::Message<'a>) -> Outcome<'a, 'r> {
+        match super::osc::body_of(message) {
+            Ok(body) => self.receive(body),
+            Err(not_mox) => Outcome::NotMox(not_mox),
+        }
+    }
+
+    /// Receives one envelope body (from either binding): steps 2–10 of design §7.
+    pub fn receive<'a>(&self, body: &'a [u8]) -> Outcome<'a, 'r> {
+        let (header, header_len, section) = match Body::parse_header(body) {
+            Ok(parsed) => parsed,
+            Err(error) => return self.header_failure(body, error),
+        };
+        if let Some(addresses) = header.addresses {
+            if addresses.destination != self.node_id && addresses.destination != BROADCAST {
+                return Outcome::OtherDestination(header);
+            }
+        }
+        let message = match self.message_def(&header) {
+            Ok(message) => message,
+            Err(rejection) => {
+                let reply =
+                    if rejection == Rejection::UnsupportedMessageType && !header.is_request() {
+                        None
+                    } else {
+                        self.reply(&header, rejection.reply_code(), None, None)
+                    };
+                return Outcome::Rejected {
+                    rejection,
+                    header,
+                    reply,
+                };
+            }
+        };
+        if header.chunked {
+            return Outcome::Chunk(ChunkMessage {
+                header,
+                section,
+                message,
+            });
+        }
+        self.field_stage(header, message, section, header_len)
+    }
+
+    /// Steps 8–10 for a reassembled transfer: `fields` is the reassembled payload (the field
+    /// section) and `header` the header of its chunks. Offsets in errors count from the
+    /// start of `fields`.
+    pub fn receive_reassembled<'a>(&self, header: &Header, fields: &'a [u8]) -> Outcome<'a, 'r> {
+        match self.message_def(header) {
+            Ok(message) => self.field_stage(*header, message, fields, 0),
+            Err(rejection) => Outcome::Rejected {
+                rejection,
+                header: *header,
+                reply: None,
+            },
+        }
+    }
+
+    /// Step 6: the definition of the message's type.
+    fn message_def(&self, header: &Header) -> Result<&'r MessageDef<'r>, Rejection> {
+        let extension = self
+            .extensions
+            .iter()
+            .find(|ext| {
+                ext.owner == header.extension.owner && ext.number == header.extension.number
+            })
+            .ok_or(Rejection::UnsupportedExtension)?;
+        let major = extension
+            .majors
+            .iter()
+            .find(|major| major.major == header.major && header.major != 0)
+            .ok_or(Rejection::UnsupportedVersion)?;
+        major
+            .messages
+            .iter()
+            .find(|message| message.msg_type == header.msg_type)
+            .ok_or(Rejection::UnsupportedMessageType)
+    }
+
+    /// The reply to `header`, if the broadcast rule allows one (design §2.1 items 1–3).
+    fn reply(
+        &self,
+        header: &Header,
+        code: u8,
+        field: Option<FieldId>,
+        offset: Option<usize>,
+    ) -> Option<Reply> {
+        let addresses = header.addresses?;
+        if addresses.destination != self.node_id
+            || addresses.destination == BROADCAST
+            || header.is_core_error()
+        {
+            return None;
+        }
+        Some(Reply {
+            code,
+            to: addresses.source,
+            field,
+            offset,
+        })
+    }
+
+    /// The outcome of a failure before the header was read (steps 2–4 and the header).
+    fn header_failure<'a>(&self, body: &'a [u8], error: DecodeError) -> Outcome<'a, 'r> {
+        match error.kind() {
+            DecodeErrorKind::UnknownFormat => Outcome::Ignored,
+            DecodeErrorKind::BadCheck => Outcome::Discarded(error),
+            DecodeErrorKind::ReservedBitSet => {
+                // The CRC (if any) passed, so the addressing can be trusted: read it to
+                // learn whether a reply is allowed.
+                let covered = match body.first() {
+                    Some(flags) if flags & super::header::FLAG_CHECK != 0 => {
+                        body.get(..body.len().saturating_sub(2)).unwrap_or_default()
+                    }
+                    _ => body,
+                };
+                let reply = Header::read(covered).ok().and_then(|(header, _)| {
+                    if let Some(addresses) = header.addresses {
+                        if addresses.destination != self.node_id {
+                            return None;
+                        }
+                    }
+                    self.reply(&header, 0x07, None, Some(error.offset()))
+                });
+                Outcome::Malformed {
+                    error,
+                    reply,
+                    supported: false,
+                }
+            }
+            // Without a header there is nobody to answer; a byte above 7F (OSC only) is not
+            // answered either, as nothing vouches for the addressing around it.
+            _ => Outcome::Malformed {
+                error,
+                reply: None,
+                supported: false,
+            },
+        }
+    }
+
+    /// Steps 8–10.
+    fn field_stage<'a>(
+        &self,
+        header: Header,
+        message: &'r MessageDef<'r>,
+        section: &'a [u8],
+        base: usize,
+    ) -> Outcome<'a, 'r> {
+        let malformed = |error: DecodeError| Outcome::Malformed {
+            error,
+            reply: error
+                .kind()
+                .reply_code()
+                .and_then(|code| self.reply(&header, code, None, Some(error.offset()))),
+            supported: true,
+        };
+        let fields = match FieldSection::parse_at(section, base, &self.limits) {
+            Ok(fields) => fields,
+            Err(error) => return malformed(error),
+        };
+        let mut unknowns = Unknowns::default();
+        if let Err(error) =
+            self.validate_list(&fields, message.fields, header.minor, 0, &mut unknowns)
+        {
+            return malformed(error);
+        }
+        if let Some(field) = unknowns.first_critical {
+            let reply = if field.is_report() {
+                self.reply(&header, 0x06, Some(field), None)
+            } else {
+                None
+            };
+            return Outcome::Dropped {
+                header,
+                field,
+                reply,
+            };
+        }
+        let notify = unknowns
+            .first_report
+            .and_then(|field| self.reply(&header, 0x24, Some(field), None));
+        Outcome::Delivered(Delivered {
+            header,
+            fields,
+            message,
+            notify,
+        })
+    }
+
+    /// Validates one field list against `defs` (depth = records around it), recording the
+    /// unknown fields' flags.
+    fn validate_list(
+        &self,
+        fields: &FieldSection<'_>,
+        defs: &'r [FieldDef<'r>],
+        minor: u8,
+        depth: u8,
+        unknowns: &mut Unknowns,
+    ) -> Result<(), DecodeError> {
+        for (index, field) in fields.iter().enumerate() {
+            let known = match lookup(defs, minor, field.id()) {
+                Some(def) => {
+                    self.validate_value(def, &field, minor, depth, unknowns)?;
+                    classify(defs, minor, &field).is_some()
+                }
+                None => false,
+            };
+            if !known {
+                let id = field.id();
+                if id.is_critical() {
+                    unknowns.first_critical.get_or_insert(id);
+                } else if id.is_report() {
+                    unknowns.first_report.get_or_insert(id);
+                }
+                continue;
+            }
+            let repeated = lookup(defs, minor, field.id()).is_some_and(|def| def.repeated);
+            if !repeated
+                && fields.iter().take(index).any(|earlier| {
+                    earlier.id() == field.id() && classify(defs, minor, &earlier).is_some()
+                })
+            {
+                return Err(DecodeError::new(
+                    DecodeErrorKind::DuplicateField,
+                    field.offset(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks a known field's value against its type (design §3.3).
+    fn validate_value(
+        &self,
+        def: &'r FieldDef<'r>,
+        field: &Field<'_>,
+        minor: u8,
+        depth: u8,
+        unknowns: &mut Unknowns,
+    ) -> Result<(), DecodeError> {
+        let at = field.offset();
+        let bad_length = Err(DecodeError::new(DecodeErrorKind::BadFieldLength, at));
+        let out_of_range = Err(DecodeError::new(DecodeErrorKind::ValueOutOfRange, at));
+        let bytes = field.value();
+        if let Some(len) = def.ty.fixed_len() {
+            if bytes.len() != len {
+                return bad_length;
+            }
+        }
+        let too_long = |len: usize| def.max_len.is_some_and(|max| len > max as usize);
+        match def.ty {
+            FieldType::Bool if bytes.first().copied().unwrap_or(0) > 1 => return out_of_range,
+            ty if ty.is_unsigned() || ty.is_signed() => {
+                let number = if ty.is_signed() {
+                    value::decode_int(bytes).map(i64::from)
+                } else {
+                    value::decode_uint(bytes).map(i64::from)
+                };
+                let Some(number) = number else {
+                    return bad_length;
+                };
+                if def.min.is_some_and(|min| number < i64::from(min))
+                    || def.max.is_some_and(|max| number > i64::from(max))
+                {
+                    return out_of_range;
+                }
+            }
+            FieldType::Text7 | FieldType::Bytes7 if too_long(bytes.len()) => return bad_length,
+            FieldType::Utf8 | FieldType::Bytes | FieldType::F32 => {
+                let Ok(len) = sevenbit::decoded_len(Encoding::Mcoded7, bytes.len()) else {
+                    return bad_length;
+                };
+                if too_long(len) {
+                    return bad_length;
+                }
+                if !unpacks(bytes, def.ty == FieldType::Utf8) {
+                    return out_of_range;
+                }
+            }
+            FieldType::Record => {
+                if depth >= self.limits.max_depth {
+                    return Err(DecodeError::new(DecodeErrorKind::RecordTooDeep, at));
+                }
+                let base = at + field.raw().len() - bytes.len();
+                let nested = FieldSection::parse_at(bytes, base, &self.limits)?;
+                self.validate_list(&nested, def.fields, minor, depth + 1, unknowns)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Whether `wire` is a valid Mcoded7 packing (and, for `utf8`, of valid UTF-8). Group by
+/// group, with no buffer beyond one group and a 3-byte carry for a character split across
+/// groups.
+fn unpacks(wire: &[u8], utf8: bool) -> bool {
+    let mut carry = [0u8; 3];
+    let mut carried = 0usize;
+    for group in wire.chunks(8) {
+        let mut buf = [0u8; 10];
+        let (head, tail) = buf.split_at_mut(carried);
+        head.copy_from_slice(carry.get(..carried).unwrap_or_default());
+        let Ok(n) = sevenbit::decode(Encoding::Mcoded7, group, tail) else {
+            return false;
+        };
+        if !utf8 {
+            continue;
+        }
+        let text = buf.get(..carried + n).unwrap_or_default();
+        carried = match core::str::from_utf8(text) {
+            Ok(_) => 0,
+            // Cut inside a character at the end of the group: carry its first bytes on.
+            Err(error) if error.error_len().is_none() => {
+                let rest = text.get(error.valid_up_to()..).unwrap_or_default();
+                let Some(slot) = carry.get_mut(..rest.len()) else {
+                    return false;
+                };
+                slot.copy_from_slice(rest);
+                rest.len()
+            }
+            Err(_) => return false,
+        };
+    }
+    carried == 0
+}
+
+impl fmt::Display for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "reply {:02X} to {:07X}", self.code, self.to)?;
+        if let Some(field) = self.field {
+            write!(f, " naming field {:#x}", field.value())?;
+        }
+        Ok(())
+    }
+}
