@@ -73,7 +73,11 @@ impl FieldType {
 
 /// A field the receiver knows (design §A.3a). Build with [`FieldDef::new`] and the `const`
 /// setters, so generated code can put the whole description in `static`s.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+///
+/// A record may hold itself (a `static` can refer to itself), so `Debug` and `PartialEq`
+/// do not follow [`fields`](Self#structfield.fields): `Debug` shows how many there are, and
+/// two definitions are equal when their other members are and `fields` is the same slice.
+#[derive(Clone, Copy)]
 pub struct FieldDef<'r> {
     /// The whole id, number << 3 | U R C: the flags are part of the id.
     pub id: u32,
@@ -95,6 +99,38 @@ pub struct FieldDef<'r> {
     /// The fields of a `record`.
     pub fields: &'r [FieldDef<'r>],
 }
+
+impl fmt::Debug for FieldDef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FieldDef")
+            .field("id", &self.id)
+            .field("ty", &self.ty)
+            .field("added", &self.added)
+            .field("min", &self.min)
+            .field("max", &self.max)
+            .field("values", &self.values)
+            .field("max_len", &self.max_len)
+            .field("repeated", &self.repeated)
+            .field("fields", &self.fields.len())
+            .finish()
+    }
+}
+
+impl PartialEq for FieldDef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.ty == other.ty
+            && self.added == other.added
+            && self.min == other.min
+            && self.max == other.max
+            && self.values == other.values
+            && self.max_len == other.max_len
+            && self.repeated == other.repeated
+            && core::ptr::eq(self.fields, other.fields)
+    }
+}
+
+impl Eq for FieldDef<'_> {}
 
 impl<'r> FieldDef<'r> {
     /// A field of type `ty` with id `id`, added in minor 0, unbounded, not repeated.
@@ -152,7 +188,7 @@ impl<'r> FieldDef<'r> {
 }
 
 /// A message type the receiver knows, with its fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MessageDef<'r> {
     /// The type, `00`–`7F` (bit 6: request).
     pub msg_type: u8,
@@ -161,7 +197,7 @@ pub struct MessageDef<'r> {
 }
 
 /// A major version the receiver implements, up to `minor`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MajorDef<'r> {
     /// The major version.
     pub major: u8,
@@ -173,7 +209,7 @@ pub struct MajorDef<'r> {
 }
 
 /// An extension the receiver supports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExtensionDef<'r> {
     /// The owner.
     pub owner: Owner,
@@ -204,7 +240,7 @@ pub struct ExtensionDef<'r> {
 /// };
 /// # let _ = &RECEIVER;
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReceiverDesc<'r> {
     /// The receiver's node id (28 bits).
     pub node_id: u32,
