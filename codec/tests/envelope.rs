@@ -382,9 +382,23 @@ fn outcome_discarded_on_bad_check_never_replies() {
 #[test]
 fn outcome_other_destination_and_broadcast() {
     let message = body(&to(fader(1, 0x01), OTHER), &[(id(0x00), &[0x01])]);
+    let outcome = RECEIVER.receive(&message);
     assert!(
-        matches!(RECEIVER.receive(&message), Outcome::OtherDestination(h) if h.addresses.unwrap().destination == OTHER)
+        matches!(outcome, Outcome::OtherDestination { header, supported: true } if header.addresses.unwrap().destination == OTHER)
     );
+    // MOX-OSC-012: a supported extension and major suppress the fallback even so.
+    assert!(outcome.suppresses_fallback());
+    let unknown = to(Header::new(ExtensionId::new(Owner::MOX, 9), 1, 0, 1), OTHER);
+    let bytes = body(&unknown, &[]);
+    let outcome = RECEIVER.receive(&bytes);
+    assert!(matches!(
+        outcome,
+        Outcome::OtherDestination {
+            supported: false,
+            ..
+        }
+    ));
+    assert!(!outcome.suppresses_fallback());
     let broadcast = body(&to(fader(1, 0x01), BROADCAST), &[(id(0x00), &[0x01])]);
     assert!(matches!(
         RECEIVER.receive(&broadcast),
@@ -661,9 +675,13 @@ fn mox_fld_unknown_enum_value_makes_the_field_unknown() {
         delivered.fields().next(),
         Some(FieldClass::Unknown(_))
     ));
-    // Two of them are not duplicates of a known field.
+    // MOX-FLD-023: occurrences count by id, whatever the value, so a second one is a
+    // duplicate even when the first was unlisted.
     let message = body(&fader(1, 0x01), &[(id(0x20), &[3]), (id(0x20), &[1])]);
-    assert!(matches!(RECEIVER.receive(&message), Outcome::Delivered(_)));
+    assert_eq!(
+        malformed(&RECEIVER.receive(&message)).0,
+        DecodeErrorKind::DuplicateField
+    );
 }
 
 // ---- error classes ----------------------------------------------------------------------
@@ -1129,4 +1147,365 @@ proptest! {
         }
         let _ = RECEIVER.receive_sysex(&framed(&bytes));
     }
+}
+
+// ---- spec chapter 15 and its worked examples ----------------------------------------------
+
+fn hex(text: &str) -> Vec<u8> {
+    text.split_whitespace()
+        .map(|b| u8::from_str_radix(b, 16).unwrap())
+        .collect()
+}
+
+/// The `mox.fader` 1.1 receiver of spec §15.2 (node id `0x42`), with type `41` known as in
+/// §6.7 (field `00`).
+static SPEC_FADER: [FieldDef<'static>; 3] = [
+    FieldDef::new(0, FieldType::U7),
+    FieldDef::new(8, FieldType::U14),
+    FieldDef::new(16, FieldType::Bytes7).added(1).max_len(3),
+];
+static SPEC_RECEIVER: ReceiverDesc<'static> = ReceiverDesc {
+    node_id: 0x42,
+    limits: Limits::DEFAULT,
+    extensions: &[
+        ExtensionDef {
+            owner: Owner::MOX,
+            number: 0,
+            majors: &[MajorDef {
+                major: 1,
+                minor: 0,
+                messages: &[MessageDef {
+                    msg_type: 1,
+                    fields: &[],
+                }],
+            }],
+        },
+        ExtensionDef {
+            owner: Owner::MOX,
+            number: 1,
+            majors: &[MajorDef {
+                major: 1,
+                minor: 1,
+                messages: &[
+                    MessageDef {
+                        msg_type: 1,
+                        fields: &SPEC_FADER,
+                    },
+                    MessageDef {
+                        msg_type: 0x41,
+                        fields: &[FieldDef::new(0, FieldType::U7)],
+                    },
+                ],
+            }],
+        },
+    ],
+};
+
+#[test]
+fn mox_rcv_worked_outcomes_of_15_8() {
+    let r = &SPEC_RECEIVER;
+    assert!(matches!(
+        r.receive_sysex(&FADER_SYSEX),
+        Outcome::Delivered(_)
+    ));
+    let mut bad = FADER_SYSEX;
+    bad[24] = 0x69;
+    assert!(matches!(r.receive_sysex(&bad), Outcome::Discarded(e) if e.class() == "bad-check"));
+    assert_eq!(
+        malformed(&r.receive_sysex(&hex("F0 7D 4D 4F 58 F7"))),
+        (DecodeErrorKind::TruncatedHeader, 0, None)
+    );
+    assert_eq!(r.receive(&hex("20 7E 01 01 01 01")), Outcome::Ignored);
+    assert_eq!(
+        malformed(&r.receive(&hex("08 7E 01 01 01 01"))),
+        (DecodeErrorKind::ReservedBitSet, 0, None)
+    );
+    assert!(matches!(
+        r.receive_sysex(&hex("F0 7E 00 0D 70 F7")),
+        Outcome::NotMox(NotMox::UniversalCarrier)
+    ));
+}
+
+/// §6.7's request with an unknown critical field, and §9.5's `06` reply to the `3B` form.
+#[test]
+fn mox_fld_worked_example_6_7_and_reply_9_5() {
+    let request =
+        hex("F0 7D 4D 4F 58 02 7E 01 01 00 41 67 0A 0D 09 42 00 00 00 00 01 02 39 01 05 F7");
+    let outcome = SPEC_RECEIVER.receive_sysex(&request);
+    assert!(
+        matches!(outcome, Outcome::Dropped { field, reply: None, .. } if field.value() == 0x39)
+    );
+    let mut critical = request.clone();
+    critical[22] = 0x3B;
+    let outcome = SPEC_RECEIVER.receive_sysex(&critical);
+    let want = Reply {
+        code: 0x06,
+        to: 0x0123_4567,
+        field: Some(id(0x3B)),
+        offset: None,
+    };
+    assert_eq!(outcome.reply(), Some(want));
+
+    // The reply itself, built with the encoder, is §9.5's bytes.
+    let mut header = to(Header::new(ExtensionId::CORE, 1, 0, 0x01), 0x0123_4567);
+    header.addresses = Some(Addresses {
+        source: 0x42,
+        destination: 0x0123_4567,
+    });
+    header.check = true;
+    let reply_body = body(
+        &header,
+        &[
+            (id(0x00), &[0x06]),
+            (id(0x08), &[0x7E, 0x01]),
+            (id(0x10), &[0x01, 0x00]),
+            (id(0x18), &[0x41]),
+            (id(0x20), &[0x3B]),
+        ],
+    );
+    assert_eq!(
+        framed(&reply_body),
+        hex("F0 7D 4D 4F 58 03 7E 00 01 00 01 42 00 00 00 67 0A 0D 09 00 01 06 08 02 7E 01 10 02 01 00 18 01 41 20 01 3B 30 54 F7")
+    );
+    // An error reply is never answered, even when something in it would call for one.
+    let to_us = to(Header::new(ExtensionId::CORE, 1, 0, 0x01), 0x42);
+    let bad_reply = body(&to_us, &[(id(0x00), &[0x06]), (id(0x0B), &[])]);
+    let outcome = SPEC_RECEIVER.receive(&bad_reply);
+    assert!(
+        matches!(outcome, Outcome::Dropped { reply: None, .. }),
+        "{outcome:?}"
+    );
+    // The same unknown field in a core message of another type is answered.
+    let to_us = to(Header::new(ExtensionId::CORE, 1, 0, 0x02), 0x42);
+    static CORE_TWO: ReceiverDesc<'static> = ReceiverDesc {
+        node_id: 0x42,
+        limits: Limits::DEFAULT,
+        extensions: &[ExtensionDef {
+            owner: Owner::MOX,
+            number: 0,
+            majors: &[MajorDef {
+                major: 1,
+                minor: 0,
+                messages: &[MessageDef {
+                    msg_type: 2,
+                    fields: &[],
+                }],
+            }],
+        }],
+    };
+    let bytes = body(&to_us, &[(id(0x0B), &[])]);
+    assert!(matches!(
+        CORE_TWO.receive(&bytes),
+        Outcome::Dropped { reply: Some(_), .. }
+    ));
+}
+
+/// §4.8's two chunks, byte for byte, and their reassembly.
+#[test]
+fn mox_syx_chunk_worked_example_4_8() {
+    let chunk1 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 10 38 1D F7");
+    let chunk2 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 02 00 04 00 03 7F 20 00 12 06 F7");
+    let mut header = fader(1, 0x01);
+    header.addresses = Some(Addresses {
+        source: 0x0123_4567,
+        destination: 0x42,
+    });
+    header.chunked = true;
+    header.check = true;
+    let section = &FADER_SYSEX[11..23];
+    let splitter = Splitter::new(
+        section,
+        5,
+        37,
+        mox_codec::envelope::chunk_overhead(&header) + 6,
+    )
+    .unwrap();
+    let mut built = Vec::new();
+    for chunk in splitter {
+        let mut c = [0u8; 32];
+        let n = chunk.encode(&mut c).unwrap();
+        let mut b = [0u8; 64];
+        let m = encode_chunk_body(&header, &c[..n], &mut b).unwrap();
+        built.push(framed(&b[..m]));
+    }
+    assert_eq!(built, [chunk1.clone(), chunk2.clone()]);
+
+    let mut reassembler: Reassembler<2, 64> = Reassembler::new();
+    let mut outcomes = Vec::new();
+    for unit in [&chunk1, &chunk2] {
+        let Outcome::Chunk(chunk) = SPEC_RECEIVER.receive_sysex(unit) else {
+            panic!()
+        };
+        let source = chunk.header().addresses.unwrap().source;
+        match reassembler.accept(0, source, chunk.section()).unwrap() {
+            Accepted::Complete { payload, .. } => {
+                let payload = payload.to_vec();
+                let outcome = SPEC_RECEIVER.receive_reassembled(chunk.header(), &payload);
+                outcomes.push(outcome.class().to_string());
+            }
+            accepted => outcomes.push(accepted.class().to_string()),
+        }
+    }
+    assert_eq!(outcomes, ["chunk-accepted", "delivered"]);
+}
+
+#[test]
+fn mox_rcv_060_the_first_failing_field_in_wire_order_decides() {
+    let me = to(fader(1, 0x01), NODE);
+    let hl = me.encoded_len();
+    // A bad value first, a broken TLV after it: the value error decides.
+    let bytes = [body(&me, &[(id(0x18), &[2])]), vec![0x00, 0x05]].concat();
+    assert_eq!(
+        malformed(&RECEIVER.receive(&bytes)),
+        (DecodeErrorKind::ValueOutOfRange, hl, Some(0x08))
+    );
+    // Duplicate comes before the length check of the second occurrence.
+    let bytes = body(&me, &[(id(0x08), &[0, 0]), (id(0x08), &[0])]);
+    assert_eq!(
+        malformed(&RECEIVER.receive(&bytes)).0,
+        DecodeErrorKind::DuplicateField
+    );
+    // An unknown critical field before a malformed one: malformed wins (validation first).
+    let bytes = body(&me, &[(id(0xA1), &[]), (id(0x18), &[2])]);
+    assert_eq!(
+        malformed(&RECEIVER.receive(&bytes)).0,
+        DecodeErrorKind::ValueOutOfRange
+    );
+    // The 08 reply names the field and its offset.
+    let Outcome::Malformed {
+        reply: Some(reply), ..
+    } = RECEIVER.receive(&body(&me, &[(id(0x00), &[1]), (id(0x18), &[2])]))
+    else {
+        panic!()
+    };
+    assert_eq!(
+        reply,
+        Reply {
+            code: 0x08,
+            to: PEER,
+            field: Some(id(0x18)),
+            offset: Some(hl + 3)
+        }
+    );
+}
+
+#[test]
+fn mox_fld_040_the_field_count_covers_records() {
+    let me = fader(1, 0x01);
+    let record = body_fields(&[(id(0x00), &[1])]);
+    // 63 tags + a record holding one field = 65 fields.
+    let mut fields: Vec<(FieldId, &[u8])> = vec![(id(0x58), &[1][..]); 63];
+    fields.push((id(0x50), &record));
+    let bytes = body(&me, &fields);
+    assert_eq!(
+        malformed(&RECEIVER.receive(&bytes)).0,
+        DecodeErrorKind::TooManyFields
+    );
+    fields.remove(0);
+    assert!(matches!(
+        RECEIVER.receive(&body(&me, &fields)),
+        Outcome::Delivered(_)
+    ));
+    // Unknown records are not looked into: their contents do not count.
+    let mut fields: Vec<(FieldId, &[u8])> = vec![(id(0x58), &[1][..]); 63];
+    let big = body_fields(&vec![(id(0x00), &[1][..]); 10]);
+    fields.push((id(0x300), &big));
+    assert!(matches!(
+        RECEIVER.receive(&body(&me, &fields)),
+        Outcome::Delivered(_)
+    ));
+}
+
+#[test]
+fn mox_fld_050_request_id_is_known_at_the_top_level_only() {
+    let request_id = id(449 << 3);
+    assert_eq!(mox_codec::envelope::REQUEST_ID_DEF.id, request_id.value());
+    let me = to(fader(1, 0x01), NODE);
+    let message = body(&me, &[(request_id, &[0x05, 0x01])]);
+    let Outcome::Delivered(delivered) = RECEIVER.receive(&message) else {
+        panic!()
+    };
+    let Some(FieldClass::Known(known)) = delivered.fields().next() else {
+        panic!()
+    };
+    assert_eq!(known.uint(), Some(0x85));
+    assert_eq!(
+        malformed(&RECEIVER.receive(&body(&me, &[(request_id, &[0x05])]))).0,
+        DecodeErrorKind::BadFieldLength
+    );
+    let twice = body(&me, &[(request_id, &[0, 0]), (request_id, &[0, 0])]);
+    assert_eq!(
+        malformed(&RECEIVER.receive(&twice)).0,
+        DecodeErrorKind::DuplicateField
+    );
+    // Inside a record it is an ordinary (here unknown) id.
+    let record = body_fields(&[(request_id, &[0x05])]);
+    assert!(matches!(
+        RECEIVER.receive(&body(&me, &[(id(0x50), &record)])),
+        Outcome::Delivered(_)
+    ));
+}
+
+#[test]
+fn text7_is_printable_ascii() {
+    let me = fader(1, 0x01);
+    for (text, ok) in [
+        (&b"ch 1~"[..], true),
+        (b"", true),
+        (b"a\nb", false),
+        (b"\x7F", false),
+        (b"\x1F", false),
+    ] {
+        let bytes = body(&me, &[(id(0x68), text)]);
+        let outcome = RECEIVER.receive(&bytes);
+        if ok {
+            assert!(matches!(outcome, Outcome::Delivered(_)), "{text:?}");
+        } else {
+            assert_eq!(
+                malformed(&outcome).0,
+                DecodeErrorKind::ValueOutOfRange,
+                "{text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn mox_err_020_reserved_or_broadcast_sources_are_never_answered() {
+    for (source, eligible) in [
+        (PEER, true),
+        (0x0FFF_FFFF, false),
+        (0x0FFF_FF00, false),
+        (0x0FFF_FEFF, true),
+    ] {
+        let mut header = fader(0, 0x42);
+        header.addresses = Some(Addresses {
+            source,
+            destination: NODE,
+        });
+        let bytes = body(&header, &[]);
+        let outcome = RECEIVER.receive(&bytes);
+        assert_eq!(outcome.reply().is_some(), eligible, "{source:#x}");
+    }
+}
+
+#[test]
+fn mox_osc_006_eight_bit_blobs_are_malformed_before_the_format_is_read() {
+    let mut buf = [0u8; 32];
+    let args = [Arg::Blob(&[0x60, 0x80])];
+    let n = Message::new("/mox", &args).encode(&mut buf).unwrap();
+    let Ok(Packet::Message(message)) = Packet::decode(&buf[..n]) else {
+        panic!()
+    };
+    assert_eq!(
+        malformed(&RECEIVER.receive_osc(&message)),
+        (DecodeErrorKind::NotSevenBit, 1, None)
+    );
+    // An invalid /mox message is not MOX, with the OSC layer's class.
+    let outcome = RECEIVER.receive_osc(&Message::new("/mox", &[Arg::Int(1)]));
+    assert_eq!(outcome, Outcome::NotMox(NotMox::NoBlob));
+    assert_eq!(NotMox::NoBlob.class(), None);
+    let not_seven =
+        sysex::SysExEnvelope::parse(&[0xF0, 0x7D, 0x4D, 0x4F, 0x58, 0x90, 0xF7]).unwrap_err();
+    assert_eq!(not_seven.class(), Some("not-seven-bit"));
 }

@@ -7,7 +7,7 @@ use crate::sysex::chunk::{ChunkError, ChunkHeader};
 /// A decoded envelope body, borrowing its bytes.
 ///
 /// [`Body::parse`] checks everything the body itself can tell, in the order of the receiver
-/// pipeline (design §7): 7-bit bytes, format, CRC, reserved bits, header, and (for `H=0`)
+/// pipeline (spec §15.3): 7-bit bytes, format, CRC, reserved bits, header, and (for `H=0`)
 /// the whole field section. After that no accessor fails and [`Body::fields`] iterates
 /// infallibly. Unknown fields are data: knowing which fields are known needs a
 /// [`ReceiverDesc`](super::ReceiverDesc) (see [`ReceiverDesc::receive`](super::ReceiverDesc::receive)).
@@ -31,11 +31,11 @@ impl<'a> Body<'a> {
     ///
     /// # Errors
     /// The first failing check, in this order (offsets are body offsets):
-    /// 1. [`TruncatedHeader`](DecodeErrorKind::TruncatedHeader) for an empty body;
-    ///    [`NotSevenBit`](DecodeErrorKind::NotSevenBit) for a header byte above `7F`;
-    /// 2. [`UnknownFormat`](DecodeErrorKind::UnknownFormat): format bits not `00` (the
+    /// 1. [`NotSevenBit`](DecodeErrorKind::NotSevenBit) at the first byte above `7F`
+    ///    (spec step 1a; only possible on OSC);
+    /// 2. [`TruncatedHeader`](DecodeErrorKind::TruncatedHeader) for an empty body;
+    /// 3. [`UnknownFormat`](DecodeErrorKind::UnknownFormat): format bits not `00` (the
     ///    receiver ignores such a body, it is not malformed);
-    /// 3. [`NotSevenBit`](DecodeErrorKind::NotSevenBit) at the first later byte above `7F`;
     /// 4. `K=1`: [`BadCheck`](DecodeErrorKind::BadCheck) if the body has fewer than 3 bytes
     ///    or the CRC over all but its last two bytes differs from them;
     /// 5. [`ReservedBitSet`](DecodeErrorKind::ReservedBitSet);
@@ -63,17 +63,15 @@ impl<'a> Body<'a> {
     /// (CRC removed).
     pub(crate) fn parse_header(bytes: &'a [u8]) -> Result<(Header, usize, &'a [u8]), DecodeError> {
         let error = |kind, at| Err(DecodeError::new(kind, at));
+        // Step 1a: on OSC a blob byte above 7F is malformed before anything else is read.
+        if let Some(at) = first_8bit(bytes) {
+            return error(DecodeErrorKind::NotSevenBit, at);
+        }
         let Some(&flags) = bytes.first() else {
             return error(DecodeErrorKind::TruncatedHeader, 0);
         };
-        if flags & 0x80 != 0 {
-            return error(DecodeErrorKind::NotSevenBit, 0);
-        }
         if flags & FORMAT_BITS != 0 {
             return error(DecodeErrorKind::UnknownFormat, 0);
-        }
-        if let Some(at) = first_8bit(bytes) {
-            return error(DecodeErrorKind::NotSevenBit, at);
         }
         let covered = if flags & super::header::FLAG_CHECK != 0 {
             verify_check(bytes)?

@@ -95,7 +95,7 @@ pub use header::{
 };
 pub use receiver::{
     ChunkMessage, Classified, Delivered, ExtensionDef, FieldClass, FieldDef, FieldType, KnownField,
-    MajorDef, MessageDef, Outcome, ReceiverDesc, Rejection, Reply,
+    MajorDef, MessageDef, Outcome, ReceiverDesc, Rejection, Reply, REQUEST_ID_DEF,
 };
 
 /// Why bytes are not a MOX message (the `not-mox` outcome, pipeline step 1): they belong to
@@ -119,6 +119,23 @@ pub enum NotMox {
     NoBlob,
     /// OSC: a bundle, not a message (iterate it with [`osc::groups`]).
     Bundle,
+}
+
+impl NotMox {
+    /// The class the spec gives this case, if any (MOX-SYX-005, MOX-OSC-004): SysEx
+    /// `not-seven-bit` (a byte above `7F` between `F0` and `F7`), or the OSC layer's class
+    /// for a `/mox` message that is not valid OSC. The other cases have none.
+    pub fn class(&self) -> Option<&'static str> {
+        match self {
+            Self::Framing(error)
+                if error.kind() == crate::sysex::message::FramingErrorKind::NonSevenBit =>
+            {
+                Some(error.class())
+            }
+            Self::Osc(error) => Some(error.class()),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for NotMox {

@@ -21,7 +21,7 @@ pub fn body_of<'a>(message: &Message<'a>) -> Result<&'a [u8], NotMox> {
     if message.address() != ADDRESS {
         return Err(NotMox::OtherAddress);
     }
-    if message.type_tags().is_none() {
+    if message.untyped_payload().is_some() {
         return Err(NotMox::Untyped);
     }
     match message.args().next() {

@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::body::Body;
-use super::fields::{FieldSection, Fields, Limits};
+use super::fields::{read_field, FieldSection, Fields, Limits};
 use super::header::{Header, Owner, BROADCAST};
 use super::sysex::SysExEnvelope;
 use super::{value, DecodeError, DecodeErrorKind, Field, FieldId, NotMox};
@@ -316,7 +316,12 @@ pub enum Outcome<'a, 'r> {
         supported: bool,
     },
     /// Step 5: addressed to another node (bridges still forward it).
-    OtherDestination(Header),
+    OtherDestination {
+        /// The header.
+        header: Header,
+        /// Whether the receiver supports the extension and major (spec MOX-OSC-012).
+        supported: bool,
+    },
     /// Step 6: extension, major or type not supported.
     Rejected {
         /// Which.
@@ -353,7 +358,7 @@ impl Outcome<'_, '_> {
             Self::Ignored => "ignored",
             Self::Discarded(_) => "discarded",
             Self::Malformed { .. } => "malformed",
-            Self::OtherDestination(_) => "other-destination",
+            Self::OtherDestination { .. } => "other-destination",
             Self::Rejected { .. } => "rejected",
             Self::Dropped { .. } => "dropped",
             Self::Delivered(_) => "delivered",
@@ -385,12 +390,14 @@ impl Outcome<'_, '_> {
     }
 
     /// Whether a receiver must not act on the OSC fallback elements grouped with this
-    /// message (design §4.2 rule 3): it supports the message's extension and major. True
-    /// for `delivered`, `dropped`, `chunk`, `rejected` for an unsupported type, and
-    /// `malformed` in the fields.
+    /// message (spec MOX-OSC-012): its header was parsed and the receiver supports its
+    /// extension and major. True for `delivered`, `dropped`, `chunk`, `rejected` for an
+    /// unsupported type, `malformed` in the fields, and `other-destination` of a supported
+    /// extension and major.
     pub const fn suppresses_fallback(&self) -> bool {
         match self {
             Self::Delivered(_) | Self::Dropped { .. } | Self::Chunk(_) => true,
+            Self::OtherDestination { supported, .. } => *supported,
             Self::Rejected { rejection, .. } => {
                 matches!(rejection, Rejection::UnsupportedMessageType)
             }
@@ -471,6 +478,7 @@ impl<'a, 'r> Delivered<'a, 'r> {
             fields: self.fields.iter(),
             defs: self.message.fields,
             minor: self.header.minor,
+            top: true,
         }
     }
 }
@@ -491,6 +499,7 @@ pub struct Classified<'a, 'r> {
     fields: Fields<'a>,
     defs: &'r [FieldDef<'r>],
     minor: u8,
+    top: bool,
 }
 
 impl<'a, 'r> Iterator for Classified<'a, 'r> {
@@ -498,7 +507,7 @@ impl<'a, 'r> Iterator for Classified<'a, 'r> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let field = self.fields.next()?;
-        Some(match classify(self.defs, self.minor, &field) {
+        Some(match classify(self.defs, self.minor, self.top, &field) {
             Some(def) => FieldClass::Known(KnownField {
                 def,
                 field,
@@ -592,54 +601,62 @@ impl<'a, 'r> KnownField<'a, 'r> {
         }
         let base = self.field.offset() + self.field.raw().len() - self.field.value().len();
         // Validated by the pipeline; an unbounded limit cannot fail where it passed.
-        let limits = Limits {
-            max_fields: u16::MAX,
-            max_depth: u8::MAX,
-        };
-        let section = FieldSection::parse_at(self.field.value(), base, &limits).ok()?;
+        let section = FieldSection::parse_at(self.field.value(), base, &UNBOUNDED).ok()?;
         Some(Classified {
             fields: section.iter(),
             defs: self.def.fields,
             minor: self.minor,
+            top: false,
         })
     }
 }
 
-/// The definition that makes `field` known in a message of minor `minor`, if any. An
-/// `enum7` whose value is not listed is unknown; its length was checked before.
+/// The request id envelope field (spec MOX-FLD-050): known in every message's own field
+/// section, `u14`, flags `000`.
+pub static REQUEST_ID_DEF: FieldDef<'static> =
+    FieldDef::new(super::field_id::REQUEST_ID << 3, FieldType::U14);
+
+/// The definition that makes `field` known in a message of minor `minor`, if any (spec
+/// MOX-RCV-010). An `enum7` whose value is not listed is unknown.
 fn classify<'r>(
     defs: &'r [FieldDef<'r>],
     minor: u8,
+    top: bool,
     field: &Field<'_>,
 ) -> Option<&'r FieldDef<'r>> {
-    let def = lookup(defs, minor, field.id())?;
-    if def.ty == FieldType::Enum7 {
-        let [value] = field.value() else {
-            return Some(def);
-        };
-        if !def.values.contains(value) {
-            return None;
-        }
+    let (_, def) = lookup_indexed(defs, minor, field.id(), top)?;
+    if def.ty == FieldType::Enum7
+        && !field
+            .value()
+            .first()
+            .is_some_and(|v| def.values.contains(v))
+    {
+        return None;
     }
     Some(def)
 }
 
-/// The definition of `id` if it exists and was added no later than `minor` (design §5.2:
-/// a field added after the message's minor is unknown).
-fn lookup<'r>(defs: &'r [FieldDef<'r>], minor: u8, id: FieldId) -> Option<&'r FieldDef<'r>> {
-    defs.iter()
-        .find(|def| def.id == id.value() && def.added <= minor)
-}
-
-/// What the validation walk learns about unknown fields, in wire order (depth first).
-#[derive(Default)]
-struct Unknowns {
-    first_critical: Option<FieldId>,
-    first_report: Option<FieldId>,
+/// The definition of `id` if it exists and was added no later than `minor` (a field added
+/// after the message's minor is unknown, MOX-VER-011), with its index in `defs`; at the top
+/// level also the request id, with no index.
+fn lookup_indexed<'r>(
+    defs: &'r [FieldDef<'r>],
+    minor: u8,
+    id: FieldId,
+    top: bool,
+) -> Option<(Option<usize>, &'r FieldDef<'r>)> {
+    if let Some(found) = defs
+        .iter()
+        .enumerate()
+        .find(|(_, def)| def.id == id.value() && def.added <= minor)
+    {
+        return Some((Some(found.0), found.1));
+    }
+    (top && id.value() == REQUEST_ID_DEF.id).then_some((None, &REQUEST_ID_DEF))
 }
 
 impl<'r> ReceiverDesc<'r> {
-    /// Receives one complete SysEx message (`F0` … `F7`).
+    /// Receives one complete SysEx message (`F0` … `F7`): spec §15.3 from step 1.
     pub fn receive_sysex<'a>(&self, bytes: &'a [u8]) -> Outcome<'a, 'r> {
         match SysExEnvelope::parse(bytes) {
             Ok(envelope) => self.receive(envelope.body()),
@@ -648,7 +665,7 @@ impl<'r> ReceiverDesc<'r> {
     }
 
     /// Receives one OSC message (a packet, or one element of a bundle: see
-    /// [`osc::groups`](super::osc::groups) for the fallback rule).
+    /// [`osc::groups`](super::osc::groups) for the fallback rule): spec §15.3 from step 1.
     pub fn receive_osc<'a>(&self, message: &crate::osc::Message<'a>) -> Outcome<'a, 'r> {
         match super::osc::body_of(message) {
             Ok(body) => self.receive(body),
@@ -656,7 +673,7 @@ impl<'r> ReceiverDesc<'r> {
         }
     }
 
-    /// Receives one envelope body (from either binding): steps 2–10 of design §7.
+    /// Receives one envelope body (from either binding): spec §15.3 steps 1a–10.
     pub fn receive<'a>(&self, body: &'a [u8]) -> Outcome<'a, 'r> {
         let (header, header_len, section) = match Body::parse_header(body) {
             Ok(parsed) => parsed,
@@ -664,7 +681,10 @@ impl<'r> ReceiverDesc<'r> {
         };
         if let Some(addresses) = header.addresses {
             if addresses.destination != self.node_id && addresses.destination != BROADCAST {
-                return Outcome::OtherDestination(header);
+                return Outcome::OtherDestination {
+                    header,
+                    supported: self.supports(&header),
+                };
             }
         }
         let message = match self.message_def(&header) {
@@ -693,9 +713,9 @@ impl<'r> ReceiverDesc<'r> {
         self.field_stage(header, message, section, header_len)
     }
 
-    /// Steps 8–10 for a reassembled transfer: `fields` is the reassembled payload (the field
-    /// section) and `header` the header of its chunks. Offsets in errors count from the
-    /// start of `fields`.
+    /// Steps 8–10 for a reassembled transfer (spec MOX-RCV-052): `fields` is the
+    /// reassembled payload (the field section) and `header` the first chunk's header.
+    /// Offsets in errors and replies count from the start of `fields`.
     pub fn receive_reassembled<'a>(&self, header: &Header, fields: &'a [u8]) -> Outcome<'a, 'r> {
         match self.message_def(header) {
             Ok(message) => self.field_stage(*header, message, fields, 0),
@@ -705,6 +725,14 @@ impl<'r> ReceiverDesc<'r> {
                 reply: None,
             },
         }
+    }
+
+    /// Whether the extension and major are supported (spec MOX-OSC-012).
+    fn supports(&self, header: &Header) -> bool {
+        !matches!(
+            self.message_def(header),
+            Err(Rejection::UnsupportedExtension | Rejection::UnsupportedVersion)
+        )
     }
 
     /// Step 6: the definition of the message's type.
@@ -728,7 +756,8 @@ impl<'r> ReceiverDesc<'r> {
             .ok_or(Rejection::UnsupportedMessageType)
     }
 
-    /// The reply to `header`, if the broadcast rule allows one (design §2.1 items 1–3).
+    /// The reply to `header`, if the message is eligible (spec MOX-ERR-020): `A=1`,
+    /// destination = own id, a source that is a possible node id, not an error message.
     fn reply(
         &self,
         header: &Header,
@@ -738,7 +767,8 @@ impl<'r> ReceiverDesc<'r> {
     ) -> Option<Reply> {
         let addresses = header.addresses?;
         if addresses.destination != self.node_id
-            || addresses.destination == BROADCAST
+            || addresses.destination >= RESERVED_NODE_IDS
+            || addresses.source >= RESERVED_NODE_IDS
             || header.is_core_error()
         {
             return None;
@@ -751,36 +781,30 @@ impl<'r> ReceiverDesc<'r> {
         })
     }
 
-    /// The outcome of a failure before the header was read (steps 2–4 and the header).
+    /// The outcome of a failure before the header was read (steps 1a–4a).
     fn header_failure<'a>(&self, body: &'a [u8], error: DecodeError) -> Outcome<'a, 'r> {
         match error.kind() {
             DecodeErrorKind::UnknownFormat => Outcome::Ignored,
             DecodeErrorKind::BadCheck => Outcome::Discarded(error),
             DecodeErrorKind::ReservedBitSet => {
-                // The CRC (if any) passed, so the addressing can be trusted: read it to
-                // learn whether a reply is allowed.
+                // MOX-ERR-022: eligibility from the header read as if bits 4–3 were zero
+                // (`Header::read` does not look at them); the CRC, if any, passed.
                 let covered = match body.first() {
                     Some(flags) if flags & super::header::FLAG_CHECK != 0 => {
                         body.get(..body.len().saturating_sub(2)).unwrap_or_default()
                     }
                     _ => body,
                 };
-                let reply = Header::read(covered).ok().and_then(|(header, _)| {
-                    if let Some(addresses) = header.addresses {
-                        if addresses.destination != self.node_id {
-                            return None;
-                        }
-                    }
-                    self.reply(&header, 0x07, None, Some(error.offset()))
-                });
+                let reply = Header::read(covered)
+                    .ok()
+                    .and_then(|(header, _)| self.reply(&header, 0x07, None, Some(0)));
                 Outcome::Malformed {
                     error,
                     reply,
                     supported: false,
                 }
             }
-            // Without a header there is nobody to answer; a byte above 7F (OSC only) is not
-            // answered either, as nothing vouches for the addressing around it.
+            // Not eligible: the header was not parsed, or (not-seven-bit) never answered.
             _ => Outcome::Malformed {
                 error,
                 reply: None,
@@ -789,7 +813,7 @@ impl<'r> ReceiverDesc<'r> {
         }
     }
 
-    /// Steps 8–10.
+    /// Steps 8–10 (spec §15.6, §15.7).
     fn field_stage<'a>(
         &self,
         header: Header,
@@ -797,25 +821,26 @@ impl<'r> ReceiverDesc<'r> {
         section: &'a [u8],
         base: usize,
     ) -> Outcome<'a, 'r> {
-        let malformed = |error: DecodeError| Outcome::Malformed {
-            error,
-            reply: error
-                .kind()
-                .reply_code()
-                .and_then(|code| self.reply(&header, code, None, Some(error.offset()))),
-            supported: true,
+        let mut walk = Walk {
+            count: 0,
+            minor: header.minor,
+            first_critical: None,
+            first_report: None,
         };
-        let fields = match FieldSection::parse_at(section, base, &self.limits) {
-            Ok(fields) => fields,
-            Err(error) => return malformed(error),
-        };
-        let mut unknowns = Unknowns::default();
-        if let Err(error) =
-            self.validate_list(&fields, message.fields, header.minor, 0, &mut unknowns)
+        if let Err((error, field)) = self.parse_section(section, base, message.fields, 0, &mut walk)
         {
-            return malformed(error);
+            let reply = error.kind().reply_code().and_then(|code| {
+                // Field 4 names the field only for value-out-of-range (spec §9.2).
+                let named = field.filter(|_| code == 0x08);
+                self.reply(&header, code, named, Some(error.offset()))
+            });
+            return Outcome::Malformed {
+                error,
+                reply,
+                supported: true,
+            };
         }
-        if let Some(field) = unknowns.first_critical {
+        if let Some(field) = walk.first_critical {
             let reply = if field.is_report() {
                 self.reply(&header, 0x06, Some(field), None)
             } else {
@@ -827,9 +852,12 @@ impl<'r> ReceiverDesc<'r> {
                 reply,
             };
         }
-        let notify = unknowns
+        let notify = walk
             .first_report
             .and_then(|field| self.reply(&header, 0x24, Some(field), None));
+        // Every TLV was read by `parse_section`, so this cannot fail.
+        let fields =
+            FieldSection::parse_at(section, base, &UNBOUNDED).unwrap_or(FieldSection::EMPTY);
         Outcome::Delivered(Delivered {
             header,
             fields,
@@ -838,107 +866,178 @@ impl<'r> ReceiverDesc<'r> {
         })
     }
 
-    /// Validates one field list against `defs` (depth = records around it), recording the
-    /// unknown fields' flags.
-    fn validate_list(
+    /// `parse_section` of spec §15.6: one field at a time, in wire order, every check of a
+    /// field before the next field is read; the first failure decides. Fails with the
+    /// error and the id of the field it is about, when one was read.
+    fn parse_section(
         &self,
-        fields: &FieldSection<'_>,
+        bytes: &[u8],
+        base: usize,
         defs: &'r [FieldDef<'r>],
-        minor: u8,
         depth: u8,
-        unknowns: &mut Unknowns,
-    ) -> Result<(), DecodeError> {
-        for (index, field) in fields.iter().enumerate() {
-            let known = match lookup(defs, minor, field.id()) {
-                Some(def) => {
-                    self.validate_value(def, &field, minor, depth, unknowns)?;
-                    classify(defs, minor, &field).is_some()
-                }
-                None => false,
-            };
-            if !known {
-                let id = field.id();
-                if id.is_critical() {
-                    unknowns.first_critical.get_or_insert(id);
-                } else if id.is_report() {
-                    unknowns.first_report.get_or_insert(id);
-                }
+        walk: &mut Walk,
+    ) -> Result<(), (DecodeError, Option<FieldId>)> {
+        // Ids of known, non-repeated fields met, by index in `defs` (the first 128) or, for
+        // the request id, a flag of its own; others are looked for among earlier fields.
+        let mut seen = [0u64; 2];
+        let mut seen_request_id = false;
+        let mut pos = 0usize;
+        while let Some(rest) = bytes.get(pos..).filter(|rest| !rest.is_empty()) {
+            let at = base + pos;
+            if walk.count >= self.limits.max_fields {
+                return Err((DecodeError::new(DecodeErrorKind::TooManyFields, at), None));
+            }
+            let (field, len) = read_field(rest, at).map_err(|error| (error, None))?;
+            walk.count += 1;
+            let id = field.id();
+            let fail = |kind| Err((DecodeError::new(kind, at), Some(id)));
+            let Some((index, def)) = lookup_indexed(defs, walk.minor, id, depth == 0) else {
+                walk.unknown(id);
+                pos += len;
                 continue;
+            };
+            if !def.repeated {
+                let duplicate = match index {
+                    Some(i) if i < 128 => {
+                        let (word, bit) = (i / 64, i % 64);
+                        let hit = seen.get(word).is_some_and(|w| w & (1 << bit) != 0);
+                        if let Some(w) = seen.get_mut(word) {
+                            *w |= 1 << bit;
+                        }
+                        hit
+                    }
+                    Some(_) => earlier_has(bytes, base, pos, id),
+                    None => core::mem::replace(&mut seen_request_id, true),
+                };
+                if duplicate {
+                    return fail(DecodeErrorKind::DuplicateField);
+                }
             }
-            let repeated = lookup(defs, minor, field.id()).is_some_and(|def| def.repeated);
-            if !repeated
-                && fields.iter().take(index).any(|earlier| {
-                    earlier.id() == field.id() && classify(defs, minor, &earlier).is_some()
-                })
-            {
-                return Err(DecodeError::new(
-                    DecodeErrorKind::DuplicateField,
-                    field.offset(),
-                ));
+            match self.check_value(def, &field, depth, walk)? {
+                Known::Yes => {}
+                Known::No => walk.unknown(id),
             }
+            pos += len;
         }
         Ok(())
     }
 
-    /// Checks a known field's value against its type (design §3.3).
-    fn validate_value(
+    /// Checks a known field's length, then its value (spec §6.4, MOX-FLD-026 steps 6–7);
+    /// for a record, its depth and then its nested section.
+    fn check_value(
         &self,
         def: &'r FieldDef<'r>,
         field: &Field<'_>,
-        minor: u8,
         depth: u8,
-        unknowns: &mut Unknowns,
-    ) -> Result<(), DecodeError> {
+        walk: &mut Walk,
+    ) -> Result<Known, (DecodeError, Option<FieldId>)> {
         let at = field.offset();
-        let bad_length = Err(DecodeError::new(DecodeErrorKind::BadFieldLength, at));
-        let out_of_range = Err(DecodeError::new(DecodeErrorKind::ValueOutOfRange, at));
+        let fail = |kind| Err((DecodeError::new(kind, at), Some(field.id())));
         let bytes = field.value();
-        if let Some(len) = def.ty.fixed_len() {
-            if bytes.len() != len {
-                return bad_length;
-            }
-        }
+        // Lengths first.
         let too_long = |len: usize| def.max_len.is_some_and(|max| len > max as usize);
-        match def.ty {
-            FieldType::Bool if bytes.first().copied().unwrap_or(0) > 1 => return out_of_range,
-            ty if ty.is_unsigned() || ty.is_signed() => {
+        match def.ty.fixed_len() {
+            Some(len) if bytes.len() != len => return fail(DecodeErrorKind::BadFieldLength),
+            Some(_) => {}
+            None => match def.ty {
+                FieldType::Utf8 | FieldType::Bytes => {
+                    match sevenbit::decoded_len(Encoding::Mcoded7, bytes.len()) {
+                        Ok(len) if !too_long(len) => {}
+                        _ => return fail(DecodeErrorKind::BadFieldLength),
+                    }
+                }
+                FieldType::Text7 | FieldType::Bytes7 if too_long(bytes.len()) => {
+                    return fail(DecodeErrorKind::BadFieldLength)
+                }
+                _ => {}
+            },
+        }
+        // Then values.
+        let valid = match def.ty {
+            FieldType::Bool => bytes.first().is_some_and(|&b| b <= 1),
+            FieldType::Enum7 => {
+                return Ok(if bytes.first().is_some_and(|b| def.values.contains(b)) {
+                    Known::Yes
+                } else {
+                    Known::No
+                })
+            }
+            FieldType::Text7 => bytes.iter().all(|&b| (0x20..=0x7E).contains(&b)),
+            FieldType::Bytes7 => true,
+            FieldType::Utf8 | FieldType::Bytes | FieldType::F32 => {
+                unpacks(bytes, def.ty == FieldType::Utf8)
+            }
+            FieldType::Record => {
+                if depth >= self.limits.max_depth {
+                    return fail(DecodeErrorKind::RecordTooDeep);
+                }
+                let base = at + field.raw().len() - bytes.len();
+                self.parse_section(bytes, base, def.fields, depth + 1, walk)?;
+                true
+            }
+            ty => {
                 let number = if ty.is_signed() {
                     value::decode_int(bytes).map(i64::from)
                 } else {
                     value::decode_uint(bytes).map(i64::from)
                 };
-                let Some(number) = number else {
-                    return bad_length;
-                };
-                if def.min.is_some_and(|min| number < i64::from(min))
-                    || def.max.is_some_and(|max| number > i64::from(max))
-                {
-                    return out_of_range;
-                }
+                number.is_some_and(|n| {
+                    def.min.is_none_or(|min| n >= i64::from(min))
+                        && def.max.is_none_or(|max| n <= i64::from(max))
+                })
             }
-            FieldType::Text7 | FieldType::Bytes7 if too_long(bytes.len()) => return bad_length,
-            FieldType::Utf8 | FieldType::Bytes | FieldType::F32 => {
-                let Ok(len) = sevenbit::decoded_len(Encoding::Mcoded7, bytes.len()) else {
-                    return bad_length;
-                };
-                if too_long(len) {
-                    return bad_length;
-                }
-                if !unpacks(bytes, def.ty == FieldType::Utf8) {
-                    return out_of_range;
-                }
-            }
-            FieldType::Record => {
-                if depth >= self.limits.max_depth {
-                    return Err(DecodeError::new(DecodeErrorKind::RecordTooDeep, at));
-                }
-                let base = at + field.raw().len() - bytes.len();
-                let nested = FieldSection::parse_at(bytes, base, &self.limits)?;
-                self.validate_list(&nested, def.fields, minor, depth + 1, unknowns)?;
-            }
-            _ => {}
+        };
+        if valid {
+            Ok(Known::Yes)
+        } else {
+            fail(DecodeErrorKind::ValueOutOfRange)
         }
-        Ok(())
+    }
+}
+
+/// Node ids from here up are the broadcast id and the reserved ones (spec MOX-SYX-051).
+const RESERVED_NODE_IDS: u32 = 0x0FFF_FF00;
+
+/// Limits that let a section already walked by the pipeline be viewed again.
+const UNBOUNDED: Limits = Limits {
+    max_fields: u16::MAX,
+    max_depth: u8::MAX,
+};
+
+/// Whether a field with `id` occurs in `bytes[..end]` (a section at `base`).
+fn earlier_has(bytes: &[u8], base: usize, end: usize, id: FieldId) -> bool {
+    let Some(earlier) = bytes.get(..end) else {
+        return false;
+    };
+    FieldSection::parse_at(earlier, base, &UNBOUNDED)
+        .map(|section| section.iter().any(|field| field.id() == id))
+        .unwrap_or(false)
+}
+
+/// What a value check found.
+enum Known {
+    Yes,
+    /// An `enum7` with an unlisted value.
+    No,
+}
+
+/// The state of one message's walk: the field count (one counter for the whole message,
+/// MOX-FLD-040), its minor, and the first unknown fields with `C=1` and with `C=0 R=1`, in
+/// the order the walk met them (wire order, depth first).
+struct Walk {
+    count: u16,
+    minor: u8,
+    first_critical: Option<FieldId>,
+    first_report: Option<FieldId>,
+}
+
+impl Walk {
+    fn unknown(&mut self, id: FieldId) {
+        if id.is_critical() {
+            self.first_critical.get_or_insert(id);
+        } else if id.is_report() {
+            self.first_report.get_or_insert(id);
+        }
     }
 }
 

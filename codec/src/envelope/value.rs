@@ -66,11 +66,12 @@ pub fn decode_int(bytes: &[u8]) -> Option<i32> {
     Some(((raw << shift) as i32) >> shift)
 }
 
-/// The 5 value bytes of an `f32`: IEEE 754 binary32, little-endian, Mcoded7-packed.
+/// The 5 value bytes of an `f32`: IEEE 754 binary32, big-endian (OSC's order, spec §6.4),
+/// Mcoded7-packed.
 pub fn encode_f32(value: f32) -> [u8; 5] {
     let mut out = [0u8; 5];
     // 4 bytes always pack into 5.
-    let _ = sevenbit::encode(Encoding::Mcoded7, &value.to_le_bytes(), &mut out);
+    let _ = sevenbit::encode(Encoding::Mcoded7, &value.to_be_bytes(), &mut out);
     out
 }
 
@@ -81,7 +82,7 @@ pub fn decode_f32(bytes: &[u8]) -> Option<f32> {
     }
     let mut out = [0u8; 4];
     match sevenbit::decode(Encoding::Mcoded7, bytes, &mut out) {
-        Ok(4) => Some(f32::from_le_bytes(out)),
+        Ok(4) => Some(f32::from_be_bytes(out)),
         _ => None,
     }
 }
@@ -120,5 +121,7 @@ mod tests {
             assert_eq!(decode_f32(&bytes).map(f32::to_bits), Some(v.to_bits()));
         }
         assert_eq!(decode_f32(&[0; 4]), None);
+        // Spec §6.4's example: 1.0 = 3F 80 00 00 packs into 20 3F 00 00 00.
+        assert_eq!(encode_f32(1.0), [0x20, 0x3F, 0x00, 0x00, 0x00]);
     }
 }
