@@ -1509,3 +1509,100 @@ fn mox_osc_006_eight_bit_blobs_are_malformed_before_the_format_is_read() {
         sysex::SysExEnvelope::parse(&[0xF0, 0x7D, 0x4D, 0x4F, 0x58, 0x90, 0xF7]).unwrap_err();
     assert_eq!(not_seven.class(), Some("not-seven-bit"));
 }
+
+/// Step 7 through `ChunkReceiver` (spec §15.5): the §4.8 transfer, and the header rules of
+/// MOX-SYX-072 that chapter 11 alone does not see.
+#[test]
+fn mox_rcv_050_chunks_end_as_consumed_or_as_their_message() {
+    use mox_codec::envelope::ChunkReceiver;
+    let chunk1 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 10 38 1D F7");
+    let chunk2 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 02 00 04 00 03 7F 20 00 12 06 F7");
+    let run =
+        |chunks: &mut ChunkReceiver<2, 64>, unit: &[u8]| -> (String, Option<String>, Option<u8>) {
+            let outcome = match SPEC_RECEIVER.receive_sysex(unit) {
+                Outcome::Chunk(chunk) => chunks.accept(&SPEC_RECEIVER, 0, 1, &chunk),
+                other => other,
+            };
+            (
+                outcome.class().to_string(),
+                outcome.error_class().map(str::to_string),
+                outcome.reply().map(|r| r.code),
+            )
+        };
+    let c = |class: &str, error: Option<&str>, code: Option<u8>| {
+        (class.to_string(), error.map(str::to_string), code)
+    };
+
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    assert_eq!(
+        run(&mut chunks, &chunk1),
+        c("consumed", Some("chunk-accepted"), None)
+    );
+    assert_eq!(
+        run(&mut chunks, &chunk1),
+        c("consumed", Some("chunk-duplicate"), None)
+    );
+    assert_eq!(run(&mut chunks, &chunk2), c("delivered", None, None));
+    // Chunk 2 alone: out of sequence, eligible, so reply 21.
+    assert_eq!(
+        run(&mut chunks, &chunk2),
+        c("consumed", Some("chunk-out-of-sequence"), Some(0x21))
+    );
+
+    // Chunk 2 under another header (minor 0, CRC recomputed): conflicting, 25.
+    let retag = |unit: &[u8], minor: u8| {
+        let mut body = unit[5..unit.len() - 1].to_vec();
+        body[4] = minor;
+        framed(&recheck(body))
+    };
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    run(&mut chunks, &chunk1);
+    assert_eq!(
+        run(&mut chunks, &retag(&chunk2, 0)),
+        c("consumed", Some("chunk-conflicting"), Some(0x25))
+    );
+    assert_eq!(
+        run(&mut chunks, &chunk2),
+        c("consumed", Some("chunk-out-of-sequence"), Some(0x21))
+    );
+
+    // Chunk 1 again under another header: a new transfer, whose header then rules.
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    run(&mut chunks, &chunk1);
+    assert_eq!(
+        run(&mut chunks, &retag(&chunk1, 0)),
+        c("consumed", Some("transfer-restarted"), None)
+    );
+    assert_eq!(
+        run(&mut chunks, &chunk2),
+        c("consumed", Some("chunk-conflicting"), Some(0x25))
+    );
+
+    // K is not part of the comparison: chunk 1 without its CRC is a retransmission.
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    run(&mut chunks, &chunk1);
+    let mut bare = chunk1[5..chunk1.len() - 3].to_vec();
+    bare[0] &= !0x01;
+    assert_eq!(
+        run(&mut chunks, &framed(&bare)),
+        c("consumed", Some("chunk-duplicate"), None)
+    );
+    assert_eq!(run(&mut chunks, &chunk2), c("delivered", None, None));
+
+    // A chunk body shorter than its header: chunk-truncated, 41.
+    let mut short = chunk1[5..19].to_vec();
+    short[0] = 0x06;
+    short.extend_from_slice(&[0x05, 0x02]);
+    assert_eq!(
+        run(&mut chunks, &framed(&short)),
+        c("consumed", Some("chunk-truncated"), Some(0x41))
+    );
+    // An unsupported extension is rejected before anything is stored (MOX-SYX-073).
+    let mut other = chunk1[5..chunk1.len() - 1].to_vec();
+    other[2] = 0x09;
+    assert_eq!(
+        run(&mut chunks, &framed(&recheck(other))),
+        c("rejected", Some("unsupported-extension"), Some(0x05))
+    );
+    assert_eq!(chunks.reassembler().in_flight(), 0);
+}

@@ -66,6 +66,7 @@
 //! bounded by [`Limits::max_depth`]), whatever the input. Encoders compute the exact size
 //! first and write nothing when they fail.
 mod body;
+mod chunks;
 pub mod crc;
 mod encode;
 mod error;
@@ -81,6 +82,7 @@ pub mod varint;
 use core::fmt;
 
 pub use body::Body;
+pub use chunks::{reply_code as chunk_reply_code, ChunkReceiver};
 pub use encode::{
     body_len, chunk_body_len, chunk_overhead, encode_body, encode_chunk_body, AsField,
 };

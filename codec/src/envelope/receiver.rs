@@ -342,16 +342,28 @@ pub enum Outcome<'a, 'r> {
     },
     /// Step 10: delivered, known and unknown fields in wire order.
     Delivered(Delivered<'a, 'r>),
-    /// Step 7: a chunk (`H=1`) of a supported message. Not an outcome yet: hand
-    /// [`ChunkMessage::section`] to a [`Reassembler`](crate::sysex::chunk::Reassembler);
-    /// on completion, [`ReceiverDesc::receive_reassembled`] gives the outcome.
+    /// Step 7: a chunk (`H=1`) of a supported message. Not an outcome yet: give it to a
+    /// [`ChunkReceiver`](super::ChunkReceiver), which ends it as [`Outcome::Consumed`] or
+    /// with the outcome of the message it completes (or hand [`ChunkMessage::section`] to
+    /// your own [`Reassembler`](crate::sysex::chunk::Reassembler) and call
+    /// [`ReceiverDesc::receive_reassembled`] on completion).
     Chunk(ChunkMessage<'a, 'r>),
+    /// Step 7: a chunk that did not complete a message, with its chapter 11 class
+    /// (`chunk-accepted`, `chunk-duplicate`, `chunk-missing`, …; spec §15.4).
+    Consumed {
+        /// The chunk's header.
+        header: Header,
+        /// The chapter 11 class.
+        class: &'static str,
+        /// The reply MOX-ERR-031 maps the class to, when eligible.
+        reply: Option<Reply>,
+    },
 }
 
 impl Outcome<'_, '_> {
-    /// The outcome's name in the vector corpus (design §A.3): `not-mox`, `ignored`,
-    /// `discarded`, `malformed`, `other-destination`, `rejected`, `dropped`, `delivered`;
-    /// `chunk` for a chunk awaiting reassembly.
+    /// The outcome's name in the vector corpus (spec §15.4): `not-mox`, `ignored`,
+    /// `discarded`, `malformed`, `other-destination`, `rejected`, `consumed`, `dropped`,
+    /// `delivered`; `chunk` for a chunk not yet given to a reassembler.
     pub const fn class(&self) -> &'static str {
         match self {
             Self::NotMox(_) => "not-mox",
@@ -363,6 +375,7 @@ impl Outcome<'_, '_> {
             Self::Dropped { .. } => "dropped",
             Self::Delivered(_) => "delivered",
             Self::Chunk(_) => "chunk",
+            Self::Consumed { .. } => "consumed",
         }
     }
 
@@ -374,6 +387,7 @@ impl Outcome<'_, '_> {
             Self::Discarded(error) | Self::Malformed { error, .. } => Some(error.class()),
             Self::Rejected { rejection, .. } => Some(rejection.class()),
             Self::Dropped { .. } => Some("unknown-critical-field"),
+            Self::Consumed { class, .. } => Some(class),
             _ => None,
         }
     }
@@ -383,7 +397,8 @@ impl Outcome<'_, '_> {
         match self {
             Self::Malformed { reply, .. }
             | Self::Rejected { reply, .. }
-            | Self::Dropped { reply, .. } => *reply,
+            | Self::Dropped { reply, .. }
+            | Self::Consumed { reply, .. } => *reply,
             Self::Delivered(delivered) => delivered.notify,
             _ => None,
         }
@@ -396,7 +411,9 @@ impl Outcome<'_, '_> {
     /// extension and major.
     pub const fn suppresses_fallback(&self) -> bool {
         match self {
-            Self::Delivered(_) | Self::Dropped { .. } | Self::Chunk(_) => true,
+            Self::Delivered(_) | Self::Dropped { .. } | Self::Chunk(_) | Self::Consumed { .. } => {
+                true
+            }
             Self::OtherDestination { supported, .. } => *supported,
             Self::Rejected { rejection, .. } => {
                 matches!(rejection, Rejection::UnsupportedMessageType)
@@ -725,6 +742,11 @@ impl<'r> ReceiverDesc<'r> {
                 reply: None,
             },
         }
+    }
+
+    /// The reply to `header` with `code`, if the message is eligible (spec MOX-ERR-020).
+    pub fn reply_to(&self, header: &Header, code: u8) -> Option<Reply> {
+        self.reply(header, code, None, None)
     }
 
     /// Whether the extension and major are supported (spec MOX-OSC-012).
