@@ -156,3 +156,58 @@ fn verify_check(bytes: &[u8]) -> Result<&[u8], DecodeError> {
         Err(bad)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DecodeErrorKind::*;
+
+    fn err(bytes: &[u8]) -> (DecodeErrorKind, usize) {
+        let e = Body::parse(bytes, &Limits::DEFAULT).unwrap_err();
+        (e.kind(), e.offset())
+    }
+
+    #[test]
+    fn checks_run_in_pipeline_order() {
+        // A byte above 7F anywhere comes first, even before the format bits.
+        assert_eq!(err(&[0x20, 0x80]), (NotSevenBit, 1));
+        assert_eq!(err(&[]), (TruncatedHeader, 0));
+        // Format before CRC and reserved bits.
+        assert_eq!(err(&[0x39, 0x00]), (UnknownFormat, 0));
+        // CRC before reserved bits: a reserved bit under a bad CRC is bad-check.
+        assert_eq!(err(&[0x09, 0x00, 0x00]), (BadCheck, 1));
+        assert_eq!(err(&[0x01, 0x00]), (BadCheck, 2));
+        let crc = crc::to_bytes(crc::crc14(&[0x09]));
+        assert_eq!(err(&[0x09, crc[0], crc[1]]), (ReservedBitSet, 0));
+        // With the CRC gone, what is left is a header cut after its first byte.
+        let crc = crc::to_bytes(crc::crc14(&[0x01]));
+        assert_eq!(err(&[0x01, crc[0], crc[1]]), (TruncatedHeader, 1));
+    }
+
+    #[test]
+    fn accessors_of_a_checked_and_a_chunked_body() {
+        let body = [0x01, 0x7E, 0x01, 0x01, 0x01, 0x01, 0x00, 0x01, 0x03];
+        let crc = crc::to_bytes(crc::crc14(&body));
+        let whole = [&body[..], &crc].concat();
+        let parsed = Body::parse(&whole, &Limits::DEFAULT).unwrap();
+        assert_eq!(parsed.check(), Some(crc::crc14(&body)));
+        assert_eq!(parsed.header_len(), 6);
+        assert_eq!(parsed.section(), &[0x00, 0x01, 0x03]);
+        assert_eq!(parsed.as_bytes(), &whole[..]);
+        assert!(parsed.chunk().is_none());
+        assert_eq!(parsed.field_section().map(|s| s.len()), Some(1));
+
+        let chunked = [
+            0x04, 0x7E, 0x01, 0x01, 0x01, 0x01, 0x05, 0x01, 0x00, 0x01, 0x00, 0x01, 0x00, 0x2A,
+        ];
+        let parsed = Body::parse(&chunked, &Limits::DEFAULT).unwrap();
+        assert_eq!(parsed.check(), None);
+        assert_eq!(parsed.fields().count(), 0);
+        assert!(parsed.field_section().is_none());
+        let (header, payload) = parsed.chunk().unwrap().unwrap();
+        assert_eq!(
+            (header.transfer_id(), header.number(), payload),
+            (5, 1, &[0x2A][..])
+        );
+    }
+}

@@ -161,3 +161,74 @@ fn finish(mut cursor: Cursor<'_>, check: bool) {
         cursor.put(&crc);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::{ExtensionId, Owner};
+
+    fn header() -> Header {
+        Header::new(ExtensionId::new(Owner::MOX, 1), 1, 0, 0x01)
+    }
+
+    fn id(value: u32) -> FieldId {
+        FieldId::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn refuses_without_writing() {
+        let mut out = [0xA5u8; 16];
+        let fields = [(id(0x00), &[0x01, 0x80][..])];
+        // The byte would sit after the 6-byte header, the id and the length.
+        assert_eq!(
+            encode_body(&header(), &fields, &mut out),
+            Err(EncodeError::NotSevenBit { offset: 6 + 2 + 1 })
+        );
+        let mut chunked = header();
+        chunked.chunked = true;
+        assert_eq!(
+            encode_body(&chunked, &[] as &[(FieldId, &[u8])], &mut out),
+            Err(EncodeError::ChunkFlagMismatch)
+        );
+        assert_eq!(
+            encode_chunk_body(&header(), &[], &mut out),
+            Err(EncodeError::ChunkFlagMismatch)
+        );
+        assert_eq!(
+            encode_chunk_body(&chunked, &[0x90], &mut out),
+            Err(EncodeError::NotSevenBit { offset: 6 })
+        );
+        let huge = vec![0u8; varint::MAX as usize + 1];
+        assert_eq!(
+            body_len(&header(), [(id(0), &huge[..])]),
+            Err(EncodeError::OutOfRange)
+        );
+        let fields = [(id(0x00), &[0x01; 9][..])];
+        assert_eq!(
+            encode_body(&header(), &fields, &mut out),
+            Err(EncodeError::BufferTooSmall { needed: 17 })
+        );
+        assert_eq!(out, [0xA5; 16]);
+    }
+
+    #[test]
+    fn chunk_bodies_and_overhead() {
+        let mut chunked = header();
+        chunked.chunked = true;
+        chunked.check = true;
+        assert_eq!(chunk_overhead(&chunked), 6 + 2);
+        let mut out = [0u8; 16];
+        let n = encode_chunk_body(
+            &chunked,
+            &[0x05, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00],
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(n, 6 + 7 + 2);
+        assert_eq!(out[0], 0x05);
+        assert_eq!(
+            crc::crc14(&out[..n - 2]),
+            crc::from_bytes([out[n - 2], out[n - 1]])
+        );
+    }
+}

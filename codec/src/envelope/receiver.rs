@@ -1106,3 +1106,58 @@ impl fmt::Display for Reply {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sysex::sevenbit;
+
+    fn packed(data: &[u8]) -> ([u8; 64], usize) {
+        let mut out = [0u8; 64];
+        let n = sevenbit::encode(Encoding::Mcoded7, data, &mut out).unwrap();
+        (out, n)
+    }
+
+    #[test]
+    fn utf8_characters_split_across_groups_are_carried() {
+        // "aaaaaa€": the euro sign's 3 bytes straddle the first 7-byte group.
+        for text in ["aaaaaa€", "aaaaa€€€", "ü", "", "𝄞𝄞𝄞𝄞"] {
+            let (wire, n) = packed(text.as_bytes());
+            assert!(unpacks(&wire[..n], true), "{text}");
+        }
+        for bad in [
+            &[0xC3][..],
+            &[0x61, 0xFF],
+            &[0xE2, 0x82],
+            &[0xED, 0xA0, 0x80],
+        ] {
+            let (wire, n) = packed(bad);
+            assert!(!unpacks(&wire[..n], true), "{bad:02x?}");
+            assert!(unpacks(&wire[..n], false), "{bad:02x?}");
+        }
+        // A header bit for a byte the last group does not have.
+        assert!(!unpacks(&[0x01, 0x00], false));
+    }
+
+    #[test]
+    fn request_id_is_known_only_at_the_top() {
+        let id = FieldId::from_value(REQUEST_ID_DEF.id).unwrap();
+        assert!(lookup_indexed(&[], 0, id, true).is_some_and(|(index, _)| index.is_none()));
+        assert!(lookup_indexed(&[], 0, id, false).is_none());
+        let defs = [FieldDef::new(0x08, FieldType::U7).added(2)];
+        let field = FieldId::from_value(0x08).unwrap();
+        assert!(lookup_indexed(&defs, 1, field, true).is_none());
+        assert_eq!(
+            lookup_indexed(&defs, 2, field, true).map(|(i, _)| i),
+            Some(Some(0))
+        );
+    }
+
+    #[test]
+    fn field_defs_compare_without_following_records() {
+        static SELF: [FieldDef<'static>; 1] = [FieldDef::record(0x08, &SELF)];
+        assert_eq!(SELF[0], SELF[0]);
+        assert!(format!("{:?}", SELF[0]).contains("fields: 1"));
+        assert_ne!(FieldDef::record(0x08, &[]), SELF[0]);
+    }
+}
