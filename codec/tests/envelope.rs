@@ -1371,6 +1371,14 @@ fn mox_rcv_060_the_first_failing_field_in_wire_order_decides() {
         malformed(&RECEIVER.receive(&bytes)).0,
         DecodeErrorKind::ValueOutOfRange
     );
+    // A broken varint is reported where it breaks; the reply's offset is the field's start.
+    let bytes = [body(&me, &[(id(0x00), &[1])]), vec![0x40, 0x00, 0x00]].concat();
+    let outcome = RECEIVER.receive(&bytes);
+    assert_eq!(
+        malformed(&outcome),
+        (DecodeErrorKind::VarintOverlong, hl + 4, Some(0x41))
+    );
+    assert_eq!(outcome.reply().unwrap().offset, Some(hl + 3));
     // The 08 reply names the field and its offset.
     let Outcome::Malformed {
         reply: Some(reply), ..

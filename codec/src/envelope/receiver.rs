@@ -849,12 +849,13 @@ impl<'r> ReceiverDesc<'r> {
             first_critical: None,
             first_report: None,
         };
-        if let Err((error, field)) = self.parse_section(section, base, message.fields, 0, &mut walk)
+        if let Err((error, field, start)) =
+            self.parse_section(section, base, message.fields, 0, &mut walk)
         {
             let reply = error.kind().reply_code().and_then(|code| {
                 // Field 4 names the field only for value-out-of-range (spec §9.2).
                 let named = field.filter(|_| code == 0x08);
-                self.reply(&header, code, named, Some(error.offset()))
+                self.reply(&header, code, named, Some(start))
             });
             return Outcome::Malformed {
                 error,
@@ -889,8 +890,7 @@ impl<'r> ReceiverDesc<'r> {
     }
 
     /// `parse_section` of spec §15.6: one field at a time, in wire order, every check of a
-    /// field before the next field is read; the first failure decides. Fails with the
-    /// error and the id of the field it is about, when one was read.
+    /// field before the next field is read; the first failure decides (a [`Failure`]).
     fn parse_section(
         &self,
         bytes: &[u8],
@@ -898,7 +898,7 @@ impl<'r> ReceiverDesc<'r> {
         defs: &'r [FieldDef<'r>],
         depth: u8,
         walk: &mut Walk,
-    ) -> Result<(), (DecodeError, Option<FieldId>)> {
+    ) -> Result<(), Failure> {
         // Ids of known, non-repeated fields met, by index in `defs` (the first 128) or, for
         // the request id, a flag of its own; others are looked for among earlier fields.
         let mut seen = [0u64; 2];
@@ -907,12 +907,16 @@ impl<'r> ReceiverDesc<'r> {
         while let Some(rest) = bytes.get(pos..).filter(|rest| !rest.is_empty()) {
             let at = base + pos;
             if walk.count >= self.limits.max_fields {
-                return Err((DecodeError::new(DecodeErrorKind::TooManyFields, at), None));
+                return Err((
+                    DecodeError::new(DecodeErrorKind::TooManyFields, at),
+                    None,
+                    at,
+                ));
             }
-            let (field, len) = read_field(rest, at).map_err(|error| (error, None))?;
+            let (field, len) = read_field(rest, at).map_err(|error| (error, None, at))?;
             walk.count += 1;
             let id = field.id();
-            let fail = |kind| Err((DecodeError::new(kind, at), Some(id)));
+            let fail = |kind| Err((DecodeError::new(kind, at), Some(id), at));
             let Some((index, def)) = lookup_indexed(defs, walk.minor, id, depth == 0) else {
                 walk.unknown(id);
                 pos += len;
@@ -952,9 +956,9 @@ impl<'r> ReceiverDesc<'r> {
         field: &Field<'_>,
         depth: u8,
         walk: &mut Walk,
-    ) -> Result<Known, (DecodeError, Option<FieldId>)> {
+    ) -> Result<Known, Failure> {
         let at = field.offset();
-        let fail = |kind| Err((DecodeError::new(kind, at), Some(field.id())));
+        let fail = |kind| Err((DecodeError::new(kind, at), Some(field.id()), at));
         let bytes = field.value();
         // Lengths first.
         let too_long = |len: usize| def.max_len.is_some_and(|max| len > max as usize);
@@ -1016,6 +1020,10 @@ impl<'r> ReceiverDesc<'r> {
         }
     }
 }
+
+/// A field-stage failure: the error, the id of the field it is about (when one was read)
+/// and the offset of that field's first byte (the error reply's offset, spec §9.2).
+type Failure = (DecodeError, Option<FieldId>, usize);
 
 /// Node ids from here up are the broadcast id and the reserved ones (spec MOX-SYX-051).
 const RESERVED_NODE_IDS: u32 = 0x0FFF_FF00;
