@@ -1,5 +1,17 @@
-//! The OSC binding (design §4): the body in the blob of a `/mox ,b` message, and bundle
-//! groups of a `/mox` element with its plain-OSC fallback elements.
+//! The OSC binding (spec chapter 5): the body in the blob of a `/mox ,b` message, and
+//! bundle groups of a `/mox` element with its plain-OSC fallback elements.
+//!
+//! ```
+//! use mox_codec::envelope::osc::{encode, encoded_len, packet_body};
+//!
+//! let body = [0x00, 0x7E, 0x01, 0x01, 0x00, 0x01];
+//! let mut out = [0u8; 24];
+//! let n = encode(&body, &mut out)?;
+//! assert_eq!(n, encoded_len(body.len()));
+//! assert_eq!(&out[..12], b"/mox\0\0\0\0,b\0\0");
+//! assert_eq!(packet_body(&out[..n]), Ok(&body[..]));
+//! # Ok::<(), mox_codec::envelope::EncodeError>(())
+//! ```
 use super::{body::first_8bit, EncodeError, NotMox};
 use crate::osc::builder::BundleBuilder;
 use crate::osc::{Arg, Bundle, DecodeError, Elements, Message, Packet, TimeTag};

@@ -1,4 +1,21 @@
-//! The SysEx binding (design §3.1): `F0 <carrier 1|3> 4D 4F 58 <body> F7`.
+//! The SysEx binding (spec chapter 4): `F0 <carrier 1|3> 4D 4F 58 <body> F7`.
+//!
+//! ```
+//! use mox_codec::envelope::sysex::{encode, encoded_len, SysExEnvelope};
+//! use mox_codec::envelope::NotMox;
+//! use mox_codec::sysex::message::ManufacturerId;
+//!
+//! let body = [0x00, 0x7E, 0x01, 0x01, 0x00, 0x01];
+//! let mut out = [0u8; 16];
+//! let n = encode(ManufacturerId::ThreeByte(0x21, 0x09), &body, &mut out)?;
+//! assert_eq!(n, encoded_len(ManufacturerId::ThreeByte(0x21, 0x09), body.len()));
+//! let envelope = SysExEnvelope::parse(&out[..n]).unwrap();
+//! assert_eq!(envelope.body(), &body);
+//!
+//! // MIDI-CI (Universal SysEx) is never MOX.
+//! assert_eq!(SysExEnvelope::parse(&[0xF0, 0x7E, 0x7F, 0x0D, 0x70, 0xF7]), Err(NotMox::UniversalCarrier));
+//! # Ok::<(), mox_codec::envelope::EncodeError>(())
+//! ```
 use super::{body::first_8bit, EncodeError, NotMox};
 use crate::sysex::message::{ManufacturerId, SysEx};
 
