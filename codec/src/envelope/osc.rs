@@ -57,7 +57,8 @@ pub fn packet_body(bytes: &[u8]) -> Result<&[u8], NotMox> {
 
 /// Exact size of the `/mox ,b <body>` message for a body of `body_len` bytes.
 pub const fn encoded_len(body_len: usize) -> usize {
-    PREFIX.len() + 4 + body_len.saturating_add(3) / 4 * 4
+    // Saturating: no buffer that large exists, so `encode` then reports it as too small.
+    (body_len.saturating_add(3) / 4 * 4).saturating_add(PREFIX.len() + 4)
 }
 
 /// Writes `/mox ,b <body>`; returns the bytes written.
@@ -91,11 +92,12 @@ pub fn group_len(body: &[u8], fallback: &[Packet<'_>]) -> Result<usize, EncodeEr
     if let Some(offset) = first_8bit(body) {
         return Err(EncodeError::NotSevenBit { offset });
     }
-    let mut len = 16 + 4 + encoded_len(body.len());
+    let mut len = encoded_len(body.len()).saturating_add(16 + 4);
     for packet in fallback {
-        len += 4 + packet
+        let element = packet
             .encoded_len()
             .map_err(EncodeError::FallbackNotEncodable)?;
+        len = len.saturating_add(4).saturating_add(element);
     }
     Ok(len)
 }
