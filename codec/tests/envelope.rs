@@ -1614,3 +1614,78 @@ fn mox_rcv_050_chunks_end_as_consumed_or_as_their_message() {
     );
     assert_eq!(chunks.reassembler().in_flight(), 0);
 }
+
+/// A chunk under another header is classified by the rule chapter 11 would apply to it:
+/// above the expected number it is `chunk-missing`, on a stale transfer `transfer-timed-out`.
+#[test]
+fn mox_syx_072_header_changes_follow_the_chunk_rules() {
+    use mox_codec::envelope::ChunkReceiver;
+    let section = &FADER_SYSEX[11..23]; // 12 bytes
+    let mut header = fader(1, 0x01);
+    header.addresses = Some(Addresses {
+        source: 0x0123_4567,
+        destination: 0x42,
+    });
+    header.chunked = true;
+    let units = |header: &Header| -> Vec<Vec<u8>> {
+        let overhead = mox_codec::envelope::chunk_overhead(header) + 6;
+        Splitter::new(section, 5, overhead + 7 + 4, overhead)
+            .unwrap()
+            .map(|chunk| {
+                let mut c = [0u8; 32];
+                let n = chunk.encode(&mut c).unwrap();
+                let mut b = [0u8; 64];
+                let m = encode_chunk_body(header, &c[..n], &mut b).unwrap();
+                framed(&b[..m])
+            })
+            .collect()
+    };
+    let same = units(&header);
+    assert_eq!(same.len(), 3);
+    let mut other_header = header;
+    other_header.minor = 0;
+    let other = units(&other_header);
+    let run = |chunks: &mut ChunkReceiver<2, 64>, now: u64, unit: &[u8]| -> String {
+        let outcome = match SPEC_RECEIVER.receive_sysex(unit) {
+            Outcome::Chunk(chunk) => chunks.accept(&SPEC_RECEIVER, now, 0, &chunk),
+            other => other,
+        };
+        format!(
+            "{}/{}",
+            outcome.class(),
+            outcome.error_class().unwrap_or("-")
+        )
+    };
+
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    assert_eq!(run(&mut chunks, 0, &same[0]), "consumed/chunk-accepted");
+    assert_eq!(run(&mut chunks, 0, &other[2]), "consumed/chunk-missing");
+
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    assert_eq!(run(&mut chunks, 0, &same[0]), "consumed/chunk-accepted");
+    assert_eq!(run(&mut chunks, 0, &same[1]), "consumed/chunk-accepted");
+    assert_eq!(run(&mut chunks, 0, &other[1]), "consumed/chunk-conflicting");
+
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    assert_eq!(run(&mut chunks, 0, &same[0]), "consumed/chunk-accepted");
+    assert_eq!(
+        run(&mut chunks, 5_000, &other[1]),
+        "consumed/transfer-timed-out"
+    );
+
+    // All in order, with the clock moving within the timeout: delivered.
+    let mut chunks = ChunkReceiver::<2, 64>::new();
+    let classes: Vec<String> = same
+        .iter()
+        .enumerate()
+        .map(|(i, u)| run(&mut chunks, 2_000 * i as u64, u))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            "consumed/chunk-accepted",
+            "consumed/chunk-accepted",
+            "delivered/-"
+        ]
+    );
+}

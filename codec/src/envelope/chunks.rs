@@ -30,8 +30,20 @@ pub struct ChunkReceiver<const TRANSFERS: usize, const BYTES: usize> {
     reassembler: Reassembler<TRANSFERS, BYTES>,
     /// One entry per slot, plus `spare`: with at most `TRANSFERS` in flight before a chunk,
     /// one entry is always free for the transfer that chunk may start.
-    firsts: [Option<(TransferKey, Header)>; TRANSFERS],
-    spare: Option<(TransferKey, Header)>,
+    firsts: [Option<First>; TRANSFERS],
+    spare: Option<First>,
+}
+
+/// What the receiver keeps of a transfer in flight besides the reassembler's slot: the
+/// first chunk's header, and (mirroring the slot) the number expected next and the time of
+/// the last accepted chunk, so that a chunk under another header is classified by the rule
+/// chapter 11 would apply to it (rules 3, 6–10 of §11.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct First {
+    key: TransferKey,
+    header: Header,
+    next: u16,
+    last_ms: u64,
 }
 
 impl<const TRANSFERS: usize, const BYTES: usize> Default for ChunkReceiver<TRANSFERS, BYTES> {
@@ -90,62 +102,95 @@ impl<const TRANSFERS: usize, const BYTES: usize> ChunkReceiver<TRANSFERS, BYTES>
             sender,
             transfer_id: chunk_header.transfer_id(),
         };
-        let single = chunk_header.number() == 1 && chunk_header.is_final();
+        let number = chunk_header.number();
+        let single = number == 1 && chunk_header.is_final();
+        let timeout = self.reassembler.config().stale_timeout_limit_ms();
         let Self {
             reassembler,
             firsts,
             spare,
         } = self;
-        let first = if reassembler.is_in_flight(key) && !single {
-            entries(firsts, spare)
-                .find_map(|entry| entry.filter(|(k, _)| *k == key).map(|(_, h)| h))
-        } else {
-            None
-        };
-        let differs = first.is_some_and(|first| !same_message(&first, &header));
+        // The transfer's entry, its clock re-anchored as the reassembler does (MOX-CHK-041).
+        let mut first = None;
+        if reassembler.is_in_flight(key) && !single {
+            for entry in entries_mut(firsts, spare).flatten() {
+                if entry.key == key {
+                    entry.last_ms = entry.last_ms.min(now_ms);
+                    first = Some(*entry);
+                }
+            }
+        }
+        let stale = first.is_some_and(|f| now_ms.saturating_sub(f.last_ms) > timeout);
+        let differs = first.is_some_and(|f| !same_message(&f.header, &header));
         // Where this chunk's transfer will be remembered if it starts one: the key's own
         // entry, else one whose transfer is not in flight (there is always one).
         let target = entries(firsts, spare)
-            .position(|entry| entry.is_some_and(|(k, _)| k == key))
+            .position(|entry| entry.is_some_and(|f| f.key == key))
             .or_else(|| {
                 entries(firsts, spare).position(|entry| match entry {
                     None => true,
-                    Some((k, _)) => !reassembler.is_in_flight(*k),
+                    Some(f) => !reassembler.is_in_flight(f.key),
                 })
             });
+        let started = |next| {
+            Some(First {
+                key,
+                header,
+                next,
+                last_ms: now_ms,
+            })
+        };
 
-        if differs && chunk_header.number() == 1 {
-            // A different first chunk under the same key is a new transfer (rule 7,
-            // MOX-SYX-072), even when its chunk bytes equal the stored ones.
-            reassembler.discard(key);
-            set(firsts, spare, target, Some((key, header)));
-            return match reassembler.accept(now_ms, sender, chunk.section()) {
-                Ok(Accepted::Complete { payload, .. }) => {
-                    desc.receive_reassembled(&header, payload)
-                }
-                Ok(_) => consumed("transfer-restarted", None),
-                Err(error) => consumed(error.class(), reply_code(error.kind())),
-            };
-        }
-        if differs && !chunk_header.is_abandon() {
-            // The expected chunk, or a retransmission, under another header: two messages
-            // are mixed (MOX-SYX-072, MOX-RCV-054).
-            reassembler.discard(key);
-            forget(firsts, spare, key);
-            return consumed("chunk-conflicting", Some(0x25));
+        if differs && !stale && !chunk_header.is_abandon() {
+            if number == 1 {
+                // A different first chunk under the same key is a new transfer (rule 7,
+                // MOX-SYX-072), even when its chunk bytes equal the stored ones.
+                reassembler.discard(key);
+                set(firsts, spare, target, started(2));
+                return match reassembler.accept(now_ms, sender, chunk.section()) {
+                    Ok(Accepted::Complete { payload, .. }) => {
+                        desc.receive_reassembled(&header, payload)
+                    }
+                    Ok(_) => consumed("transfer-restarted", None),
+                    Err(error) => {
+                        set(firsts, spare, target, None);
+                        consumed(error.class(), reply_code(error.kind()))
+                    }
+                };
+            }
+            if first.is_some_and(|f| number <= f.next) {
+                // The expected chunk, or one before it, under another header: two messages
+                // are mixed (rules 8 and 10 with MOX-SYX-072, MOX-RCV-054).
+                reassembler.discard(key);
+                forget(firsts, spare, key);
+                return consumed("chunk-conflicting", Some(0x25));
+            }
+            // Above the expected number: chunk-missing, whatever the header.
         }
         match reassembler.accept(now_ms, sender, chunk.section()) {
             Ok(Accepted::Complete { payload, .. }) => {
                 // The message is the first chunk's header with the reassembled section
                 // (MOX-RCV-052); a one-chunk transfer is its own first chunk.
+                let message = match first {
+                    Some(f) if !single && !stale => f.header,
+                    _ => header,
+                };
                 if !single {
                     forget(firsts, spare, key);
                 }
-                desc.receive_reassembled(&first.unwrap_or(header), payload)
+                desc.receive_reassembled(&message, payload)
             }
             Ok(accepted) => {
-                if chunk_header.number() == 1 {
-                    set(firsts, spare, target, Some((key, header)));
+                match accepted {
+                    Accepted::InProgress { received, .. } if number > 1 => {
+                        for entry in entries_mut(firsts, spare).flatten() {
+                            if entry.key == key {
+                                entry.next = received.saturating_add(1);
+                                entry.last_ms = now_ms;
+                            }
+                        }
+                    }
+                    _ => set(firsts, spare, target, started(2)),
                 }
                 consumed(accepted.class(), None)
             }
@@ -159,33 +204,36 @@ impl<const TRANSFERS: usize, const BYTES: usize> ChunkReceiver<TRANSFERS, BYTES>
     }
 }
 
-/// The remembered first headers: the per-slot entries, then the spare.
+/// The remembered transfers: the per-slot entries, then the spare.
 fn entries<'e>(
-    firsts: &'e [Option<(TransferKey, Header)>],
-    spare: &'e Option<(TransferKey, Header)>,
-) -> impl Iterator<Item = &'e Option<(TransferKey, Header)>> {
+    firsts: &'e [Option<First>],
+    spare: &'e Option<First>,
+) -> impl Iterator<Item = &'e Option<First>> {
     firsts.iter().chain(core::iter::once(spare))
 }
 
+fn entries_mut<'e>(
+    firsts: &'e mut [Option<First>],
+    spare: &'e mut Option<First>,
+) -> impl Iterator<Item = &'e mut Option<First>> {
+    firsts.iter_mut().chain(core::iter::once(spare))
+}
+
 fn set(
-    firsts: &mut [Option<(TransferKey, Header)>],
-    spare: &mut Option<(TransferKey, Header)>,
+    firsts: &mut [Option<First>],
+    spare: &mut Option<First>,
     index: Option<usize>,
-    value: Option<(TransferKey, Header)>,
+    value: Option<First>,
 ) {
     let Some(index) = index else { return };
-    if let Some(entry) = firsts.iter_mut().chain(core::iter::once(spare)).nth(index) {
+    if let Some(entry) = entries_mut(firsts, spare).nth(index) {
         *entry = value;
     }
 }
 
-fn forget(
-    firsts: &mut [Option<(TransferKey, Header)>],
-    spare: &mut Option<(TransferKey, Header)>,
-    key: TransferKey,
-) {
-    for entry in firsts.iter_mut().chain(core::iter::once(spare)) {
-        if entry.is_some_and(|(k, _)| k == key) {
+fn forget(firsts: &mut [Option<First>], spare: &mut Option<First>, key: TransferKey) {
+    for entry in entries_mut(firsts, spare) {
+        if entry.is_some_and(|f| f.key == key) {
             *entry = None;
         }
     }
