@@ -1689,3 +1689,33 @@ fn mox_syx_072_header_changes_follow_the_chunk_rules() {
         ]
     );
 }
+
+/// MOX-REG-052/054: GREASE fields are unknown fields like any other, and survive re-encoding.
+#[test]
+fn mox_reg_grease_fields_are_ignored_and_kept() {
+    use mox_codec::envelope::grease::GreaseField;
+    for random in [0u32, 0x9E37_79B9, 0xFFFF_FFFF, 0x1234_5678] {
+        let grease = GreaseField::from_random(random);
+        let header = to(fader(1, 0x01), NODE);
+        let bytes = body(
+            &header,
+            &[(id(0x00), &[1]), grease.as_field(), (id(0x08), &[0, 1])],
+        );
+        let Outcome::Delivered(delivered) = RECEIVER.receive(&bytes) else {
+            panic!()
+        };
+        assert_eq!(delivered.notify(), None);
+        let unknown: Vec<_> = delivered
+            .fields()
+            .filter_map(|f| match f {
+                FieldClass::Unknown(field) => Some((field.id(), field.value())),
+                FieldClass::Known(_) => None,
+            })
+            .collect();
+        assert_eq!(unknown, [grease.as_field()]);
+        let decoded = Body::parse(&bytes, &Limits::DEFAULT).unwrap();
+        let mut again = vec![0u8; bytes.len()];
+        encode_body(decoded.header(), decoded.fields(), &mut again).unwrap();
+        assert_eq!(again, bytes);
+    }
+}

@@ -43,6 +43,9 @@ pub const VENDOR_CONTAINER: u32 = 448;
 pub const REQUEST_ID: u32 = 449;
 
 impl FieldId {
+    /// Id 0: field 0 with no flags.
+    pub const MIN: FieldId = FieldId(0);
+
     /// The id with this whole value (number and flags); `None` above 2^18 − 1.
     pub const fn from_value(value: u32) -> Option<Self> {
         if value > varint::MAX {

@@ -54,7 +54,8 @@
 //! ```
 //!
 //! # Layers
-//! - [`varint`], [`FieldId`], [`crc`], [`Header`]: the wire pieces.
+//! - [`varint`], [`FieldId`], [`crc`], [`Header`]: the wire pieces; [`grease`] for GREASE
+//!   values from the caller's randomness.
 //! - [`Body`]: a borrowed view of one body; [`FieldSection`] and [`Field`] for its fields.
 //! - [`encode_body`], [`encode_chunk_body`]: bodies into caller buffers; [`value`] for
 //!   typed values.
@@ -72,6 +73,7 @@ mod encode;
 mod error;
 mod field_id;
 mod fields;
+pub mod grease;
 mod header;
 pub mod osc;
 mod receiver;
