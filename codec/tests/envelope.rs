@@ -1719,3 +1719,61 @@ fn mox_reg_grease_fields_are_ignored_and_kept() {
         assert_eq!(again, bytes);
     }
 }
+
+/// MOX-BRG-020/021: a re-originating node copies unknown `U=0` fields, drops `U=1` ones,
+/// and refuses to forward a message with an unknown `U=1 C=1` field.
+#[test]
+fn mox_brg_020_021_reoriginating_nodes_follow_the_u_bit() {
+    use mox_codec::envelope::bridge::Reorigination;
+    let header = to(fader(1, 0x01), OTHER); // a message the bridge forwards to OTHER
+    let fields: [(FieldId, &[u8]); 5] = [
+        (id(0x00), &[1]),
+        (id(0xA0), &[0x11]), // unknown, U=0: copied
+        (id(0xA4), &[0x22]), // unknown, U=1: removed
+        (id(0xB1), &[0x33]), // unknown, C=1 U=0: copied for the final receiver to judge
+        (id(0x08), &[0, 1]),
+    ];
+    let bytes = body(&header, &fields);
+    let Reorigination::Forward {
+        fields: forwarded, ..
+    } = RECEIVER.reoriginate(&bytes)
+    else {
+        panic!()
+    };
+    let kept: Vec<u32> = forwarded
+        .map(|f| match f {
+            FieldClass::Known(k) => k.field().id().value(),
+            FieldClass::Unknown(u) => u.id().value(),
+        })
+        .collect();
+    assert_eq!(kept, [0x00, 0xA0, 0xB1, 0x08]);
+
+    let blocked = body(&header, &[(id(0x00), &[1]), (id(0xA7), &[])]);
+    match RECEIVER.reoriginate(&blocked) {
+        Reorigination::CannotForward { field, reply, .. } => {
+            assert_eq!(field.value(), 0xA7);
+            assert_eq!(
+                reply,
+                Some(Reply {
+                    code: 0x0B,
+                    to: PEER,
+                    field: Some(field),
+                    offset: None
+                })
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Broadcast: still not forwarded, never answered.
+    let broadcast = body(&to(fader(1, 0x01), BROADCAST), &[(id(0xA7), &[])]);
+    assert!(matches!(
+        RECEIVER.reoriginate(&broadcast),
+        Reorigination::CannotForward { reply: None, .. }
+    ));
+    // A malformed message is not re-originated.
+    let bad = body(&header, &[(id(0x18), &[2])]);
+    assert!(matches!(
+        RECEIVER.reoriginate(&bad),
+        Reorigination::Other(Outcome::Malformed { .. })
+    ));
+}

@@ -60,13 +60,15 @@
 //! - [`encode_body`], [`encode_chunk_body`]: bodies into caller buffers; [`value`] for
 //!   typed values.
 //! - [`sysex`] and [`osc`]: the two bindings, both directions, and OSC bundle groups.
-//! - [`ReceiverDesc`]: the receiver pipeline of design §7, one [`Outcome`] per message.
+//! - [`ReceiverDesc`]: the receiver pipeline of spec §15, one [`Outcome`] per message;
+//!   [`ChunkReceiver`] for its chunk step, [`bridge`] for re-originating nodes.
 //!
 //! # Contract
 //! No function here panics, allocates or recurses without a bound (record nesting is
 //! bounded by [`Limits::max_depth`]), whatever the input. Encoders compute the exact size
 //! first and write nothing when they fail.
 mod body;
+pub mod bridge;
 mod chunks;
 pub mod crc;
 mod encode;

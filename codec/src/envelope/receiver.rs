@@ -519,6 +519,18 @@ pub struct Classified<'a, 'r> {
     top: bool,
 }
 
+impl<'a, 'r> Classified<'a, 'r> {
+    /// The top-level fields of a message of minor `minor` against `defs`.
+    pub(crate) fn new(fields: FieldSection<'a>, defs: &'r [FieldDef<'r>], minor: u8) -> Self {
+        Self {
+            fields: fields.iter(),
+            defs,
+            minor,
+            top: true,
+        }
+    }
+}
+
 impl<'a, 'r> Iterator for Classified<'a, 'r> {
     type Item = FieldClass<'a, 'r>;
 
@@ -747,6 +759,16 @@ impl<'r> ReceiverDesc<'r> {
     /// The reply to `header` with `code`, if the message is eligible (spec MOX-ERR-020).
     pub fn reply_to(&self, header: &Header, code: u8) -> Option<Reply> {
         self.reply(header, code, None, None)
+    }
+
+    /// The reply to `header` with `code` naming `field`, if the message is eligible.
+    pub(crate) fn reply_naming(&self, header: &Header, code: u8, field: FieldId) -> Option<Reply> {
+        self.reply(header, code, Some(field), None)
+    }
+
+    /// [`message_def`](Self::message_def) for the other modules.
+    pub(crate) fn message_def_of(&self, header: &Header) -> Result<&'r MessageDef<'r>, Rejection> {
+        self.message_def(header)
     }
 
     /// Whether the extension and major are supported (spec MOX-OSC-012).
