@@ -57,6 +57,9 @@ static RECEIVER: ReceiverDesc<'static> = ReceiverDesc {
 
 fn check_body(body: &[u8]) {
     let outcome = RECEIVER.receive(body);
+    if let mox_codec::envelope::bridge::Reorigination::Forward { fields, .. } = RECEIVER.reoriginate(body) {
+        assert!(fields.count() <= body.len());
+    }
     if let Outcome::Malformed { error, .. } | Outcome::Discarded(error) = outcome {
         assert!(error.offset() <= body.len(), "{error}");
     }
