@@ -22,7 +22,8 @@
 # the 2-byte header those targets expect (see fuzz/src/lib.rs); `pattern` NUL `address` →
 # match_pattern. roundtrip_osc_message and the SysEx targets (sysex_*, unpack_7bit,
 # chunk_reassemble, depacketize_*) read target-specific headers from their input and start
-# empty; libFuzzer reaches their coverage within seconds.
+# empty; libFuzzer reaches their coverage within seconds. So do envelope_decode (bytes as
+# a body, a SysEx message and an OSC packet) and envelope_roundtrip (structured).
 #
 # Needs: rustup nightly and cargo-fuzz (scripts/setup.sh installs both), python3.
 set -euo pipefail
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     --seconds=*) SECONDS_PER_TARGET=${1#--seconds=}; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     -*) echo "fuzz: unknown option: $1 (try --help)" >&2; exit 2 ;;
     *) TARGETS+=("$1"); shift ;;
   esac

@@ -24,6 +24,8 @@
 //!   framings (SLIP and length prefix) and address-pattern matching.
 //! - [`sysex`]: MIDI 1.0 System Exclusive — framing, byte-stream reassembly, 7-bit
 //!   encodings, checksums, chunking, USB-MIDI 1.0 and UMP SysEx7 packets, `.syx` files.
+//! - [`envelope`]: the MOX envelope — varints, field ids, CRC-14, header, fields, the SysEx
+//!   and OSC bindings, the body encoder and the receiver pipeline.
 //!
 //! # Contract
 //! No function in this crate panics, allocates (without the `alloc` feature), recurses
@@ -44,6 +46,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod envelope;
 pub mod osc;
 pub mod sysex;
 
@@ -56,6 +59,11 @@ pub struct OscGuideDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/sysex.md")]
 pub struct SysExGuideDoctests;
+
+/// The examples in `docs/envelope.md` run as doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/envelope.md")]
+pub struct EnvelopeGuideDoctests;
 
 /// The README's examples run as doctests too.
 #[cfg(doctest)]

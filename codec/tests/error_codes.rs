@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::RangeInclusive;
 
+use mox_codec::envelope;
 use mox_codec::osc::stream::FrameError;
 use mox_codec::osc::DecodeErrorKind;
 use mox_codec::sysex::stream::EventKind;
@@ -22,7 +23,7 @@ struct Row {
 }
 
 /// Each enum's block of the code space.
-const BLOCKS: [(&str, RangeInclusive<u16>); 14] = [
+const BLOCKS: [(&str, RangeInclusive<u16>); 16] = [
     ("osc::DecodeErrorKind", 1..=99),
     ("osc::stream::FrameError", 101..=199),
     ("sysex::message::FramingErrorKind", 301..=309),
@@ -37,6 +38,8 @@ const BLOCKS: [(&str, RangeInclusive<u16>); 14] = [
     ("sysex::syx::WriteError", 441..=449),
     ("sysex::chunk::SplitError", 451..=469),
     ("sysex::chunk::ChunkErrorKind", 471..=499),
+    ("envelope::DecodeErrorKind", 501..=529),
+    ("envelope::EncodeError", 531..=549),
 ];
 
 /// The one code two enums share: a 7-bit violation found while encoding a SysEx message is
@@ -176,6 +179,26 @@ fn registry() -> Vec<Row> {
             TooManyTransfers, Abandoned, TimedOut,
         );
     }
+    {
+        use envelope::DecodeErrorKind::*;
+        rows!(rows, "envelope::DecodeErrorKind":
+            NotSevenBit, TruncatedHeader, ReservedBitSet, BadCheck, VarintOverlong,
+            VarintTooLong, FieldOverrun, TooManyFields, RecordTooDeep, BadFieldLength,
+            DuplicateField, ValueOutOfRange, UnknownFormat,
+        );
+    }
+    {
+        use envelope::EncodeError::*;
+        rows!(rows, "envelope::EncodeError":
+            BufferTooSmall { needed: 0 },
+            NotSevenBit { offset: 0 },
+            OutOfRange,
+            InvalidOwner,
+            InvalidCarrier,
+            ChunkFlagMismatch,
+            FallbackNotEncodable(mox_codec::osc::EncodeError::BadAddress),
+        );
+    }
     rows
 }
 
@@ -290,6 +313,26 @@ const EXPECTED: &[(&str, &str, u16)] = &[
     ("sysex::chunk::ChunkErrorKind", "too-many-transfers", 480),
     ("sysex::chunk::ChunkErrorKind", "transfer-abandoned", 481),
     ("sysex::chunk::ChunkErrorKind", "transfer-timed-out", 482),
+    ("envelope::DecodeErrorKind", "not-seven-bit", 501),
+    ("envelope::DecodeErrorKind", "truncated-header", 502),
+    ("envelope::DecodeErrorKind", "reserved-bit-set", 503),
+    ("envelope::DecodeErrorKind", "bad-check", 504),
+    ("envelope::DecodeErrorKind", "varint-overlong", 505),
+    ("envelope::DecodeErrorKind", "varint-too-long", 506),
+    ("envelope::DecodeErrorKind", "field-overrun", 507),
+    ("envelope::DecodeErrorKind", "too-many-fields", 508),
+    ("envelope::DecodeErrorKind", "record-too-deep", 509),
+    ("envelope::DecodeErrorKind", "bad-field-length", 510),
+    ("envelope::DecodeErrorKind", "duplicate-field", 511),
+    ("envelope::DecodeErrorKind", "value-out-of-range", 512),
+    ("envelope::DecodeErrorKind", "unknown-format", 513),
+    ("envelope::EncodeError", "buffer-too-small", 531),
+    ("envelope::EncodeError", "not-seven-bit", 532),
+    ("envelope::EncodeError", "out-of-range", 533),
+    ("envelope::EncodeError", "invalid-owner", 534),
+    ("envelope::EncodeError", "invalid-carrier", 535),
+    ("envelope::EncodeError", "chunk-flag-mismatch", 536),
+    ("envelope::EncodeError", "fallback-not-encodable", 537),
 ];
 
 fn block(enum_name: &str) -> &'static RangeInclusive<u16> {
