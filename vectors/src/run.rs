@@ -8,8 +8,8 @@ use mox_codec::osc::{self, Packet};
 use serde::Serialize;
 
 use crate::convert::{encode_packet, EncodeError};
-use crate::envelope::NOT_YET_RUN;
-use crate::load::Corpus;
+use crate::envelope::Receiver;
+use crate::load::{Corpus, CorpusFile};
 use crate::model::{
     Case, Expected, Framing, MatchCase, PacketCase, PacketValue, StreamCase, StreamEncodeCase,
     StreamEvent, Verdict,
@@ -45,9 +45,6 @@ pub struct Summary {
     pub passed: usize,
     /// Cases that failed.
     pub failed: usize,
-    /// Cases not yet run: their kind has no runner yet ([`crate::envelope::NOT_YET_RUN`]).
-    /// They are neither passed nor failed.
-    pub skipped: usize,
     /// Totals per kind (`osc-packet`, …), for the kinds present.
     pub by_kind: BTreeMap<&'static str, KindSummary>,
     /// Each failure, in corpus order.
@@ -61,8 +58,6 @@ pub struct KindSummary {
     pub passed: usize,
     /// Cases that failed.
     pub failed: usize,
-    /// Cases not yet run.
-    pub skipped: usize,
 }
 
 /// One failed case.
@@ -77,15 +72,10 @@ pub struct Failure {
 }
 
 impl fmt::Display for Summary {
-    /// One line per kind, one per failure, a line `N not yet run (skipped)` when cases were
-    /// skipped, then `N passed, N failed`.
+    /// One line per kind, one per failure, then `N passed, N failed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (kind, s) in &self.by_kind {
-            write!(f, "{kind}: {} passed, {} failed", s.passed, s.failed)?;
-            if s.skipped > 0 {
-                write!(f, ", {} not yet run (skipped)", s.skipped)?;
-            }
-            writeln!(f)?;
+            writeln!(f, "{kind}: {} passed, {} failed", s.passed, s.failed)?;
         }
         for failure in &self.failures {
             writeln!(
@@ -94,30 +84,17 @@ impl fmt::Display for Summary {
                 failure.id, failure.file, failure.reason
             )?;
         }
-        if self.skipped > 0 {
-            writeln!(
-                f,
-                "{} not yet run (skipped): their kinds have no runner yet",
-                self.skipped
-            )?;
-        }
         write!(f, "{} passed, {} failed", self.passed, self.failed)
     }
 }
 
 impl Corpus {
-    /// Runs every case against `mox-codec`. Cases of a kind that has no runner yet are
-    /// counted as skipped.
+    /// Runs every case against `mox-codec`, envelope cases with their file's receivers.
     pub fn run(&self) -> Summary {
         let mut summary = Summary::default();
         for (file, case) in self.cases() {
             let kind = summary.by_kind.entry(case.kind().as_str()).or_default();
-            if NOT_YET_RUN.contains(&case.kind()) {
-                kind.skipped += 1;
-                summary.skipped += 1;
-                continue;
-            }
-            match run_case(case) {
+            match file.run_case(case) {
                 Outcome::Pass => {
                     kind.passed += 1;
                     summary.passed += 1;
@@ -137,22 +114,33 @@ impl Corpus {
     }
 }
 
-/// Runs one case against `mox-codec`. A case of a kind that has no runner yet fails with a
-/// reason saying so: it never passes.
-pub fn run_case(case: &Case) -> Outcome {
-    if NOT_YET_RUN.contains(&case.kind()) {
-        return Outcome::Fail {
-            reason: format!(
-                "not yet run: kind {} has no runner yet (skipped)",
-                case.kind()
-            ),
-        };
+impl CorpusFile {
+    /// Runs one case of this file against `mox-codec`, with the file's receivers.
+    pub fn run_case(&self, case: &Case) -> Outcome {
+        run_case_with(case, &self.receivers)
     }
+}
+
+/// Runs one case against `mox-codec`. The envelope kinds `envelope-sysex`, `envelope-osc`
+/// and `envelope-chunked` name a receiver of their file, which this function does not have:
+/// they fail with a reason saying so. Run those with [`run_case_with`] or
+/// [`CorpusFile::run_case`].
+pub fn run_case(case: &Case) -> Outcome {
+    run_case_with(case, &BTreeMap::new())
+}
+
+/// Runs one case against `mox-codec`; `receivers` are the receiver descriptions of its
+/// file (see [`CorpusFile::receivers`]).
+pub fn run_case_with(case: &Case, receivers: &BTreeMap<String, Receiver>) -> Outcome {
     match case {
         Case::OscPacket(c) => run_packet(c),
         Case::OscStream(c) => run_stream(c),
         Case::OscStreamEncode(c) => run_stream_encode(c),
         Case::OscMatch(c) => run_match(c),
+        Case::EnvelopeSysEx(_)
+        | Case::EnvelopeOsc(_)
+        | Case::EnvelopeChunked(_)
+        | Case::EnvelopeBridge(_) => crate::envelope::run::run_case(case, receivers),
         other => crate::sysex::run::run_case(other),
     }
 }

@@ -1,14 +1,15 @@
 //! The envelope part of the format (issue 5): MOX messages on SysEx and OSC, chunked
 //! messages and the pass-through bridge. `vectors/README.md` describes each kind.
 //!
-//! Only the model and the loader's checks live here. The runner against `mox-codec` is not
-//! written yet, so [`crate::Corpus::run`] reports these cases as skipped, never as passed.
+//! The model and the loader's checks live here, the runner against `mox_codec::envelope`
+//! in [`run`].
 use std::collections::BTreeMap;
 
 use crate::model::{Expected, Verdict};
 use crate::Case;
 
 pub mod model;
+pub mod run;
 
 pub use model::{
     BridgeDirection, EnvelopeBridgeCase, EnvelopeChunkStep, EnvelopeChunkedCase, EnvelopeOscCase,
@@ -85,14 +86,6 @@ pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[
     NOT_MOX_CLASSES,
     OTHER_RECEPTION_CLASSES,
     BRIDGE_ERROR_CLASSES,
-];
-
-/// The kinds that have no runner against `mox-codec` yet.
-pub const NOT_YET_RUN: &[crate::Kind] = &[
-    crate::Kind::EnvelopeSysEx,
-    crate::Kind::EnvelopeOsc,
-    crate::Kind::EnvelopeChunked,
-    crate::Kind::EnvelopeBridge,
 ];
 
 /// What a requirement id matches (`MOX-FLD-007`).
@@ -386,28 +379,42 @@ mod tests {
     }
 
     #[test]
-    fn envelope_cases_are_skipped_never_passed() {
+    fn envelope_cases_run_with_their_files_receivers() {
         let corpus = load(&[sysex_case("e::a::one", "r", r#"["MOX-SYX-001"]"#)]).unwrap();
         assert_eq!(corpus.files[0].receivers.len(), 1);
         let summary = corpus.run();
-        assert_eq!((summary.passed, summary.failed, summary.skipped), (0, 0, 1));
-        assert_eq!(summary.by_kind["envelope-sysex"].skipped, 1);
-        let text = summary.to_string();
+        assert_eq!((summary.passed, summary.failed), (1, 0), "{summary}");
+        assert_eq!(summary.by_kind["envelope-sysex"].passed, 1);
         assert!(
-            text.contains("envelope-sysex: 0 passed, 0 failed, 1 not yet run (skipped)\n"),
-            "{text}"
+            summary
+                .to_string()
+                .ends_with("envelope-sysex: 1 passed, 0 failed\n1 passed, 0 failed"),
+            "{summary}"
         );
-        assert!(
-            text.ends_with(
-                "1 not yet run (skipped): their kinds have no runner yet\n0 passed, 0 failed"
-            ),
-            "{text}"
-        );
-        let (_, case) = corpus.cases().next().unwrap();
+        let (file, case) = corpus.cases().next().unwrap();
+        assert_eq!(file.run_case(case), Outcome::Pass);
+        // Without its file, the case has no receiver: it fails, and says why.
         match run_case(case) {
-            Outcome::Fail { reason } => assert!(reason.contains("not yet run"), "{reason}"),
-            Outcome::Pass => panic!("an envelope case passed without a runner"),
+            Outcome::Fail { reason } => assert!(reason.contains("is not given"), "{reason}"),
+            Outcome::Pass => panic!("an envelope case passed without its receiver"),
         }
+    }
+
+    #[test]
+    fn a_wrong_reception_fails_and_says_where() {
+        // Format 01 is ignored (MOX-SYX-011); the case claims a bad check.
+        let wrong = sysex_case("e::a::one", "r", r#"["MOX-SYX-001"]"#).replace(
+            r#"{"outcome": "ignored", "class": "unknown-format"}"#,
+            r#"{"outcome": "discarded", "class": "bad-check"}"#,
+        );
+        let corpus = load(&[wrong]).unwrap();
+        let summary = corpus.run();
+        assert_eq!((summary.passed, summary.failed), (0, 1), "{summary}");
+        let reason = &summary.failures[0].reason;
+        assert!(
+            reason.contains(r#"outcome "ignored" where "discarded" was expected"#),
+            "{reason}"
+        );
     }
 
     #[test]
