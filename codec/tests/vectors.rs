@@ -1,8 +1,10 @@
-//! The golden vector corpus (`vectors/`, see `vectors/README.md`): every case must pass, and
-//! a human-readable dump of every valid `osc-packet` case is pinned with `insta`.
+//! The golden vector corpus (`vectors/`, see `vectors/README.md`): every case must pass (or be
+//! one of the [`KNOWN_FAILURES`]), and a human-readable dump of every valid `osc-packet` case
+//! is pinned with `insta`.
 //!
 //! After an intended change to the dumps (or new valid cases), review and accept them with
 //! `cargo insta review` (or `INSTA_UPDATE=always cargo test -p mox-codec --test vectors`).
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use mox_codec::osc::Packet;
@@ -12,6 +14,16 @@ use mox_vectors::{Case, Corpus, Expected};
 /// it as the corpus grows.
 const MIN_OSC_CASES: usize = 150;
 
+/// The fewest envelope cases (issue 5 asks for at least 150).
+const MIN_ENVELOPE_CASES: usize = 150;
+
+/// Cases known to fail against `mox-codec`, each with why: a codec bug or a wrong vector,
+/// named with the requirement of `spec/mox.md` that shows it. `every_case_passes` requires
+/// exactly these to fail, so fixing one also forces removing its entry here.
+///
+/// Empty: every case of the corpus passes.
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
+
 fn corpus() -> Corpus {
     Corpus::load_default().unwrap_or_else(|e| panic!("{e}"))
 }
@@ -20,12 +32,30 @@ fn corpus() -> Corpus {
 fn every_case_passes() {
     let corpus = corpus();
     let summary = corpus.run();
-    assert!(
-        summary.failed == 0,
-        "{} corpus case(s) failed:\n{summary}",
-        summary.failed
+    let known: BTreeSet<&str> = KNOWN_FAILURES.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        known.len(),
+        KNOWN_FAILURES.len(),
+        "KNOWN_FAILURES lists an id twice"
     );
-    assert_eq!(summary.passed, corpus.len());
+    let failed: BTreeSet<&str> = summary.failures.iter().map(|f| f.id.as_str()).collect();
+    let unexpected: Vec<&str> = failed.difference(&known).copied().collect();
+    assert!(
+        unexpected.is_empty(),
+        "{} corpus case(s) failed that KNOWN_FAILURES does not list: {unexpected:?}\n{summary}",
+        unexpected.len()
+    );
+    let fixed: Vec<&str> = known.difference(&failed).copied().collect();
+    assert!(
+        fixed.is_empty(),
+        "now passing (or gone): remove them from KNOWN_FAILURES: {fixed:?}"
+    );
+    assert_eq!(summary.failed, KNOWN_FAILURES.len());
+    assert_eq!(
+        summary.passed + KNOWN_FAILURES.len(),
+        corpus.len(),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -41,6 +71,14 @@ fn corpus_has_cases() {
     assert!(
         osc >= MIN_OSC_CASES,
         "only {osc} OSC cases; expected at least {MIN_OSC_CASES}"
+    );
+    let envelope = corpus
+        .cases()
+        .filter(|(_, case)| case.id().starts_with("envelope::"))
+        .count();
+    assert!(
+        envelope >= MIN_ENVELOPE_CASES,
+        "only {envelope} envelope cases; expected at least {MIN_ENVELOPE_CASES}"
     );
 }
 
