@@ -1,6 +1,8 @@
-//! The MOX envelope against the design's worked examples and the shared contract
-//! (`docs/design/envelope.md` §3.7, §4.3, §7, §A.3, §A.4): every outcome, every error class,
-//! every handling-bit combination, truncation at every byte, and property round trips.
+//! The MOX envelope against the worked examples of `spec/mox.md` (§4.8, §4.9, §5.4, §6.7,
+//! §9.5, §15.8; tests named `mox_…` after the requirement area), the design's examples and
+//! shared contract (`docs/design/envelope.md` §3.7, §4.3, §7, §A.3, §A.4; tests that say
+//! "design"): every outcome, every error class, every handling-bit combination, truncation at
+//! every byte, and property round trips.
 use mox_codec::envelope::{
     body_len, crc, encode_body, encode_chunk_body, osc, sysex, varint, Addresses, Body,
     DecodeErrorKind, ExtensionDef, ExtensionId, FieldClass, FieldDef, FieldId, FieldType, Header,
@@ -142,13 +144,21 @@ fn malformed(outcome: &Outcome<'_, '_>) -> (DecodeErrorKind, usize, Option<u8>) 
 
 // ---- worked examples ------------------------------------------------------------------
 
+/// Design §3.7's fader message: colour as field `10` (`bytes7`), CRC `61 68`. Most tests
+/// below use it as a realistic message; spec §4.9's version is [`SPEC_FADER_SYSEX`].
 const FADER_SYSEX: [u8; 26] = [
     0xF0, 0x7D, 0x4D, 0x4F, 0x58, 0x01, 0x7E, 0x01, 0x01, 0x01, 0x01, 0x00, 0x01, 0x03, 0x08, 0x02,
     0x00, 0x40, 0x10, 0x03, 0x7F, 0x20, 0x00, 0x61, 0x68, 0xF7,
 ];
 
+/// Spec §4.9's fader message: colour is field 4 (id `20`, `u21`), CRC `21 44`.
+const SPEC_FADER_SYSEX: [u8; 26] = [
+    0xF0, 0x7D, 0x4D, 0x4F, 0x58, 0x01, 0x7E, 0x01, 0x01, 0x01, 0x01, 0x00, 0x01, 0x03, 0x08, 0x02,
+    0x00, 0x40, 0x20, 0x03, 0x7F, 0x20, 0x00, 0x21, 0x44, 0xF7,
+];
+
 #[test]
-fn mox_syx_worked_example_3_7_bytes() {
+fn design_worked_example_3_7_bytes() {
     let mut header = fader(1, 0x01);
     header.check = true;
     let fields: [(FieldId, &[u8]); 3] = [
@@ -173,7 +183,92 @@ fn mox_syx_worked_example_3_7_bytes() {
     assert_eq!(got, fields.map(|(i, v)| (i.value(), v)));
 }
 
-/// A v1.0 receiver of the §3.7 message: processes what it knows, keeps `10` as unknown.
+/// Spec §4.9's bytes, byte for byte: the fields encoded as the text says (colour
+/// `r | g << 7 | b << 14` as a `u21`), the CRC recomputed independently.
+#[test]
+fn mox_syx_worked_example_4_9_bytes() {
+    let mut header = fader(1, 0x01);
+    header.check = true;
+    use mox_codec::envelope::value::encode_uint;
+    let colour_value = 127 | (32 << 7);
+    assert_eq!(colour_value, 4223);
+    let colour = encode_uint(colour_value, 3).unwrap();
+    let position = encode_uint(8192, 2).unwrap();
+    let fields: [(FieldId, &[u8]); 3] = [
+        (FieldId::new(0, false, false, false).unwrap(), &[0x03]),
+        (
+            FieldId::new(1, false, false, false).unwrap(),
+            &position[..2],
+        ),
+        (FieldId::new(4, false, false, false).unwrap(), &colour[..3]),
+    ];
+    assert_eq!(fields[2].0.value(), 0x20);
+    let body = body(&header, &fields);
+    assert_eq!(body.len(), 20);
+    assert_eq!(framed(&body), SPEC_FADER_SYSEX);
+    // §4.7's check example: the 18 body bytes give 0x2221, sent 21 44.
+    assert_eq!(crc14_reference(&body[..18]), 0x2221);
+    assert_eq!(crc::to_bytes(0x2221), [0x21, 0x44]);
+}
+
+/// A v1.0 receiver of spec §4.9's message: strip 3 moves to 8192, field `20` is delivered
+/// as unknown `{20, 7F 20 00}`; as `21` (`C=1`) or `23` (`C=1 R=1`) the message is dropped,
+/// without a reply since `A=0` is a broadcast.
+#[test]
+fn mox_ver_worked_example_4_9_to_a_1_0_receiver() {
+    static V1_0: ReceiverDesc<'static> = ReceiverDesc {
+        node_id: NODE,
+        limits: Limits::DEFAULT,
+        extensions: &[ExtensionDef {
+            owner: Owner::MOX,
+            number: 1,
+            majors: &[MajorDef {
+                major: 1,
+                minor: 0,
+                messages: &[MessageDef {
+                    msg_type: 0x01,
+                    fields: &[
+                        FieldDef::new(0x00, FieldType::U7),
+                        FieldDef::new(0x08, FieldType::U14),
+                        FieldDef::new(0x10, FieldType::Bool),
+                        FieldDef::new(0x18, FieldType::U7),
+                    ],
+                }],
+            }],
+        }],
+    };
+    let Outcome::Delivered(delivered) = V1_0.receive_sysex(&SPEC_FADER_SYSEX) else {
+        panic!()
+    };
+    let fields: Vec<(u32, bool, Vec<u8>)> = delivered
+        .fields()
+        .map(|f| match f {
+            FieldClass::Known(k) => (k.field().id().value(), true, k.field().value().to_vec()),
+            FieldClass::Unknown(u) => (u.id().value(), false, u.value().to_vec()),
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            (0x00, true, vec![0x03]),
+            (0x08, true, vec![0x00, 0x40]),
+            (0x20, false, vec![0x7F, 0x20, 0x00]),
+        ]
+    );
+    for id in [0x21, 0x23] {
+        let mut bytes = SPEC_FADER_SYSEX.to_vec();
+        bytes[18] = id;
+        let body = recheck(bytes[5..25].to_vec());
+        match V1_0.receive(&body) {
+            Outcome::Dropped { field, reply, .. } => {
+                assert_eq!((field.value(), reply), (u32::from(id), None));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// A v1.0 receiver of design §3.7's message: processes what it knows, keeps `10` as unknown.
 #[test]
 fn mox_ver_lower_receiver_keeps_the_newer_field_as_unknown() {
     static V1_0: ReceiverDesc<'static> = ReceiverDesc {
@@ -233,8 +328,9 @@ fn mox_ver_lower_receiver_keeps_the_newer_field_as_unknown() {
     }
 }
 
+/// Design §4.3's bundle (`/strip/3/fader`, the design §3.7 body).
 #[test]
-fn mox_osc_worked_example_4_3_bytes() {
+fn design_osc_worked_example_4_3_bytes() {
     let expected: Vec<u8> = [
         &b"#bundle\0"[..],
         &[0, 0, 0, 0, 0, 0, 0, 1],
@@ -281,6 +377,61 @@ fn mox_osc_worked_example_4_3_bytes() {
     let mut alone = [0u8; 36];
     assert_eq!(osc::encode(body, &mut alone), Ok(36));
     assert_eq!(&alone[..], &out[0x14..0x38]);
+}
+
+/// Spec §5.4's bundle and `/mox` message, byte for byte: the §4.9 body and its fallback
+/// `/strip/{strip + 1}/fader` for strip 3; what a receiver with and without `mox.fader` does.
+#[test]
+fn mox_osc_worked_example_5_4_bytes() {
+    let spec_bundle = hex("23 62 75 6E 64 6C 65 00  00 00 00 00 00 00 00 01
+        00 00 00 24
+        2F 6D 6F 78 00 00 00 00  2C 62 00 00
+        00 00 00 14
+        01 7E 01 01 01 01 00 01  03 08 02 00 40 20 03 7F
+        20 00 21 44
+        00 00 00 18
+        2F 73 74 72 69 70 2F 34  2F 66 61 64 65 72 00 00
+        2C 66 00 00  3F 00 02 00");
+    let spec_alone = hex("2F 6D 6F 78 00 00 00 00 2C 62 00 00 00 00 00 14 01 7E 01 01 01 01 00 01 03 08 02 00 40 20 03 7F 20 00 21 44");
+    let body = &SPEC_FADER_SYSEX[5..25];
+    let args = [Arg::Float(8192.0 / 16383.0)];
+    let fallback = [Packet::Message(Message::new("/strip/4/fader", &args))];
+    let mut out = vec![0u8; osc::group_len(body, &fallback).unwrap()];
+    assert_eq!(osc::encode_group(body, &fallback, &mut out), Ok(0x54));
+    assert_eq!(out, spec_bundle);
+    let mut alone = [0u8; 36];
+    assert_eq!(osc::encode(body, &mut alone), Ok(36));
+    assert_eq!(&alone[..], &spec_alone[..]);
+
+    // The table under the example: a node with mox.fader major 1 processes element 1 and
+    // leaves element 2; a node without it rejects element 1 and acts on element 2.
+    static NO_FADER: ReceiverDesc<'static> = ReceiverDesc {
+        node_id: 0x42,
+        limits: Limits::DEFAULT,
+        extensions: &[],
+    };
+    let Ok(Packet::Bundle(bundle)) = Packet::decode(&spec_bundle) else {
+        panic!()
+    };
+    for (receiver, delivered) in [(&SPEC_RECEIVER, true), (&NO_FADER, false)] {
+        let groups: Vec<_> = osc::groups(&bundle).collect();
+        let [osc::Group::Mox { body, fallback }] = &groups[..] else {
+            panic!()
+        };
+        assert_eq!(fallback.clone().count(), 1);
+        let outcome = receiver.receive(body.unwrap());
+        assert_eq!(matches!(outcome, Outcome::Delivered(_)), delivered);
+        assert_eq!(outcome.suppresses_fallback(), delivered);
+        if !delivered {
+            assert!(matches!(
+                outcome,
+                Outcome::Rejected {
+                    rejection: Rejection::UnsupportedExtension,
+                    ..
+                }
+            ));
+        }
+    }
 }
 
 /// The bridge copies the body: SysEx → OSC → SysEx is identical under the same carrier.
@@ -1157,12 +1308,14 @@ fn hex(text: &str) -> Vec<u8> {
         .collect()
 }
 
-/// The `mox.fader` 1.1 receiver of spec §15.2 (node id `0x42`), with type `41` known as in
-/// §6.7 (field `00`).
-static SPEC_FADER: [FieldDef<'static>; 3] = [
+/// The `mox.fader` 1.1 receiver of spec §15.2 (node id `0x42`): the `strip` message with
+/// its five fields, and `mox.core`'s `error` without its fields; no `strip-query`.
+static SPEC_FADER: [FieldDef<'static>; 5] = [
     FieldDef::new(0, FieldType::U7),
     FieldDef::new(8, FieldType::U14),
-    FieldDef::new(16, FieldType::Bytes7).added(1).max_len(3),
+    FieldDef::new(16, FieldType::Bool),
+    FieldDef::new(24, FieldType::U7),
+    FieldDef::new(32, FieldType::U21).added(1),
 ];
 static SPEC_RECEIVER: ReceiverDesc<'static> = ReceiverDesc {
     node_id: 0x42,
@@ -1186,29 +1339,67 @@ static SPEC_RECEIVER: ReceiverDesc<'static> = ReceiverDesc {
             majors: &[MajorDef {
                 major: 1,
                 minor: 1,
-                messages: &[
-                    MessageDef {
-                        msg_type: 1,
-                        fields: &SPEC_FADER,
-                    },
-                    MessageDef {
-                        msg_type: 0x41,
-                        fields: &[FieldDef::new(0, FieldType::U7)],
-                    },
-                ],
+                messages: &[MessageDef {
+                    msg_type: 1,
+                    fields: &SPEC_FADER,
+                }],
             }],
         },
     ],
 };
 
+/// The receiver of spec §6.7: node `0x42`, `mox.fader` 1.0 knowing type `40` with field `00`
+/// (and `mox.core`'s `error`, without its fields).
+static NODE_42: ReceiverDesc<'static> = ReceiverDesc {
+    node_id: 0x42,
+    limits: Limits::DEFAULT,
+    extensions: &[
+        ExtensionDef {
+            owner: Owner::MOX,
+            number: 0,
+            majors: &[MajorDef {
+                major: 1,
+                minor: 0,
+                messages: &[MessageDef {
+                    msg_type: 1,
+                    fields: &[],
+                }],
+            }],
+        },
+        ExtensionDef {
+            owner: Owner::MOX,
+            number: 1,
+            majors: &[MajorDef {
+                major: 1,
+                minor: 0,
+                messages: &[MessageDef {
+                    msg_type: 0x40,
+                    fields: &[FieldDef::new(0, FieldType::U7)],
+                }],
+            }],
+        },
+    ],
+};
+
+/// Spec §6.7's request: node `0x01234567` to `0x42`, `mox.fader` 1.0, type `40`, strip 2,
+/// unknown field `39`.
+const SPEC_REQUEST: &str =
+    "F0 7D 4D 4F 58 02 7E 01 01 00 40 67 0A 0D 09 42 00 00 00 00 01 02 39 01 05 F7";
+
+/// Every row of spec §15.8's table, against the §15.2 receiver.
 #[test]
 fn mox_rcv_worked_outcomes_of_15_8() {
     let r = &SPEC_RECEIVER;
-    assert!(matches!(
-        r.receive_sysex(&FADER_SYSEX),
-        Outcome::Delivered(_)
-    ));
-    let mut bad = FADER_SYSEX;
+    let Outcome::Delivered(delivered) = r.receive_sysex(&SPEC_FADER_SYSEX) else {
+        panic!()
+    };
+    // Colour (added in 1.1) is known to this 1.1 receiver: every field is.
+    assert!(delivered
+        .fields()
+        .all(|f| matches!(f, FieldClass::Known(_))));
+    assert_eq!(delivered.fields().count(), 3);
+    assert_eq!(delivered.notify(), None);
+    let mut bad = SPEC_FADER_SYSEX;
     bad[24] = 0x69;
     assert!(matches!(r.receive_sysex(&bad), Outcome::Discarded(e) if e.class() == "bad-check"));
     assert_eq!(
@@ -1220,24 +1411,47 @@ fn mox_rcv_worked_outcomes_of_15_8() {
         malformed(&r.receive(&hex("08 7E 01 01 01 01"))),
         (DecodeErrorKind::ReservedBitSet, 0, None)
     );
+    // §6.7's request: this receiver answers no strip-query (type 40, a request): 01.
+    let request = hex(SPEC_REQUEST);
+    let outcome = r.receive_sysex(&request);
+    assert!(matches!(
+        outcome,
+        Outcome::Rejected {
+            rejection: Rejection::UnsupportedMessageType,
+            ..
+        }
+    ));
+    assert_eq!(
+        outcome.reply(),
+        Some(Reply {
+            code: 0x01,
+            to: 0x0123_4567,
+            field: None,
+            offset: None
+        })
+    );
     assert!(matches!(
         r.receive_sysex(&hex("F0 7E 00 0D 70 F7")),
         Outcome::NotMox(NotMox::UniversalCarrier)
     ));
 }
 
-/// §6.7's request with an unknown critical field, and §9.5's `06` reply to the `3B` form.
+/// Spec §6.7's request with an unknown critical field, and §9.5's `06` reply to the `3B`
+/// form, byte for byte.
 #[test]
 fn mox_fld_worked_example_6_7_and_reply_9_5() {
-    let request =
-        hex("F0 7D 4D 4F 58 02 7E 01 01 00 41 67 0A 0D 09 42 00 00 00 00 01 02 39 01 05 F7");
-    let outcome = SPEC_RECEIVER.receive_sysex(&request);
+    let request = hex(SPEC_REQUEST);
+    let outcome = NODE_42.receive_sysex(&request);
     assert!(
         matches!(outcome, Outcome::Dropped { field, reply: None, .. } if field.value() == 0x39)
     );
     let mut critical = request.clone();
     critical[22] = 0x3B;
-    let outcome = SPEC_RECEIVER.receive_sysex(&critical);
+    assert_eq!(
+        critical,
+        hex("F0 7D 4D 4F 58 02 7E 01 01 00 40 67 0A 0D 09 42 00 00 00 00 01 02 3B 01 05 F7")
+    );
+    let outcome = NODE_42.receive_sysex(&critical);
     let want = Reply {
         code: 0x06,
         to: 0x0123_4567,
@@ -1259,18 +1473,24 @@ fn mox_fld_worked_example_6_7_and_reply_9_5() {
             (id(0x00), &[0x06]),
             (id(0x08), &[0x7E, 0x01]),
             (id(0x10), &[0x01, 0x00]),
-            (id(0x18), &[0x41]),
+            (id(0x18), &[0x40]),
             (id(0x20), &[0x3B]),
         ],
     );
     assert_eq!(
         framed(&reply_body),
-        hex("F0 7D 4D 4F 58 03 7E 00 01 00 01 42 00 00 00 67 0A 0D 09 00 01 06 08 02 7E 01 10 02 01 00 18 01 41 20 01 3B 30 54 F7")
+        hex("F0 7D 4D 4F 58 03 7E 00 01 00 01 42 00 00 00 67 0A 0D 09 00 01 06 08 02 7E 01 10 02 01 00 18 01 40 20 01 3B 2B 0C F7")
+    );
+    // The CRC `2B 0C`, recomputed independently.
+    let n = reply_body.len() - 2;
+    assert_eq!(
+        crc::to_bytes(crc14_reference(&reply_body[..n])),
+        [0x2B, 0x0C]
     );
     // An error reply is never answered, even when something in it would call for one.
     let to_us = to(Header::new(ExtensionId::CORE, 1, 0, 0x01), 0x42);
     let bad_reply = body(&to_us, &[(id(0x00), &[0x06]), (id(0x0B), &[])]);
-    let outcome = SPEC_RECEIVER.receive(&bad_reply);
+    let outcome = NODE_42.receive(&bad_reply);
     assert!(
         matches!(outcome, Outcome::Dropped { reply: None, .. }),
         "{outcome:?}"
@@ -1300,11 +1520,23 @@ fn mox_fld_worked_example_6_7_and_reply_9_5() {
     ));
 }
 
-/// §4.8's two chunks, byte for byte, and their reassembly.
+/// Spec §4.8's two chunks of the §4.9 message.
+const SPEC_CHUNK_1: &str = "F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 20 3D 53 F7";
+const SPEC_CHUNK_2: &str = "F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 02 00 04 00 03 7F 20 00 12 06 F7";
+
+/// Spec §4.8's two chunks, byte for byte, and their reassembly.
 #[test]
 fn mox_syx_chunk_worked_example_4_8() {
-    let chunk1 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 10 38 1D F7");
-    let chunk2 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 02 00 04 00 03 7F 20 00 12 06 F7");
+    let chunk1 = hex(SPEC_CHUNK_1);
+    let chunk2 = hex(SPEC_CHUNK_2);
+    // Each chunk's CRC, recomputed independently over its body.
+    for chunk in [&chunk1, &chunk2] {
+        let n = chunk.len() - 3;
+        assert_eq!(
+            crc::to_bytes(crc14_reference(&chunk[5..n])),
+            chunk[n..n + 2]
+        );
+    }
     let mut header = fader(1, 0x01);
     header.addresses = Some(Addresses {
         source: 0x0123_4567,
@@ -1312,7 +1544,7 @@ fn mox_syx_chunk_worked_example_4_8() {
     });
     header.chunked = true;
     header.check = true;
-    let section = &FADER_SYSEX[11..23];
+    let section = &SPEC_FADER_SYSEX[11..23];
     let splitter = Splitter::new(
         section,
         5,
@@ -1518,13 +1750,14 @@ fn mox_osc_006_eight_bit_blobs_are_malformed_before_the_format_is_read() {
     assert_eq!(not_seven.class(), Some("not-seven-bit"));
 }
 
-/// Step 7 through `ChunkReceiver` (spec §15.5): the §4.8 transfer, and the header rules of
+/// Step 7 through `ChunkReceiver` (spec §15.5): the §4.8 transfer (consumed, then delivered;
+/// chunk 2 alone out of sequence with reply `21`, as §4.8 says), and the header rules of
 /// MOX-SYX-072 that chapter 11 alone does not see.
 #[test]
 fn mox_rcv_050_chunks_end_as_consumed_or_as_their_message() {
     use mox_codec::envelope::ChunkReceiver;
-    let chunk1 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 10 38 1D F7");
-    let chunk2 = hex("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 02 00 04 00 03 7F 20 00 12 06 F7");
+    let chunk1 = hex(SPEC_CHUNK_1);
+    let chunk2 = hex(SPEC_CHUNK_2);
     let run =
         |chunks: &mut ChunkReceiver<2, 64>, unit: &[u8]| -> (String, Option<String>, Option<u8>) {
             let outcome = match SPEC_RECEIVER.receive_sysex(unit) {
@@ -1620,7 +1853,7 @@ fn mox_rcv_050_chunks_end_as_consumed_or_as_their_message() {
 #[test]
 fn mox_syx_072_header_changes_follow_the_chunk_rules() {
     use mox_codec::envelope::ChunkReceiver;
-    let section = &FADER_SYSEX[11..23]; // 12 bytes
+    let section = &SPEC_FADER_SYSEX[11..23]; // 12 bytes
     let mut header = fader(1, 0x01);
     header.addresses = Some(Addresses {
         source: 0x0123_4567,
