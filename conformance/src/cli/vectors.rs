@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use mox_vectors::{run_case, Corpus, Outcome};
+use mox_vectors::{Corpus, Outcome};
 
 use super::CliError;
 
@@ -35,7 +35,7 @@ fn check(dir: Option<PathBuf>, verbose: bool) -> Result<ExitCode, CliError> {
     .map_err(|e| CliError::Malformed(format!("the corpus does not load: {e}")))?;
     if verbose {
         for (file, case) in corpus.cases() {
-            let verdict = match run_case(case) {
+            let verdict = match file.run_case(case) {
                 Outcome::Pass => "pass".to_owned(),
                 Outcome::Fail { reason } => format!("FAIL: {reason}"),
             };
