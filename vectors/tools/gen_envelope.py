@@ -1240,52 +1240,72 @@ sx("known-tight-nested-5-fields", "lab-tight (max_fields 4): a second tag makes 
    ["limits", "record"], "§3.3", "lab-tight", m5.sysex(), outcome("malformed", "too-many-fields"))
 
 # --- the specification's worked examples (spec §4.8, §4.9, §6.7, §9.5, §15.8) ----------------------
+# These follow the shipped mox.fader schema (spec/extensions/mox.fader.toml): type 01 `strip`,
+# colour is field 4 (id 20, u21, added in 1.1). The design's §3.7 shape (colour at id 10) is
+# pinned separately above as a test message.
 RECEIVERS["spec-fader-1.1"] = {"node_id": 0x42, "extensions": [  # spec §15.2's example, as printed
     {"owner": [126], "number": 0, "majors": [{"major": 1, "minor": 0, "messages": [{"type": 1, "fields": []}]}]},
     {"owner": [126], "number": 1, "majors": [{"major": 1, "minor": 1, "messages": [{"type": 1, "fields": [
         {"id": 0, "type": "u7", "added": 0}, {"id": 8, "type": "u14", "added": 0},
-        {"id": 16, "type": "bytes7", "added": 1, "max_len": 3}]}]}]}]}
+        {"id": 16, "type": "bool", "added": 0}, {"id": 24, "type": "u7", "added": 0},
+        {"id": 32, "type": "u21", "added": 1}]}]}]}]}
 RECEIVERS["node-42"] = {"node_id": 0x42, "extensions": [E_CORE, ext(FADER, 1, 1, 0, [
-    {"type": 0x01, "fields": [fd(0x00, "u7"), fd(0x08, "u14")]}, {"type": 0x41, "fields": [fd(0x00, "u7")]}], "mox.fader")]}
+    {"type": 0x01, "fields": [fd(0x00, "u7"), fd(0x08, "u14")]}, {"type": 0x40, "fields": [fd(0x00, "u7")]}], "mox.fader")]}
 RECEIVERS["node-01234567"] = {"node_id": 0x01234567, "extensions": [E_CORE]}
 assert node(0x01234567) == h("67 0a 0d 09") and node(0x42) == h("42 00 00 00")
-m49 = Msg(minor=1, fields=[STRIP, POS, COLOUR], K=1)
+COLOUR_49 = F(0x20, h("7f 20 00"), True)
+m49 = Msg(minor=1, fields=[STRIP, POS, COLOUR_49], K=1)
+SYSEX_49 = m49.sysex()
+assert SYSEX_49 == h("F0 7D 4D 4F 58 01 7E 01 01 01 01 00 01 03 08 02 00 40 20 03 7F 20 00 21 44 F7"), "spec §4.9"
+assert crc14_darc(SYSEX_49[5:-3]) == 0x2221
 sx("spec-15-8-worked-message", "Spec §15.8 row 1: the §4.9 message to the §15.2 receiver: delivered", ["rcv-order", "model"], "§3.7",
-   "spec-fader-1.1", SYSEX_37, m49.delivered())
+   "spec-fader-1.1", SYSEX_49, m49.delivered())
 sx("spec-15-8-last-crc-byte-69", "Spec §15.8 row 2: the §4.9 message with its last CRC byte 69: discarded", ["crc"], "§3.6",
-   "spec-fader-1.1", SYSEX_37[:-2] + h("69 f7"), DISCARD)
+   "spec-fader-1.1", SYSEX_49[:-2] + h("69 f7"), DISCARD)
 sx("spec-15-8-empty-body", "Spec §15.8 row 3: F0 7D 4D 4F 58 F7 (empty body): malformed (truncated-header)", ["empty-body"], "§3.2",
    "spec-fader-1.1", h("f0 7d 4d 4f 58 f7"), outcome("malformed", "truncated-header"))
 sx("spec-15-8-format-01", "Spec §15.8 row 4: body 20 7E 01 01 01 01 (format 01): ignored (unknown-format)", ["hdr-format"], "§3.2",
    "spec-fader-1.1", sysex(h("20 7e 01 01 01 01")), outcome("ignored", "unknown-format"))
 sx("spec-15-8-reserved-bit", "Spec §15.8 row 5: body 08 7E 01 01 01 01 (bit 3 set), A=0: malformed (reserved-bit-set), no reply", ["hdr-reserved"], "§3.2",
    "spec-fader-1.1", sysex(h("08 7e 01 01 01 01")), outcome("malformed", "reserved-bit-set"))
-REQ_67 = h("F0 7D 4D 4F 58 02 7E 01 01 00 41 67 0A 0D 09 42 00 00 00 00 01 02 39 01 05 F7")
-m67 = Msg(mtype=0x41, fields=[F(0x00, [2], True), F(0x39, [5], False)], src=0x01234567, dst=0x42)
+REQ_67 = h("F0 7D 4D 4F 58 02 7E 01 01 00 40 67 0A 0D 09 42 00 00 00 00 01 02 39 01 05 F7")
+m67 = Msg(mtype=0x40, fields=[F(0x00, [2], True), F(0x39, [5], False)], src=0x01234567, dst=0x42)
 assert m67.sysex() == REQ_67, "spec §6.7"
-sx("spec-15-8-request", "Spec §15.8 row 6: the §6.7 request (type 41) to the §15.2 receiver, which lacks type 41: rejected, reply 01",
+sx("spec-15-8-request", "Spec §15.8 row 6: the §6.7 request (type 40) to the §15.2 receiver, which lacks type 40: rejected, reply 01",
    ["ver-type", "broadcast"], "§5.2", "spec-fader-1.1", REQ_67, outcome("rejected", "unsupported-message-type", "01"))
 sx("spec-15-8-midi-ci", "Spec §15.8 row 7: a MIDI-CI Discovery message (F0 7E 7F 0D 70 …) is not MOX", ["not-mox"], "§3.1",
    "spec-fader-1.1", h("f0 7e 7f 0d 70 02 01 02 03 04 7f 7f 7f 7f f7"), outcome("not-mox"))
-sx("spec-6-7-request", "Spec §6.7: the addressed request with unknown field 39 (C=1 R=0) to node 42, which knows type 41: dropped, no reply",
+sx("spec-6-7-request", "Spec §6.7: the addressed request with unknown field 39 (C=1 R=0) to node 42, which knows type 40: dropped, no reply",
    ["flags-drop", "broadcast"], "§2.1", "node-42", REQ_67, outcome("dropped", "unknown-critical-field"))
-m67b = Msg(mtype=0x41, fields=[F(0x00, [2], True), F(0x3B, [5], False)], src=0x01234567, dst=0x42)
-assert m67b.sysex() == h("F0 7D 4D 4F 58 02 7E 01 01 00 41 67 0A 0D 09 42 00 00 00 00 01 02 3B 01 05 F7"), "spec §9.5"
+m67b = Msg(mtype=0x40, fields=[F(0x00, [2], True), F(0x3B, [5], False)], src=0x01234567, dst=0x42)
+assert m67b.sysex() == h("F0 7D 4D 4F 58 02 7E 01 01 00 40 67 0A 0D 09 42 00 00 00 00 01 02 3B 01 05 F7"), "spec §9.5"
 sx("spec-9-5-request-3b", "Spec §9.5: the §6.7 request with id 3B (C=1 R=1): dropped, reply 06 naming 3B", ["flags-drop-reply", "broadcast", "codes"],
    "§2.1", "node-42", m67b.sysex(), outcome("dropped", "unknown-critical-field", "06", 0x3B))
 m95 = Msg(owner=CORE, number=0, mtype=0x01, K=1, src=0x42, dst=0x01234567, fields=[
-    F(0x00, [0x06], True), F(0x08, h("7e 01"), True), F(0x10, u(1 + 128 * 0, 2), True), F(0x18, [0x41], True), F(0x20, h("3b"), True)])
-assert m95.sysex() == h("F0 7D 4D 4F 58 03 7E 00 01 00 01 42 00 00 00 67 0A 0D 09 00 01 06 08 02 7E 01 10 02 01 00 18 01 41 20 01 3B 30 54 F7"), "spec §9.5"
+    F(0x00, [0x06], True), F(0x08, h("7e 01"), True), F(0x10, u(1 + 128 * 0, 2), True), F(0x18, [0x40], True), F(0x20, h("3b"), True)])
+assert m95.sysex() == h("F0 7D 4D 4F 58 03 7E 00 01 00 01 42 00 00 00 67 0A 0D 09 00 01 06 08 02 7E 01 10 02 01 00 18 01 40 20 01 3B 2B 0C F7"), "spec §9.5"
 sx("spec-9-5-reply", "Spec §9.5: the error reply, received by node 01234567 with the §9.2 description: delivered, every field known",
    ["model", "no-error-to-error"], "§6.2", "node-01234567", m95.sysex(), m95.delivered())
-m48 = Msg(minor=1, fields=[STRIP, POS, COLOUR], K=1, src=0x01234567, dst=0x42)
+m48 = Msg(minor=1, fields=[STRIP, POS, COLOUR_49], K=1, src=0x01234567, dst=0x42)
 C48 = chunks(m48, wire(m48.fields), 8, tid=5)
-assert C48 == [h("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 10 38 1D F7"),
+assert C48 == [h("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 01 00 08 00 00 01 03 08 02 00 40 20 3D 53 F7"),
                h("F0 7D 4D 4F 58 07 7E 01 01 01 01 67 0A 0D 09 42 00 00 00 05 02 00 02 00 04 00 03 7F 20 00 12 06 F7")], "spec §4.8"
 ch("spec-4-8-worked-example", "Spec §4.8: the fader message as transfer 05 of 2 chunks (A=1, K=1): consumed, then delivered",
    ["chunked", "chunk-deliver"], "spec-fader-1.1", [(0, C48[0]), (1, C48[1])], [ACC, m48.delivered()], source="§3.5")
 ch("spec-4-8-chunk-2-alone", "Spec §4.8: chunk 2 alone: consumed (chunk-out-of-sequence), reply 21 (eligible)",
    ["chk-oos", "chunk-codes"], "spec-fader-1.1", [(0, C48[1])], [consumed("chunk-out-of-sequence", "21")], source="§3.5")
+
+BUNDLE_54 = bundle(mox_osc(m49.body()), osc_float("/strip/4/fader", 8192 / 16383))
+assert BUNDLE_54 == h(
+    "23 62 75 6E 64 6C 65 00 00 00 00 00 00 00 00 01 00 00 00 24"
+    "2F 6D 6F 78 00 00 00 00 2C 62 00 00 00 00 00 14"
+    "01 7E 01 01 01 01 00 01 03 08 02 00 40 20 03 7F 20 00 21 44"
+    "00 00 00 18 2F 73 74 72 69 70 2F 34 2F 66 61 64 65 72 00 00 2C 66 00 00 3F 00 02 00"), "spec §5.4"
+oc("spec-5-4-bundle", "Spec §5.4: the §4.9 body as /mox with its /strip/4/fader fallback, to the §15.2 receiver: MOX element delivered, fallback suppressed",
+   ["osc-group", "osc-address"], "§4.3", "spec-fader-1.1", BUNDLE_54, [mox_el(m49.delivered(True)), suppress("/strip/4/fader")])
+oc("spec-5-4-bundle-plain-receiver", "Spec §5.4 to a MOX node without mox.fader: rejects the MOX element, acts on the fallback",
+   ["osc-group", "ver-ext"], "§4.3", "plain", BUNDLE_54, [mox_el(outcome("rejected", "unsupported-extension")), plain("/strip/4/fader")])
+
 
 # --------------------------------------------------------------------------------------------
 # Bridge (pass-through: design §4.4)
