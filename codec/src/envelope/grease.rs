@@ -158,7 +158,9 @@ pub struct GreaseConfig {
     pub max_fields: u8,
     /// The peer's field limit (spec §6.6, default 64): GREASE never takes a message above
     /// it, since that would turn a valid message into a `too-many-fields` one. A message
-    /// already at the limit gets no GREASE.
+    /// already at the limit gets no GREASE. The injector compares it with the top-level
+    /// field count it is given; the peer also counts fields inside records (MOX-FLD-040),
+    /// so a sender of records lowers this by their fields.
     pub field_limit: u16,
 }
 

@@ -10,6 +10,11 @@
 //!   layout, and so its check, is unknown to this version.
 //! - Nothing else: a pass-through bridge needs no schema and judges no field, so a body that
 //!   the final receiver will find malformed still crosses (it is the receiver's outcome).
+//!
+//! Not here yet: SysEx → OSC with the plain-OSC fallback elements in a bundle group
+//! (MOX-BRG-006 MAY). Rendering them needs the extension's generated fallback renderers
+//! (`codec/src/envelope/ext/`), which are being written separately; until then the bridge
+//! always sends the `/mox` message alone, and has no option that pretends otherwise.
 use std::io::Write;
 use std::process::ExitCode;
 
