@@ -24,6 +24,8 @@
 # chunk_reassemble, depacketize_*) read target-specific headers from their input and start
 # empty; libFuzzer reaches their coverage within seconds. So do envelope_decode (bytes as
 # a body, a SysEx message and an OSC packet) and envelope_roundtrip (structured).
+# bridge_roundtrip is seeded from vectors/envelope/*.json: each SysEx input behind mode byte
+# 00, each OSC input behind 01 (see the target's header).
 #
 # Needs: rustup nightly and cargo-fuzz (scripts/setup.sh installs both), python3.
 set -euo pipefail
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     --seconds=*) SECONDS_PER_TARGET=${1#--seconds=}; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     -*) echo "fuzz: unknown option: $1 (try --help)" >&2; exit 2 ;;
     *) TARGETS+=("$1"); shift ;;
   esac
@@ -144,6 +146,23 @@ for path in sorted(vectors.glob("osc/**/*.json")):
         pattern, address = case.get("pattern"), case.get("address")
         if isinstance(pattern, str) and isinstance(address, str):
             add("match_pattern", pattern.encode() + b"\0" + address.encode())
+
+# The pass-through bridge: mode byte 00 = a SysEx message in, 01 = an OSC packet in.
+for path in sorted(vectors.glob("envelope/*.json")):
+    try:
+        cases = json.loads(path.read_text(encoding="utf-8")).get("cases", [])
+    except (OSError, ValueError, AttributeError) as e:
+        print(f"fuzz: skipping {path}: {e}", file=sys.stderr)
+        continue
+    for case in cases:
+        if not isinstance(case, dict):
+            continue
+        count += 1
+        units = [case.get("hex")] + [s.get("hex") for s in case.get("steps") or [] if isinstance(s, dict)]
+        for unit in units:
+            data = unhex(unit)
+            if data:
+                add("bridge_roundtrip", (b"\x00" if data[0] == 0xF0 else b"\x01") + data)
 
 written = 0
 for target, datas in sorted(seeds.items()):

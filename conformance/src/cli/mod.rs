@@ -1,5 +1,7 @@
-//! Subcommand groups, one module each: later groups (`sysex`, `schema`, `run`, …) add a
-//! module and a variant here.
+//! Subcommand groups, one module each: later groups (`run`, …) add a module and a variant
+//! here.
+mod bridge;
+mod envelope;
 mod osc;
 mod schema;
 mod sysex;
@@ -27,6 +29,13 @@ enum Command {
     /// chunking, USB-MIDI and UMP packets.
     #[command(subcommand)]
     Sysex(sysex::SysExCommand),
+    /// MOX envelope messages: dump one (SysEx or OSC) with a receiver's verdict, or
+    /// encode one from a JSON description.
+    #[command(subcommand)]
+    Envelope(envelope::EnvelopeCommand),
+    /// Pass-through bridge between the SysEx and OSC bindings (spec chapter 13).
+    #[command(subcommand)]
+    Bridge(bridge::BridgeCommand),
     /// Extension schema files: check them, render their reference pages.
     #[command(subcommand)]
     Schema(schema::SchemaCommand),
@@ -71,6 +80,8 @@ impl fmt::Display for CliError {
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Osc(command) => osc::run(command),
+        Command::Envelope(command) => envelope::run(command),
+        Command::Bridge(command) => bridge::run(command),
         Command::Schema(command) => schema::run(command),
         Command::Sysex(command) => sysex::run(command),
         Command::Vectors(command) => vectors::run(command),
