@@ -10,8 +10,6 @@ const SYSEX_RECEIVERS: &str = concat!(
 );
 const OSC_RECEIVERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/envelope/osc.json");
 
-/// Design §3.7's fader message (colour as field 2, `bytes7`), which the vectors use.
-const DESIGN_FADER: &str = "f07d4d4f58017e010101010001030802004010037f20006168f7";
 /// Spec §4.9's fader message (colour as field 4, `u21`).
 const SPEC_FADER: &str = "f07d4d4f58017e010101010001030802004020037f20002144f7";
 /// Spec §5.4: the same body in `/mox ,b`.
@@ -65,11 +63,11 @@ fn decode_without_receiver_dumps_the_message() {
 
 #[test]
 fn decode_with_receiver_shows_known_fields_and_outcome() {
-    let out = decode_with(SYSEX_RECEIVERS, "spec-fader-1.1", DESIGN_FADER);
+    let out = decode_with(SYSEX_RECEIVERS, "spec-fader-1.1", SPEC_FADER);
     assert!(out.status.success(), "{}", stderr(&out));
-    insta::assert_snapshot!("decode_design_fader_known", stdout(&out));
+    insta::assert_snapshot!("decode_spec_fader_known", stdout(&out));
     // The same message to a 1.0 receiver: the colour (added in 1.1) is unknown, skipped.
-    let out = decode_with(SYSEX_RECEIVERS, "fader-1.0", DESIGN_FADER);
+    let out = decode_with(SYSEX_RECEIVERS, "fader-1.0", SPEC_FADER);
     assert!(out.status.success());
     assert!(
         stdout(&out).contains("7f2000  unknown: skipped, forwarded"),

@@ -8,13 +8,14 @@ use clap::{Subcommand, ValueEnum};
 use mox_codec::envelope::grease::{GreaseConfig, Injector, Plan, MESSAGE_TYPES};
 use mox_codec::envelope::osc::{self as mox_osc, Group};
 use mox_codec::envelope::{
-    encode_body, sysex as mox_sysex, Addresses, Body, DecodeErrorKind, ExtensionDef, ExtensionId,
-    Field, FieldClass, FieldDef, FieldId, FieldType, Header, KnownField, Limits, MajorDef,
-    MessageDef, NotMox, Outcome, Owner, ReceiverDesc, Reply, BROADCAST,
+    encode_body, sysex as mox_sysex, Addresses, Body, DecodeErrorKind, ExtensionId, Field,
+    FieldClass, FieldId, FieldType, Header, KnownField, Limits, NotMox, Outcome, Owner,
+    ReceiverDesc, Reply, BROADCAST,
 };
 use mox_codec::osc::{Bundle, Packet};
 use mox_codec::sysex::message::ManufacturerId;
 use mox_vectors::envelope as model;
+use mox_vectors::envelope::run::with_desc;
 use rand_core::SeedableRng;
 use rand_xorshift::XorShiftRng;
 use serde::Deserialize;
@@ -84,11 +85,15 @@ pub(crate) fn run(command: EnvelopeCommand) -> Result<ExitCode, CliError> {
             receiver,
             receiver_name,
         } => {
-            let receiver = match &receiver {
-                Some(path) => Some(load_receiver(path, receiver_name.as_deref())?),
-                None => None,
-            };
-            decode(&input.read()?, receiver.as_ref())
+            let bytes = input.read()?;
+            match &receiver {
+                Some(path) => {
+                    let receiver = load_receiver(path, receiver_name.as_deref())?;
+                    with_desc(&receiver, |desc, _| decode(&bytes, Some(desc)))
+                        .map_err(CliError::Usage)?
+                }
+                None => decode(&bytes, None),
+            }
         }
         EnvelopeCommand::Encode {
             json,
@@ -118,7 +123,7 @@ pub(crate) fn run(command: EnvelopeCommand) -> Result<ExitCode, CliError> {
 
 /// Reads a receiver description. A file may hold the description itself or be a corpus
 /// file whose `receivers` map names several.
-fn load_receiver(path: &Path, name: Option<&str>) -> Result<ReceiverDesc<'static>, CliError> {
+fn load_receiver(path: &Path, name: Option<&str>) -> Result<model::Receiver, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?;
     let usage = |m: String| CliError::Usage(format!("receiver {}: {m}", path.display()));
@@ -146,113 +151,9 @@ fn load_receiver(path: &Path, name: Option<&str>) -> Result<ReceiverDesc<'static
     };
     let receiver = model::Receiver::deserialize(chosen)
         .map_err(|e| usage(format!("not a receiver description (spec §15.2): {e}")))?;
-    to_desc(&receiver).map_err(usage)
-}
-
-/// The codec's borrowed description from the JSON one. The slices are leaked: the
-/// description lives as long as this one-shot process, and `ReceiverDesc` is borrowed
-/// data by design (so firmware can keep it in flash).
-fn to_desc(receiver: &model::Receiver) -> Result<ReceiverDesc<'static>, String> {
-    if receiver.node_id > 0x0FFF_FFFE {
-        return Err(format!(
-            "node_id {:#x} is above 0x0FFFFFFE (spec §15.2)",
-            receiver.node_id
-        ));
-    }
-    let mut limits = Limits::DEFAULT;
-    if let Some(given) = receiver.limits {
-        if let Some(max) = given.max_fields {
-            limits.max_fields =
-                u16::try_from(max).map_err(|_| format!("max_fields {max} is above 65535"))?;
-        }
-        if let Some(depth) = given.max_depth {
-            limits.max_depth = depth;
-        }
-    }
-    let extensions = receiver
-        .extensions
-        .iter()
-        .map(|extension| {
-            let majors = extension
-                .majors
-                .iter()
-                .map(|major| {
-                    let messages = major
-                        .messages
-                        .iter()
-                        .map(|message| {
-                            Ok(MessageDef {
-                                msg_type: message.message_type,
-                                fields: field_defs(&message.fields)?,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, String>>()?;
-                    Ok(MajorDef {
-                        major: major.major,
-                        minor: major.minor,
-                        messages: messages.leak(),
-                    })
-                })
-                .collect::<Result<Vec<_>, String>>()?;
-            Ok(ExtensionDef {
-                owner: owner_from(&extension.owner)?,
-                number: extension.number,
-                majors: majors.leak(),
-            })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(ReceiverDesc {
-        node_id: receiver.node_id,
-        limits,
-        extensions: extensions.leak(),
-    })
-}
-
-/// Field definitions, records recursively (serde_json bounds the JSON nesting, and so
-/// this recursion).
-fn field_defs(defs: &[model::FieldDef]) -> Result<&'static [FieldDef<'static>], String> {
-    let bound = |value: Option<i64>, what: &str, id: u32| {
-        value
-            .map(|v| i32::try_from(v).map_err(|_| format!("field {id}: {what} {v} out of range")))
-            .transpose()
-    };
-    let defs = defs
-        .iter()
-        .map(|def| {
-            let mut out = FieldDef::new(def.id, field_type(def.field_type));
-            out.added = def.added;
-            out.min = bound(def.min, "min", def.id)?;
-            out.max = bound(def.max, "max", def.id)?;
-            out.values = def.values.clone().unwrap_or_default().leak();
-            out.max_len = def.max_len;
-            out.repeated = def.repeated;
-            out.fields = field_defs(def.fields.as_deref().unwrap_or_default())?;
-            Ok(out)
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(defs.leak())
-}
-
-fn field_type(ty: model::FieldType) -> FieldType {
-    use model::FieldType as M;
-    match ty {
-        M::U7 => FieldType::U7,
-        M::U14 => FieldType::U14,
-        M::U21 => FieldType::U21,
-        M::U28 => FieldType::U28,
-        M::I7 => FieldType::I7,
-        M::I14 => FieldType::I14,
-        M::I21 => FieldType::I21,
-        M::I28 => FieldType::I28,
-        M::Bool => FieldType::Bool,
-        M::Enum7 => FieldType::Enum7,
-        M::Text7 => FieldType::Text7,
-        M::Bytes7 => FieldType::Bytes7,
-        M::Utf8 => FieldType::Utf8,
-        M::Bytes => FieldType::Bytes,
-        M::F32 => FieldType::F32,
-        M::Record => FieldType::Record,
-    }
+    // Refuse a description the codec cannot take now, not in the middle of a dump.
+    with_desc(&receiver, |_, _| ()).map_err(usage)?;
+    Ok(receiver)
 }
 
 fn owner_from(bytes: &[u8]) -> Result<Owner, String> {
@@ -916,25 +817,27 @@ mod tests {
                 { "id": 9, "type": "record", "added": 1, "fields": [
                   { "id": 0, "type": "i14", "min": -5, "max": 5 } ] } ] } ] } ] } ] }"#;
         let receiver: model::Receiver = serde_json::from_str(json).unwrap();
-        let desc = to_desc(&receiver).unwrap();
-        assert_eq!(desc.node_id, 66);
-        assert_eq!(desc.limits.max_fields, 8);
-        assert_eq!(desc.limits.max_depth, Limits::DEFAULT.max_depth);
-        let ext = desc.extensions[0];
-        assert_eq!(ext.owner, Owner::ThreeByte(33, 9));
-        let fields = ext.majors[0].messages[0].fields;
-        assert_eq!(fields[0].values, &[1, 2]);
-        assert_eq!(fields[1].ty, FieldType::Record);
-        assert_eq!(fields[1].added, 1);
-        assert_eq!(fields[1].fields[0].min, Some(-5));
-        assert_eq!(fields[1].fields[0].ty, FieldType::I14);
+        with_desc(&receiver, |desc, _| {
+            assert_eq!(desc.node_id, 66);
+            assert_eq!(desc.limits.max_fields, 8);
+            assert_eq!(desc.limits.max_depth, Limits::DEFAULT.max_depth);
+            let ext = desc.extensions[0];
+            assert_eq!(ext.owner, Owner::ThreeByte(33, 9));
+            let fields = ext.majors[0].messages[0].fields;
+            assert_eq!(fields[0].values, &[1, 2]);
+            assert_eq!(fields[1].ty, FieldType::Record);
+            assert_eq!(fields[1].added, 1);
+            assert_eq!(fields[1].fields[0].min, Some(-5));
+            assert_eq!(fields[1].fields[0].ty, FieldType::I14);
+        })
+        .unwrap();
 
         let mut bad = receiver.clone();
         bad.node_id = 0x0FFF_FFFF;
-        assert!(to_desc(&bad).unwrap_err().contains("node_id"));
+        assert!(with_desc(&bad, |_, _| ()).unwrap_err().contains("node_id"));
         let mut bad = receiver;
         bad.extensions[0].owner = vec![0, 1];
-        assert!(to_desc(&bad).unwrap_err().contains("owner"));
+        assert!(with_desc(&bad, |_, _| ()).unwrap_err().contains("owner"));
     }
 
     #[test]

@@ -90,13 +90,20 @@ struct Entry<'m> {
 /// vector borrowed by the one above; the recursion is as deep as the records nest.
 ///
 /// # Errors
-/// A description the codec cannot represent: an owner of the wrong length, a field id above
+/// A description the codec cannot represent or spec §15.2 forbids: a node id above
+/// `0x0FFFFFFE`, an owner of the wrong length or with a byte above `7F`, a field id above
 /// 18 bits, `min`/`max` outside `i32`, `max_fields` above `u16`, chunk limits above the
 /// runner's capacity.
 pub fn with_desc<R>(
     receiver: &Receiver,
     f: impl FnOnce(&ReceiverDesc<'_>, ReassemblerConfig) -> R,
 ) -> Result<R, String> {
+    if receiver.node_id > 0x0FFF_FFFE {
+        return Err(format!(
+            "node_id {:#x} is above 0x0FFFFFFE (spec §15.2)",
+            receiver.node_id
+        ));
+    }
     let config = reassembler_config(receiver)?;
     let limits = limits(receiver)?;
     // Level 0: every message's fields, one message after another.
@@ -285,10 +292,15 @@ fn field_type(ty: FieldType) -> codec::FieldType {
 }
 
 fn owner(bytes: &[u8]) -> Result<Owner, String> {
-    match *bytes {
-        [id] => Ok(Owner::OneByte(id)),
-        [0, hi, lo] => Ok(Owner::ThreeByte(hi, lo)),
-        _ => Err(format!("owner {bytes:?} is not 1 byte or 00 xx yy")),
+    let owner = match *bytes {
+        [id] if id != 0 => Owner::OneByte(id),
+        [0, hi, lo] => Owner::ThreeByte(hi, lo),
+        _ => return Err(format!("owner {bytes:?} is not 1 byte 01-7F or 00 xx yy")),
+    };
+    if owner.is_valid() {
+        Ok(owner)
+    } else {
+        Err(format!("owner {bytes:?} has a byte above 7F"))
     }
 }
 
