@@ -2,8 +2,10 @@
 # The main job, for now: build the `mox` CLI and show the OSC codec at work on sample
 # packets (decode and pretty-print, JSON form, encode, a malformed packet, pattern matching),
 # the SysEx toolkit on a MIDI byte stream (realtime inside SysEx, running status, an aborted
-# SysEx), 7-bit packing, a Roland checksum, chunking and USB-MIDI/UMP packets, then check
-# the golden vector corpus. Once the reference node exists this becomes the
+# SysEx), 7-bit packing, a Roland checksum, chunking and USB-MIDI/UMP packets, the MOX
+# envelope (a fader message decoded by a 1.1 and a 1.0 receiver, encoded with seeded
+# GREASE, bridged SysEx -> OSC -> SysEx), the reference extension schemas, then check the
+# golden vector corpus. Once the reference node exists this becomes the
 # conformance demo against it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -46,5 +48,25 @@ show sysex checksum -a twos-complement-sum 1800020364   # Roland's manual exampl
 show sysex split --max-sysex 24 --overhead 5 --transfer-id 9 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 show sysex usb encode "f0 01 f8 02 03 04 f7 c0 05"
 show sysex ump encode "f0 7e 7f 06 01 f7 90 3c 40"
+
+# The MOX envelope: spec §4.9's mox.fader 1.1 message (strip 3, position 8192, colour).
+FADER=f07d4d4f58017e010101010001030802004020037f20002144f7
+RECEIVERS=vectors/envelope/sysex.json
+show envelope decode --receiver "$RECEIVERS" --receiver-name spec-fader-1.1 "$FADER"
+# A 1.0 receiver does not know colour (added in 1.1): skipped, kept for forwarding.
+show envelope decode --receiver "$RECEIVERS" --receiver-name fader-1.0 "$FADER"
+# The same message encoded with GREASE from a fixed seed (reproducible bytes).
+show envelope encode --grease-seed 7 '{"header": {"owner": "7e", "number": 1, "major": 1,
+  "minor": 1, "type": 1, "check": true}, "fields": [{"id": 0, "value": "03"},
+  {"id": 8, "value": "0040"}, {"id": 32, "value": "7f2000"}]}'
+# Bridged to OSC and back: the body is carried byte for byte.
+OSC=$("$mox" bridge sysex-to-osc "$FADER")
+echo; echo "\$ mox bridge sysex-to-osc $FADER"; echo "$OSC"
+show bridge osc-to-sysex --carrier 7d "$OSC"
+
+# The reference extensions: schema check and the rendered reference page's first lines.
+show schema check spec/extensions/mox.fader.toml
+echo; echo "\$ mox schema doc spec/extensions/mox.grid.toml | head -12"
+"$mox" schema doc spec/extensions/mox.grid.toml | head -12
 
 show vectors check
