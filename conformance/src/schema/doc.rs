@@ -11,6 +11,7 @@ use super::model::{
     MidiRule, OscRule, OscTag, Status,
 };
 use super::wire;
+use mox_codec::envelope::ext::{ops, MidiMessage};
 
 /// The carrier id the examples use: non-commercial / development (design §3.1).
 const EXAMPLE_CARRIER: u8 = 0x7D;
@@ -657,20 +658,24 @@ pub(crate) fn eval_midi(rule: &MidiRule, vals: &BTreeMap<String, Val>) -> Vec<Ve
             if !holds(rule.when.as_deref(), v)? {
                 return None;
             }
-            let ch = eval_text(&rule.channel, v)? as u8;
-            let p = |t: &Option<String>| -> Option<u8> { Some(eval_text(t.as_ref()?, v)? as u8) };
-            Some(match rule.kind {
-                MidiKind::NoteOn => vec![0x90 | ch, p(&rule.note)?, p(&rule.velocity)?],
-                MidiKind::NoteOff => vec![0x80 | ch, p(&rule.note)?, p(&rule.velocity)?],
-                MidiKind::PolyPressure => vec![0xA0 | ch, p(&rule.note)?, p(&rule.value)?],
-                MidiKind::ControlChange => vec![0xB0 | ch, p(&rule.controller)?, p(&rule.value)?],
-                MidiKind::ProgramChange => vec![0xC0 | ch, p(&rule.program)?],
-                MidiKind::ChannelPressure => vec![0xD0 | ch, p(&rule.value)?],
-                MidiKind::PitchBend => {
-                    let bend = eval_text(rule.value.as_ref()?, v)?;
-                    vec![0xE0 | ch, (bend & 0x7F) as u8, ((bend >> 7) & 0x7F) as u8]
+            let ch = i32::try_from(eval_text(&rule.channel, v)?).ok()?;
+            let p = |t: &Option<String>| -> Option<i32> {
+                i32::try_from(eval_text(t.as_ref()?, v)?).ok()
+            };
+            let message = match rule.kind {
+                MidiKind::NoteOn => MidiMessage::note_on(ch, p(&rule.note)?, p(&rule.velocity)?),
+                MidiKind::NoteOff => MidiMessage::note_off(ch, p(&rule.note)?, p(&rule.velocity)?),
+                MidiKind::PolyPressure => {
+                    MidiMessage::poly_pressure(ch, p(&rule.note)?, p(&rule.value)?)
                 }
-            })
+                MidiKind::ControlChange => {
+                    MidiMessage::control_change(ch, p(&rule.controller)?, p(&rule.value)?)
+                }
+                MidiKind::ProgramChange => MidiMessage::program_change(ch, p(&rule.program)?),
+                MidiKind::ChannelPressure => MidiMessage::channel_pressure(ch, p(&rule.value)?),
+                MidiKind::PitchBend => MidiMessage::pitch_bend(ch, p(&rule.value)?),
+            };
+            Some(message.as_bytes().to_vec())
         };
         if let Some(bytes) = emit() {
             out.push(bytes);
@@ -735,9 +740,8 @@ pub(crate) fn eval_osc(rule: &OscRule, vals: &BTreeMap<String, Val>) -> Vec<Stri
     out
 }
 
-/// `(x − lo) / (hi − lo)` rounded to the nearest binary32. Computing in binary64 first and
-/// rounding once more gives the correctly rounded quotient, because 53 ≥ 2·24 + 2 makes
-/// double rounding of a quotient innocuous (Figueroa 1995).
+/// `(x − lo) / (hi − lo)` rounded to the nearest binary32: the generated renderers'
+/// function (`mox_codec::envelope::ext::ops::normalise`), so both round alike.
 pub(crate) fn normalise(x: i64, lo: i64, hi: i64) -> f32 {
-    ((x - lo) as f64 / (hi - lo) as f64) as f32
+    i32::try_from(x).map_or(f32::NAN, |x| ops::normalise(x, lo, hi))
 }
