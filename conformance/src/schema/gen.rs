@@ -15,8 +15,7 @@ use std::fmt::Write as _;
 use super::check::{parse_owner, parse_version, split_template, Part};
 use super::expr::{self, BinOp, Expr, Func};
 use super::model::{
-    EnumValue, Extension, Field, FieldType, Loop, Major, Message, MidiKind, MidiRule, OscRule,
-    OscTag,
+    Extension, Field, FieldType, Loop, Major, Message, MidiKind, MidiRule, OscRule, OscTag,
 };
 use super::wire;
 
@@ -1097,5 +1096,6 @@ fn gen_dispatch(out: &mut String, major: &Major) {
     out.push_str("\n    }\n");
 }
 
-#[allow(dead_code)]
-fn _unused(_: &EnumValue) {}
+#[cfg(test)]
+#[path = "gen_tests.rs"]
+mod tests;
