@@ -1,26 +1,27 @@
 //! Typed code for the reference extensions, generated from their schemas (spec chapter 14,
 //! BRIEF decision 11: one source of truth), plus the small hand-written runtime it uses.
 //!
-//! [`fader`] (`mox.fader`) and [`grid`] (`mox.grid`) are written by
+//! [`fader`](crate::envelope::ext::fader) (`mox.fader`) and
+//! [`grid`](crate::envelope::ext::grid) (`mox.grid`) are written by
 //! `mox schema gen spec/extensions/<name>.toml` and checked in; a test of the `mox` crate
 //! fails when they differ from the generator's output, so they are never edited by hand.
 //! Each holds, per major (`v1`, `v2`, …):
 //!
 //! - the receiver description: `DEF` (the newest minor) and `DEF_<major>_<minor>` for each
-//!   older minor, both [`MajorDef`](super::MajorDef)s, and at the top `EXTENSION_DEF`, an
-//!   [`ExtensionDef`](super::ExtensionDef) with every major, for a
-//!   [`ReceiverDesc`](super::ReceiverDesc);
+//!   older minor, both [`MajorDef`](crate::envelope::MajorDef)s, and at the top
+//!   `EXTENSION_DEF`, an [`ExtensionDef`](crate::envelope::ExtensionDef) with every major,
+//!   for a [`ReceiverDesc`](crate::envelope::ReceiverDesc);
 //! - one plain struct per message (values, borrowed slices for text and bytes), which
-//!   encodes itself through [`encode_body`](super::encode_body) after computing the exact
-//!   size, and renders its fallback ([`Fallback`]);
-//! - one zero-copy view per message over a [`Delivered`] message, with an accessor per
+//!   encodes itself through [`encode_body`](crate::envelope::encode_body) after computing the exact
+//!   size, and renders its fallback ([`Fallback`](crate::envelope::ext::Fallback));
+//! - one zero-copy view per message over a [`Delivered`](crate::envelope::Delivered) message, with an accessor per
 //!   field (`Option` for an optional field: `None` when it is absent *or* unknown to the
 //!   description, for example a field of a later minor) and the unknown fields kept;
 //! - a `Message` enum of the major, to dispatch a delivered message by type.
 //!
 //! The fallback renderers are the schema's expressions compiled to straight-line `i32`
-//! code over the functions of [`ops`]. `mox schema doc` evaluates the same expressions with
-//! the same [`ops`] functions, so the two cannot disagree about what `/`, `%`, `>>`,
+//! code over the functions of [`ops`](crate::envelope::ext::ops). `mox schema doc` evaluates the
+//! same expressions with the same functions, so the two cannot disagree about what `/`, `%`, `>>`,
 //! `clamp` or `scale` mean (spec §14.6.4); a test of the `mox` crate compares them on
 //! every documented example and on random messages.
 //!
@@ -601,3 +602,9 @@ impl<'a> Iterator for UnknownFields<'a, '_> {
         })
     }
 }
+
+/// The examples in `docs/extensions/README.md` run as doctests, so the guide cannot drift
+/// from the generated code.
+#[cfg(doctest)]
+#[doc = include_str!("../../../../docs/extensions/README.md")]
+pub struct ExtensionsGuideDoctests;
