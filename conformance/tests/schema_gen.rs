@@ -33,7 +33,10 @@ fn checked_in_modules_match_the_generator() {
             String::from_utf8_lossy(&out.stderr)
         );
         let source = String::from_utf8(out.stdout).unwrap();
-        assert!(source.starts_with(&format!("//! `{schema}` — ")), "{source}");
+        assert!(
+            source.starts_with(&format!("//! `{schema}` — ")),
+            "{source}"
+        );
         let rel = format!("codec/src/envelope/ext/{module}.rs");
         let path = root().join(&rel);
         if std::env::var_os("MOX_UPDATE_GEN").is_some() {
@@ -77,8 +80,11 @@ fn gen_refuses_invalid_and_unsupported_schemas() {
     std::fs::create_dir_all(&dir).unwrap();
     let fader = std::fs::read_to_string(root().join("spec/extensions/mox.fader.toml")).unwrap();
     // Invalid: a GREASE extension number.
-    std::fs::write(dir.join("bad.toml"), fader.replacen("number = 1\n", "number = 7\n", 1))
-        .unwrap();
+    std::fs::write(
+        dir.join("bad.toml"),
+        fader.replacen("number = 1\n", "number = 7\n", 1),
+    )
+    .unwrap();
     let out = mox_in(&dir, &["schema", "gen", "bad.toml"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());

@@ -1,9 +1,10 @@
 //! The wire rules the documentation's worked examples need (design §2–§3), as thin
-//! adapters over `mox_codec::envelope`: the v7 varint, field ids, value encodings and
-//! CRC-14/DARC have one implementation, the codec's. The shipped pages' examples were
+//! adapters over `mox_codec::envelope`: the v7 varint, field ids and value encodings have
+//! one implementation, the codec's (headers, CRC-14/DARC and SysEx framing of the examples
+//! come from its body and SysEx encoders, in `doc.rs`). The shipped pages' examples were
 //! first computed by an independent restatement of these rules; the drift test of the
 //! pages (`tests/schema_doc.rs`) holds the codec to the same bytes.
-use mox_codec::envelope::{crc, value, varint as v7, FieldId};
+use mox_codec::envelope::{value, varint as v7, FieldId};
 use mox_codec::sysex::sevenbit::{self, Encoding};
 
 use super::model::{Field, FieldType};
@@ -96,12 +97,6 @@ pub(crate) fn mcoded7(data: &[u8]) -> Vec<u8> {
     }
 }
 
-/// CRC-14/DARC (width 14, poly 0x0805, init 0, reflected in and out, xorout 0), as two
-/// 7-bit bytes, LSB group first (design §3.6).
-pub(crate) fn crc14_darc(data: &[u8]) -> [u8; 2] {
-    crc::to_bytes(crc::crc14(data))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,19 +118,6 @@ mod tests {
         assert_eq!(enc(7 << 3), Some(vec![0x38]));
         assert_eq!(enc(7 << 3 | 4), Some(vec![0x3C]));
         assert_eq!(enc(23 << 3), Some(vec![0x78, 0x02]));
-    }
-
-    #[test]
-    fn crc_check_value_and_design_example() {
-        // The catalogue's check value over "123456789" is 0x082D.
-        let [lo, hi] = crc14_darc(b"123456789");
-        assert_eq!(u16::from(lo) | u16::from(hi) << 7, 0x082D);
-        // The worked example of design §3.7: 18 body bytes → 0x3461 → 61 68.
-        let body = [
-            0x01, 0x7E, 0x01, 0x01, 0x01, 0x01, 0x00, 0x01, 0x03, 0x08, 0x02, 0x00, 0x40, 0x10,
-            0x03, 0x7F, 0x20, 0x00,
-        ];
-        assert_eq!(crc14_darc(&body), [0x61, 0x68]);
     }
 
     #[test]
