@@ -553,3 +553,57 @@ fn descriptions_follow_the_schema() {
     let majors: &[MajorDef<'static>] = fader::EXTENSION_DEF.majors;
     assert_eq!(majors[1].messages[0].fields[1].max, Some(65535));
 }
+
+#[test]
+fn generated_code_allocates_nothing() {
+    let exts = both();
+    let rx = receiver(&exts);
+    let pixels = [5u8; 64];
+    let frame = grid::v1::Frame {
+        width: 8,
+        height: 8,
+        format: grid::v1::FrameFormat::Palette,
+        pixels: &pixels,
+        frame_seq: 77,
+    };
+    let strip = fader::v2::Strip {
+        strip: 2,
+        position: Some(40000),
+        touched: Some(false),
+        ring: Some(9),
+        colour: None,
+    };
+    let mut result = None;
+    let info = allocation_counter::measure(|| {
+        let mut body = [0u8; 128];
+        let n = frame.encode(&grid::v1::Frame::header(), &mut body).unwrap();
+        let mut unit = [0u8; 160];
+        let m = sysex::encode(ManufacturerId::NonCommercial, &body[..n], &mut unit).unwrap();
+        let Outcome::Delivered(delivered) = rx.receive_sysex(&unit[..m]) else {
+            return;
+        };
+        let same = grid::v1::FrameView::new(delivered).map(|v| v.to_message()) == Ok(frame);
+        let mut midi = [0u8; 256];
+        let midi_len = frame.encode_midi(&mut midi);
+        let mut osc_count = 0;
+        let _ = frame.for_each_osc(&mut |_| osc_count += 1);
+        let mut group = [0u8; 4096];
+        let group_len = frame.encode_osc_group(&body[..n], &mut group);
+        let k = strip
+            .encode(&fader::v2::Strip::header(), &mut body)
+            .unwrap();
+        let strip_midi = strip.encode_midi(&mut midi);
+        let strip_group = strip.encode_osc_group(&body[..k], &mut group).is_ok();
+        result = Some((
+            same,
+            midi_len,
+            osc_count,
+            group_len.is_ok(),
+            strip_midi,
+            strip_group,
+        ));
+    });
+    assert_eq!(info.count_total, 0);
+    // 64 note-ons and 64 OSC messages for the 8 × 8 frame; 3 MIDI messages for the strip.
+    assert_eq!(result, Some((true, Ok(192), 64, true, Ok(9), true)));
+}
