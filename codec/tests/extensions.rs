@@ -4,7 +4,9 @@
 //! receiver keeps `colour` as an unknown field) and majors; invalid values are refused;
 //! the fallback renderings and SysEx bytes of the documented examples are the ones the
 //! rendered pages (`docs/extensions/*.md`) show.
-use mox_codec::envelope::ext::{fader, grid, Fallback, MidiMessage, SendError, ViewError};
+use mox_codec::envelope::ext::{
+    fader, grid, Fallback, MidiMessage, Presence, SendError, ViewError,
+};
 use mox_codec::envelope::{
     encode_body, osc as mox_osc, sysex, Delivered, ExtensionDef, FieldId, Header, Limits, MajorDef,
     Outcome, ReceiverDesc, Rejection,
@@ -155,6 +157,8 @@ proptest! {
         let delivered = deliver(&rx, &unit);
         let view = fader::v1::StripView::new(delivered).unwrap();
         prop_assert_eq!(view.colour(), None);
+        let expected = if strip.colour.is_some() { Presence::Unknown } else { Presence::Absent };
+        prop_assert_eq!(view.colour_presence(), expected);
         prop_assert_eq!(view.to_message(), fader::v1::Strip { colour: None, ..strip });
         let unknown: Vec<_> = view.unknown_fields().collect();
         match strip.colour {
@@ -181,7 +185,10 @@ proptest! {
         let unit = framed(&body);
         let delivered = deliver(&rx, &unit);
         prop_assert_eq!(delivered.header().minor, 0);
-        prop_assert_eq!(fader::v1::StripView::new(delivered).unwrap().to_message(), without);
+        let view = fader::v1::StripView::new(delivered).unwrap();
+        prop_assert_eq!(view.to_message(), without);
+        // Absent because the 1.0 sender does not know it, not by choice (MOX-VER-011).
+        prop_assert_eq!(view.colour_presence(), Presence::NotInSendersMinor);
         if strip.colour.is_some() {
             prop_assert_eq!(strip.encode(&header, &mut [0u8; 64]), Err(SendError::NotInMinor { field: fader::v1::Strip::ID_COLOUR }));
         }

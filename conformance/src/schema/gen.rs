@@ -43,7 +43,12 @@ pub(crate) fn generate(ext: &Extension, source_name: &str) -> Result<String, Str
                     _ if f.repeated => Some("repeated fields"),
                     _ => None,
                 };
-                if ["new", "delivered", "unknown_fields", "to_message"].contains(&f.name.as_str()) {
+                let reserved = ["new", "delivered", "unknown_fields", "to_message"];
+                let presence_clash = f
+                    .name
+                    .strip_suffix("_presence")
+                    .is_some_and(|base| msg.fields.iter().any(|g| g.name == base));
+                if reserved.contains(&f.name.as_str()) || presence_clash {
                     return Err(format!(
                         "major {} message `{}` field `{}`: the name collides with a method of the generated view",
                         major.major, msg.name, f.name
@@ -265,17 +270,15 @@ fn field_def(f: &Field, minor: u32, msg_added: u32) -> String {
     s
 }
 
-fn gen_major(out: &mut String, ext: &Extension, major: &Major) {
+fn gen_major(whole: &mut String, ext: &Extension, major: &Major) {
+    let mut body = String::new();
+    let out = &mut body;
     let m = major.major;
     let listed = minors(ext, m);
     let newest = newest_minor(ext, m);
     let versions: Vec<String> = listed.iter().map(|n| format!("{m}.{n}")).collect();
-    let _ = writeln!(out, "\npub mod v{m} {{");
-    let _ = writeln!(out, "    //! Major {m} of `{}`: versions {}. Message types and field numbers belong to this major only.\n", ext.id, versions.join(", "));
-    out.push_str("    use crate::envelope::ext::{self, ops, Fallback, MidiMessage, SendError, UnknownFields, ViewError};\n");
-    out.push_str("    use crate::envelope::{self as env, value, Delivered, FieldDef, FieldId, FieldType, Header, MajorDef, MessageDef};\n");
-    out.push_str("    use crate::osc::{self, Arg};\n\n");
-    out.push_str("    use super::EXTENSION;\n\n");
+    let _ = writeln!(whole, "\npub mod v{m} {{");
+    let _ = writeln!(whole, "    //! Major {m} of `{}`: versions {}. Message types and field numbers belong to this major only.\n", ext.id, versions.join(", "));
     let _ = writeln!(out, "    /// The major version.\n    pub const MAJOR: u8 = {m};\n    /// The newest minor of this major that the schema lists.\n    pub const MINOR: u8 = {newest};\n");
     // Receiver descriptions, one per listed minor; identical field lists are shared.
     let mut arrays: Vec<(String, String)> = Vec::new();
@@ -335,6 +338,45 @@ fn gen_major(out: &mut String, ext: &Extension, major: &Major) {
     }
     gen_dispatch(out, major);
     out.push_str("}\n");
+    // Import only what the body uses, so that no schema yields an unused import.
+    let uses = |what: &str| body.contains(what);
+    let pick = |items: &[(&str, bool)]| -> String {
+        items
+            .iter()
+            .filter(|(_, used)| *used)
+            .map(|(name, _)| *name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let ext_items = pick(&[
+        ("self", true),
+        ("ops", uses("ops::")),
+        ("Fallback", true),
+        ("MidiMessage", true),
+        ("Presence", uses("Presence<")),
+        ("SendError", true),
+        ("UnknownFields", true),
+        ("ViewError", true),
+    ]);
+    let env_items = pick(&[
+        ("self as env", true),
+        ("value", uses("value::")),
+        ("Delivered", true),
+        ("FieldDef", true),
+        ("FieldId", true),
+        ("FieldType", uses("FieldType::")),
+        ("Header", true),
+        ("MajorDef", true),
+        ("MessageDef", true),
+    ]);
+    let osc_items = pick(&[("self", true), ("Arg", uses("Arg<") || uses("Arg::"))]);
+    let _ = writeln!(whole, "    use crate::envelope::ext::{{{ext_items}}};");
+    let _ = writeln!(whole, "    use crate::envelope::{{{env_items}}};");
+    let _ = writeln!(
+        whole,
+        "    use crate::osc::{{{osc_items}}};\n\n    use super::EXTENSION;\n"
+    );
+    whole.push_str(&body);
 }
 
 fn gen_enum(out: &mut String, msg: &Message, f: &Field) {
@@ -439,13 +481,11 @@ fn validate(f: &Field, v: &str, indent: &str) -> String {
     let idc = format!("Self::ID_{}", upper(&f.name));
     let fail = format!("return Err(SendError::Invalid {{ field: {idc} }});");
     let mut conds = Vec::new();
-    if let Some((lo, hi)) = int_checks(f) {
-        if let Some(lo) = lo {
-            conds.push(format!("{v} < {lo}"));
-        }
-        if let Some(hi) = hi {
-            conds.push(format!("{v} > {hi}"));
-        }
+    match int_checks(f) {
+        Some((Some(lo), Some(hi))) => conds.push(format!("!({lo}..={hi}).contains(&{v})")),
+        Some((Some(lo), None)) => conds.push(format!("{v} < {lo}")),
+        Some((None, Some(hi))) => conds.push(format!("{v} > {hi}")),
+        _ => {}
     }
     match f.field_type {
         FieldType::Text7 => conds.push(format!("!{v}.bytes().all(|b| (0x20..=0x7E).contains(&b))")),
@@ -588,7 +628,11 @@ fn gen_message(out: &mut String, m: u32, newest: u32, msg: &Message) {
             if expr.contains('?') {
                 let _ = writeln!(out, "            let {w} = match self.{fname} {{\n                Some(v) => Some({expr}),\n                None => None,\n            }};");
             } else {
-                let _ = writeln!(out, "            let {w} = self.{fname}.map(|v| {expr});");
+                let closure = match expr.strip_suffix("(v)") {
+                    Some(func) if !func.contains('(') => func.to_string(),
+                    _ => format!("|v| {expr}"),
+                };
+                let _ = writeln!(out, "            let {w} = self.{fname}.map({closure});");
             }
             items.push(format!("{w}.as_ref().map(|w| ({idc}, &w{slice}))"));
         }
@@ -695,7 +739,9 @@ fn gen_view(out: &mut String, msg: &Message, name: &str) {
                 "        pub fn {fname}(&self) -> {t} {{\n            self.{fname}\n        }}\n"
             );
         } else {
-            let _ = writeln!(out, "        pub fn {fname}(&self) -> Option<{t}> {{\n            ext::known(&self.delivered_, {name}::ID_{}).and_then(|k| {})\n        }}\n", upper(&f.name), decode(msg, f));
+            let added = minor_of(f.added.as_deref(), minor_of(msg.added.as_deref(), 0));
+            let _ = writeln!(out, "        /// `None` when absent or unknown: see [`{}_presence`](Self::{}_presence).\n        pub fn {fname}(&self) -> Option<{t}> {{\n            self.{}_presence().value()\n        }}\n", f.name, f.name, f.name);
+            let _ = writeln!(out, "        /// Whether `{}` is present, absent by choice, absent because the sender's minor\n        /// predates it, or unknown to the receiver description.\n        pub fn {}_presence(&self) -> Presence<{t}> {{\n            ext::presence(&self.delivered_, {name}::ID_{}, {added}, |k| {})\n        }}\n", f.name, f.name, upper(&f.name), decode(msg, f));
         }
     }
     let _ = writeln!(out, "        /// The delivered message (header, every field in wire order).\n        pub fn delivered(&self) -> &Delivered<'a, 'r> {{\n            &self.delivered_\n        }}\n\n        /// The fields the receiver description does not know, in wire order: kept for\n        /// forwarding.\n        pub fn unknown_fields(&self) -> UnknownFields<'a, 'r> {{\n            UnknownFields::of(&self.delivered_)\n        }}\n");

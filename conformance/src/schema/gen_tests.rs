@@ -8,7 +8,7 @@
 //! generated view, then rendered and re-encoded by the generated code.
 use std::collections::BTreeMap;
 
-use mox_codec::envelope::ext::{fader, grid, Fallback, SendError};
+use mox_codec::envelope::ext::{fader, grid, sample, Fallback, SendError};
 use mox_codec::envelope::{Delivered, Header, Limits, Outcome, ReceiverDesc};
 use mox_codec::osc::{self, Arg};
 
@@ -20,16 +20,21 @@ use crate::schema::wire;
 
 const FADER: &str = include_str!("../../../spec/extensions/mox.fader.toml");
 const GRID: &str = include_str!("../../../spec/extensions/mox.grid.toml");
+const SAMPLE: &str = include_str!("testdata/acme.sample.toml");
 
 fn schemas() -> Vec<Extension> {
-    [(FADER, "mox.fader.toml"), (GRID, "mox.grid.toml")]
-        .into_iter()
-        .map(|(source, name)| {
-            let checked = crate::schema::load(source, name);
-            assert_eq!(checked.errors, 0, "{:?}", checked.rendered);
-            checked.extension.expect("valid")
-        })
-        .collect()
+    [
+        (FADER, "mox.fader.toml"),
+        (GRID, "mox.grid.toml"),
+        (SAMPLE, "acme.sample.toml"),
+    ]
+    .into_iter()
+    .map(|(source, name)| {
+        let checked = crate::schema::load(source, name);
+        assert_eq!(checked.errors, 0, "{:?}", checked.rendered);
+        checked.extension.expect("valid")
+    })
+    .collect()
 }
 
 /// The generated code's side, behind one interface.
@@ -53,7 +58,8 @@ macro_rules! typed {
 typed!(
     fader::v1::Message,
     fader::v2::Message,
-    grid::v1::Message<'_>
+    grid::v1::Message<'_>,
+    sample::v1::Message<'_>
 );
 
 fn typed<'a>(id: &str, major: u32, delivered: &Delivered<'a, '_>) -> Box<dyn Typed + 'a> {
@@ -61,6 +67,7 @@ fn typed<'a>(id: &str, major: u32, delivered: &Delivered<'a, '_>) -> Box<dyn Typ
         ("mox.fader", 1) => Box::new(fader::v1::Message::from_delivered(delivered).unwrap()),
         ("mox.fader", 2) => Box::new(fader::v2::Message::from_delivered(delivered).unwrap()),
         ("mox.grid", 1) => Box::new(grid::v1::Message::from_delivered(delivered).unwrap()),
+        ("acme.sample", 1) => Box::new(sample::v1::Message::from_delivered(delivered).unwrap()),
         other => panic!("no generated module for {other:?}"),
     };
     message
@@ -113,7 +120,11 @@ fn agree(
     wire::varint(ext.number, &mut body).unwrap();
     body.extend([major as u8, minor as u8, msg.msg_type as u8]);
     body.extend(&fields);
-    let extensions = [fader::EXTENSION_DEF, grid::EXTENSION_DEF];
+    let extensions = [
+        fader::EXTENSION_DEF,
+        grid::EXTENSION_DEF,
+        sample::EXTENSION_DEF,
+    ];
     let receiver = ReceiverDesc {
         node_id: 1,
         limits: Limits::DEFAULT,
@@ -190,8 +201,8 @@ fn generated_code_agrees_with_the_evaluator_on_every_example() {
             }
         }
     }
-    // Both schemas' examples: 5 fader + 5 grid, with fallback output to compare.
-    assert_eq!(examples, 10);
+    // Every example: 5 fader + 5 grid + 2 of the generator's fixture.
+    assert_eq!(examples, 12);
     assert!(lines > 20, "{lines}");
 }
 
@@ -219,6 +230,10 @@ impl Rng {
 fn random_value(rng: &mut Rng, f: &Field) -> ExampleValue {
     match f.field_type {
         FieldType::Bool => ExampleValue::Bool(rng.next() % 2 == 0),
+        FieldType::F32 => {
+            let choices = [0.0, -0.0, 0.5, -1.25e-3, 3.4e38, 1.0e-45];
+            ExampleValue::Float(choices[rng.next() as usize % choices.len()])
+        }
         FieldType::Enum7 => {
             let i = rng.next() as usize % f.values.len();
             ExampleValue::Integer(i64::from(f.values[i].value))

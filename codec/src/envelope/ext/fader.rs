@@ -26,7 +26,7 @@ pub static EXTENSION_DEF: ExtensionDef<'static> = ExtensionDef {
 pub mod v1 {
     //! Major 1 of `mox.fader`: versions 1.0, 1.1. Message types and field numbers belong to this major only.
 
-    use crate::envelope::ext::{self, ops, Fallback, MidiMessage, SendError, UnknownFields, ViewError};
+    use crate::envelope::ext::{self, ops, Fallback, MidiMessage, Presence, SendError, UnknownFields, ViewError};
     use crate::envelope::{self as env, value, Delivered, FieldDef, FieldId, FieldType, Header, MajorDef, MessageDef};
     use crate::osc::{self, Arg};
 
@@ -299,23 +299,51 @@ pub mod v1 {
         }
 
         /// `position`: Fader position, 0 = bottom, 16383 = top.
+        /// `None` when absent or unknown: see [`position_presence`](Self::position_presence).
         pub fn position(&self) -> Option<u16> {
-            ext::known(&self.delivered_, Strip::ID_POSITION).and_then(|k| k.uint().and_then(|v| u16::try_from(v).ok()))
+            self.position_presence().value()
+        }
+
+        /// Whether `position` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn position_presence(&self) -> Presence<u16> {
+            ext::presence(&self.delivered_, Strip::ID_POSITION, 0, |k| k.uint().and_then(|v| u16::try_from(v).ok()))
         }
 
         /// `touched`: Whether a finger is on the fader (the motor must not fight it).
+        /// `None` when absent or unknown: see [`touched_presence`](Self::touched_presence).
         pub fn touched(&self) -> Option<bool> {
-            ext::known(&self.delivered_, Strip::ID_TOUCHED).and_then(|k| k.bool())
+            self.touched_presence().value()
+        }
+
+        /// Whether `touched` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn touched_presence(&self) -> Presence<bool> {
+            ext::presence(&self.delivered_, Strip::ID_TOUCHED, 0, |k| k.bool())
         }
 
         /// `ring`: LED ring value, 0 = off, 127 = full.
+        /// `None` when absent or unknown: see [`ring_presence`](Self::ring_presence).
         pub fn ring(&self) -> Option<u8> {
-            ext::known(&self.delivered_, Strip::ID_RING).and_then(|k| k.uint().and_then(|v| u8::try_from(v).ok()))
+            self.ring_presence().value()
+        }
+
+        /// Whether `ring` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn ring_presence(&self) -> Presence<u8> {
+            ext::presence(&self.delivered_, Strip::ID_RING, 0, |k| k.uint().and_then(|v| u8::try_from(v).ok()))
         }
 
         /// `colour`: Strip colour, `r | g << 7 | b << 14` with 7-bit components, so the wire bytes are r, g, b. Receivers of 1.0 ignore it.
+        /// `None` when absent or unknown: see [`colour_presence`](Self::colour_presence).
         pub fn colour(&self) -> Option<u32> {
-            ext::known(&self.delivered_, Strip::ID_COLOUR).and_then(|k| k.uint())
+            self.colour_presence().value()
+        }
+
+        /// Whether `colour` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn colour_presence(&self) -> Presence<u32> {
+            ext::presence(&self.delivered_, Strip::ID_COLOUR, 1, |k| k.uint())
         }
 
         /// The delivered message (header, every field in wire order).
@@ -503,23 +531,51 @@ pub mod v1 {
         }
 
         /// `position`: Fader position.
+        /// `None` when absent or unknown: see [`position_presence`](Self::position_presence).
         pub fn position(&self) -> Option<u16> {
-            ext::known(&self.delivered_, StripReport::ID_POSITION).and_then(|k| k.uint().and_then(|v| u16::try_from(v).ok()))
+            self.position_presence().value()
+        }
+
+        /// Whether `position` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn position_presence(&self) -> Presence<u16> {
+            ext::presence(&self.delivered_, StripReport::ID_POSITION, 0, |k| k.uint().and_then(|v| u16::try_from(v).ok()))
         }
 
         /// `touched`: Touch state.
+        /// `None` when absent or unknown: see [`touched_presence`](Self::touched_presence).
         pub fn touched(&self) -> Option<bool> {
-            ext::known(&self.delivered_, StripReport::ID_TOUCHED).and_then(|k| k.bool())
+            self.touched_presence().value()
+        }
+
+        /// Whether `touched` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn touched_presence(&self) -> Presence<bool> {
+            ext::presence(&self.delivered_, StripReport::ID_TOUCHED, 0, |k| k.bool())
         }
 
         /// `ring`: LED ring value.
+        /// `None` when absent or unknown: see [`ring_presence`](Self::ring_presence).
         pub fn ring(&self) -> Option<u8> {
-            ext::known(&self.delivered_, StripReport::ID_RING).and_then(|k| k.uint().and_then(|v| u8::try_from(v).ok()))
+            self.ring_presence().value()
+        }
+
+        /// Whether `ring` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn ring_presence(&self) -> Presence<u8> {
+            ext::presence(&self.delivered_, StripReport::ID_RING, 0, |k| k.uint().and_then(|v| u8::try_from(v).ok()))
         }
 
         /// `colour`: Strip colour, as in `strip`.
+        /// `None` when absent or unknown: see [`colour_presence`](Self::colour_presence).
         pub fn colour(&self) -> Option<u32> {
-            ext::known(&self.delivered_, StripReport::ID_COLOUR).and_then(|k| k.uint())
+            self.colour_presence().value()
+        }
+
+        /// Whether `colour` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn colour_presence(&self) -> Presence<u32> {
+            ext::presence(&self.delivered_, StripReport::ID_COLOUR, 1, |k| k.uint())
         }
 
         /// The delivered message (header, every field in wire order).
@@ -592,7 +648,7 @@ pub mod v1 {
             if self.strip > 127 {
                 return Err(SendError::Invalid { field: Self::ID_STRIP });
             }
-            if self.delta < -64 || self.delta > 63 {
+            if !(-64..=63).contains(&self.delta) {
                 return Err(SendError::Invalid { field: Self::ID_DELTA });
             }
             if self.seq > 16383 {
@@ -830,8 +886,15 @@ pub mod v1 {
         }
 
         /// `strip`: The strip asked for; absent = all strips.
+        /// `None` when absent or unknown: see [`strip_presence`](Self::strip_presence).
         pub fn strip(&self) -> Option<u8> {
-            ext::known(&self.delivered_, StripQuery::ID_STRIP).and_then(|k| k.uint().and_then(|v| u8::try_from(v).ok()))
+            self.strip_presence().value()
+        }
+
+        /// Whether `strip` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn strip_presence(&self) -> Presence<u8> {
+            ext::presence(&self.delivered_, StripQuery::ID_STRIP, 0, |k| k.uint().and_then(|v| u8::try_from(v).ok()))
         }
 
         /// The delivered message (header, every field in wire order).
@@ -929,7 +992,7 @@ pub mod v1 {
 pub mod v2 {
     //! Major 2 of `mox.fader`: versions 2.0. Message types and field numbers belong to this major only.
 
-    use crate::envelope::ext::{self, ops, Fallback, MidiMessage, SendError, UnknownFields, ViewError};
+    use crate::envelope::ext::{self, ops, Fallback, MidiMessage, Presence, SendError, UnknownFields, ViewError};
     use crate::envelope::{self as env, value, Delivered, FieldDef, FieldId, FieldType, Header, MajorDef, MessageDef};
     use crate::osc::{self, Arg};
 
@@ -1182,23 +1245,51 @@ pub mod v2 {
         }
 
         /// `position`: Fader position, 0 = bottom, 65535 = top (16 bits in a 3-byte field).
+        /// `None` when absent or unknown: see [`position_presence`](Self::position_presence).
         pub fn position(&self) -> Option<u32> {
-            ext::known(&self.delivered_, Strip::ID_POSITION).and_then(|k| k.uint())
+            self.position_presence().value()
+        }
+
+        /// Whether `position` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn position_presence(&self) -> Presence<u32> {
+            ext::presence(&self.delivered_, Strip::ID_POSITION, 0, |k| k.uint())
         }
 
         /// `touched`: Whether a finger is on the fader.
+        /// `None` when absent or unknown: see [`touched_presence`](Self::touched_presence).
         pub fn touched(&self) -> Option<bool> {
-            ext::known(&self.delivered_, Strip::ID_TOUCHED).and_then(|k| k.bool())
+            self.touched_presence().value()
+        }
+
+        /// Whether `touched` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn touched_presence(&self) -> Presence<bool> {
+            ext::presence(&self.delivered_, Strip::ID_TOUCHED, 0, |k| k.bool())
         }
 
         /// `ring`: LED ring value, 0 = off, 127 = full.
+        /// `None` when absent or unknown: see [`ring_presence`](Self::ring_presence).
         pub fn ring(&self) -> Option<u8> {
-            ext::known(&self.delivered_, Strip::ID_RING).and_then(|k| k.uint().and_then(|v| u8::try_from(v).ok()))
+            self.ring_presence().value()
+        }
+
+        /// Whether `ring` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn ring_presence(&self) -> Presence<u8> {
+            ext::presence(&self.delivered_, Strip::ID_RING, 0, |k| k.uint().and_then(|v| u8::try_from(v).ok()))
         }
 
         /// `colour`: Strip colour, `r | g << 7 | b << 14`.
+        /// `None` when absent or unknown: see [`colour_presence`](Self::colour_presence).
         pub fn colour(&self) -> Option<u32> {
-            ext::known(&self.delivered_, Strip::ID_COLOUR).and_then(|k| k.uint())
+            self.colour_presence().value()
+        }
+
+        /// Whether `colour` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn colour_presence(&self) -> Presence<u32> {
+            ext::presence(&self.delivered_, Strip::ID_COLOUR, 0, |k| k.uint())
         }
 
         /// The delivered message (header, every field in wire order).
@@ -1383,23 +1474,51 @@ pub mod v2 {
         }
 
         /// `position`: Fader position.
+        /// `None` when absent or unknown: see [`position_presence`](Self::position_presence).
         pub fn position(&self) -> Option<u32> {
-            ext::known(&self.delivered_, StripReport::ID_POSITION).and_then(|k| k.uint())
+            self.position_presence().value()
+        }
+
+        /// Whether `position` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn position_presence(&self) -> Presence<u32> {
+            ext::presence(&self.delivered_, StripReport::ID_POSITION, 0, |k| k.uint())
         }
 
         /// `touched`: Touch state.
+        /// `None` when absent or unknown: see [`touched_presence`](Self::touched_presence).
         pub fn touched(&self) -> Option<bool> {
-            ext::known(&self.delivered_, StripReport::ID_TOUCHED).and_then(|k| k.bool())
+            self.touched_presence().value()
+        }
+
+        /// Whether `touched` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn touched_presence(&self) -> Presence<bool> {
+            ext::presence(&self.delivered_, StripReport::ID_TOUCHED, 0, |k| k.bool())
         }
 
         /// `ring`: LED ring value.
+        /// `None` when absent or unknown: see [`ring_presence`](Self::ring_presence).
         pub fn ring(&self) -> Option<u8> {
-            ext::known(&self.delivered_, StripReport::ID_RING).and_then(|k| k.uint().and_then(|v| u8::try_from(v).ok()))
+            self.ring_presence().value()
+        }
+
+        /// Whether `ring` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn ring_presence(&self) -> Presence<u8> {
+            ext::presence(&self.delivered_, StripReport::ID_RING, 0, |k| k.uint().and_then(|v| u8::try_from(v).ok()))
         }
 
         /// `colour`: Strip colour.
+        /// `None` when absent or unknown: see [`colour_presence`](Self::colour_presence).
         pub fn colour(&self) -> Option<u32> {
-            ext::known(&self.delivered_, StripReport::ID_COLOUR).and_then(|k| k.uint())
+            self.colour_presence().value()
+        }
+
+        /// Whether `colour` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn colour_presence(&self) -> Presence<u32> {
+            ext::presence(&self.delivered_, StripReport::ID_COLOUR, 0, |k| k.uint())
         }
 
         /// The delivered message (header, every field in wire order).
@@ -1471,7 +1590,7 @@ pub mod v2 {
             if self.strip > 127 {
                 return Err(SendError::Invalid { field: Self::ID_STRIP });
             }
-            if self.delta < -64 || self.delta > 63 {
+            if !(-64..=63).contains(&self.delta) {
                 return Err(SendError::Invalid { field: Self::ID_DELTA });
             }
             if self.seq > 16383 {
@@ -1709,8 +1828,15 @@ pub mod v2 {
         }
 
         /// `strip`: The strip asked for; absent = all strips.
+        /// `None` when absent or unknown: see [`strip_presence`](Self::strip_presence).
         pub fn strip(&self) -> Option<u8> {
-            ext::known(&self.delivered_, StripQuery::ID_STRIP).and_then(|k| k.uint().and_then(|v| u8::try_from(v).ok()))
+            self.strip_presence().value()
+        }
+
+        /// Whether `strip` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn strip_presence(&self) -> Presence<u8> {
+            ext::presence(&self.delivered_, StripQuery::ID_STRIP, 0, |k| k.uint().and_then(|v| u8::try_from(v).ok()))
         }
 
         /// The delivered message (header, every field in wire order).

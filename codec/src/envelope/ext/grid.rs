@@ -28,7 +28,7 @@ pub static EXTENSION_DEF: ExtensionDef<'static> = ExtensionDef {
 pub mod v1 {
     //! Major 1 of `mox.grid`: versions 1.0. Message types and field numbers belong to this major only.
 
-    use crate::envelope::ext::{self, ops, Fallback, MidiMessage, SendError, UnknownFields, ViewError};
+    use crate::envelope::ext::{self, ops, Fallback, MidiMessage, Presence, SendError, UnknownFields, ViewError};
     use crate::envelope::{self as env, value, Delivered, FieldDef, FieldId, FieldType, Header, MajorDef, MessageDef};
     use crate::osc::{self, Arg};
 
@@ -432,8 +432,15 @@ pub mod v1 {
         }
 
         /// `rgb`: Exact colour `r | g << 7 | b << 14`; when present, a receiver that can show it uses it instead of `palette`.
+        /// `None` when absent or unknown: see [`rgb_presence`](Self::rgb_presence).
         pub fn rgb(&self) -> Option<u32> {
-            ext::known(&self.delivered_, Led::ID_RGB).and_then(|k| k.uint())
+            self.rgb_presence().value()
+        }
+
+        /// Whether `rgb` is present, absent by choice, absent because the sender's minor
+        /// predates it, or unknown to the receiver description.
+        pub fn rgb_presence(&self) -> Presence<u32> {
+            ext::presence(&self.delivered_, Led::ID_RGB, 0, |k| k.uint())
         }
 
         /// The delivered message (header, every field in wire order).
@@ -542,10 +549,10 @@ pub mod v1 {
         /// # Errors
         /// [`SendError::Invalid`] naming the first invalid field.
         pub fn validate(&self) -> Result<(), SendError> {
-            if self.width < 1 || self.width > 16 {
+            if !(1..=16).contains(&self.width) {
                 return Err(SendError::Invalid { field: Self::ID_WIDTH });
             }
-            if self.height < 1 || self.height > 16 {
+            if !(1..=16).contains(&self.height) {
                 return Err(SendError::Invalid { field: Self::ID_HEIGHT });
             }
             if self.pixels.iter().any(|b| *b > 0x7F) || self.pixels.len() > 768 {
@@ -795,10 +802,10 @@ pub mod v1 {
         /// # Errors
         /// [`SendError::Invalid`] naming the first invalid field.
         pub fn validate(&self) -> Result<(), SendError> {
-            if self.width < 1 || self.width > 16 {
+            if !(1..=16).contains(&self.width) {
                 return Err(SendError::Invalid { field: Self::ID_WIDTH });
             }
-            if self.height < 1 || self.height > 16 {
+            if !(1..=16).contains(&self.height) {
                 return Err(SendError::Invalid { field: Self::ID_HEIGHT });
             }
             if self.pixels.iter().any(|b| *b > 0x7F) || self.pixels.len() > 768 {

@@ -35,6 +35,11 @@ use crate::osc::{self, Packet, TimeTag};
 pub mod fader;
 #[rustfmt::skip]
 pub mod grid;
+/// A test fixture of the generator (`conformance/src/schema/testdata/acme.sample.toml`): every
+/// feature it supports, compiled and tested here. Not an extension; not for use.
+#[doc(hidden)]
+#[rustfmt::skip]
+pub mod sample;
 
 /// The semantics of the fallback expression language (spec §14.6.4) as `i32` functions.
 ///
@@ -546,6 +551,55 @@ pub trait Fallback {
     }
 }
 
+/// What a delivered message says about an optional field: its value, or which kind of
+/// absence (spec MOX-VER-011 tells "absent by choice" from "not known by the sender").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Presence<T> {
+    /// Present, and known to the receiver description: the decoded value.
+    Value(T),
+    /// Absent, though the sender's minor has the field: absent by choice (for most fields,
+    /// "unchanged").
+    Absent,
+    /// Absent because the message's minor predates the field: not known by the sender,
+    /// which an extension may give another default than absent by choice.
+    NotInSendersMinor,
+    /// On the wire, but unknown to the receiver description (a field of a later minor than
+    /// the description's, or an `enum7` value it does not list): its flags applied, and it
+    /// is among the view's unknown fields.
+    Unknown,
+}
+
+impl<T> Presence<T> {
+    /// The value, if present and known.
+    pub fn value(self) -> Option<T> {
+        match self {
+            Self::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The presence of the optional field `id`, added in minor `added`, in `message`.
+#[doc(hidden)]
+pub fn presence<'a, 'r, T>(
+    message: &Delivered<'a, 'r>,
+    id: FieldId,
+    added: u8,
+    decode: impl FnOnce(KnownField<'a, 'r>) -> Option<T>,
+) -> Presence<T> {
+    if let Some(known) = known(message, id) {
+        // A known field always decodes to its type (the pipeline validated it).
+        return decode(known).map_or(Presence::Unknown, Presence::Value);
+    }
+    if UnknownFields::of(message).any(|field| field.id() == id) {
+        Presence::Unknown
+    } else if message.header().minor < added {
+        Presence::NotInSendersMinor
+    } else {
+        Presence::Absent
+    }
+}
+
 /// The known field with id `id` of a delivered message, if present and known.
 #[doc(hidden)]
 pub fn known<'a, 'r>(message: &Delivered<'a, 'r>, id: FieldId) -> Option<KnownField<'a, 'r>> {
@@ -608,3 +662,195 @@ impl<'a> Iterator for UnknownFields<'a, '_> {
 #[cfg(doctest)]
 #[doc = include_str!("../../../../docs/extensions/README.md")]
 pub struct ExtensionsGuideDoctests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::{ExtensionDef, Limits, Outcome, ReceiverDesc};
+    use crate::osc::Arg;
+
+    #[test]
+    fn ops_follow_spec_14_6_4() {
+        // The spec's own examples.
+        assert_eq!(ops::div(-7, 2), -3);
+        assert_eq!(ops::rem(-7, 2), -1);
+        assert_eq!((ops::div(5, 0), ops::rem(5, 0)), (0, 0));
+        assert_eq!(ops::shr(-7, 1), -4);
+        assert_eq!(ops::shl(-3, 4), -48);
+        assert_eq!(ops::clamp(300, 0, 127), 127);
+        assert_eq!(ops::clamp(5, 10, 3), 10, "l wins when l > h");
+        assert_eq!(ops::scale(8192, 0, 16383, 0, 127), 63);
+        assert_eq!(ops::scale(-3, -24, 24, 0, 127), 55);
+        assert_eq!(ops::scale(200, 0, 100, 0, 10), 20, "extrapolates");
+        assert_eq!(ops::byte(&[5, 6], 1), 6);
+        assert_eq!((ops::byte(&[5, 6], 2), ops::byte(&[5, 6], -1)), (0, 0));
+        assert_eq!(
+            (ops::lt(1, 2), ops::ge(1, 2), ops::eq(3, 3), ops::ne(3, 3)),
+            (1, 0, 1, 0)
+        );
+        assert_eq!((ops::abs(-9), ops::min(2, -2), ops::max(2, -2)), (9, -2, 2));
+        assert_eq!(ops::or(ops::shr(300, 7), 64), 66);
+        // Exactly 0.5 + 2^-15 rounded to binary32, as the fader page shows.
+        assert_eq!(ops::normalise(8192, 0, 16383), 0.500_030_5);
+        assert_eq!(
+            ops::normalise(64, 0, 127).to_bits(),
+            0.503_937_f32.to_bits()
+        );
+        assert_eq!(ops::float(-3), -3.0);
+    }
+
+    #[test]
+    fn midi_messages_and_addresses() {
+        assert_eq!(
+            MidiMessage::pitch_bend(3, 8192).as_bytes(),
+            [0xE3, 0x00, 0x40]
+        );
+        assert_eq!(
+            MidiMessage::pitch_bend(15, 16383).as_bytes(),
+            [0xEF, 0x7F, 0x7F]
+        );
+        assert_eq!(MidiMessage::program_change(0, 5).as_bytes(), [0xC0, 0x05]);
+        assert_eq!(MidiMessage::channel_pressure(1, 9).len(), 2);
+        assert_eq!(MidiMessage::note_off(2, 60, 0).as_bytes(), [0x82, 60, 0]);
+        let mut a = Address::<32>::new();
+        a.push_str("/x/");
+        a.push_int(i32::MIN);
+        a.push_str("/");
+        a.push_int(0);
+        assert_eq!(a.as_str(), "/x/-2147483648/0");
+        // Too small: cut, never a panic.
+        let mut tiny = Address::<3>::new();
+        tiny.push_str("/abc");
+        tiny.push_int(-12);
+        assert_eq!(tiny.as_str(), "/ab");
+    }
+
+    /// The generator's fixture, by hand: the values below are computed from the schema text
+    /// (`conformance/src/schema/testdata/acme.sample.toml`), not by the shared `ops`.
+    #[test]
+    fn the_fixture_renders_and_versions_as_its_schema_says() {
+        use sample::v1::{Patch, PatchEngine, PatchView};
+        let patch = Patch {
+            slot: 300,
+            engine: PatchEngine::Wavetable,
+            name: Some("Bell"),
+            gain: Some(-3),
+            level: Some(0.5),
+            offset: Some(-70_000),
+            label: Some("AB"),
+        };
+        let mut midi = [0u8; 32];
+        let n = patch.encode_midi(&mut midi).unwrap();
+        // slot ≥ 128: no program change; CC 32 on channel 2 = (300 >> 7) | 64 = 66;
+        // gain −3 → scale = 21·127/48 = 55, then 56; poly pressure on channel 3 from "Be".
+        assert_eq!(
+            &midi[..n],
+            [0xB1, 0x20, 66, 0xBF, 20, 55, 0xBF, 21, 56, 0xA2, b'B', b'e']
+        );
+        let mut osc = [[0u8; 40]; 2];
+        let mut args = [(0, 0.0f32); 2];
+        let mut count = 0;
+        patch
+            .for_each_osc(&mut |m| {
+                let a = m.address().as_bytes();
+                osc[count][..a.len()].copy_from_slice(a);
+                let list: [Option<Arg<'_>>; 3] = {
+                    let mut it = m.args();
+                    [
+                        it.next().and_then(|a| a.ok()),
+                        it.next().and_then(|a| a.ok()),
+                        it.next().and_then(|a| a.ok()),
+                    ]
+                };
+                args[count] = match list {
+                    [Some(Arg::String("Bell")), Some(Arg::Int(2)), Some(Arg::Float(g))] => (1, g),
+                    [Some(Arg::Float(x)), None, None] => (2, x),
+                    _ => (0, 0.0),
+                };
+                count += 1;
+            })
+            .unwrap();
+        assert_eq!(count, 2);
+        assert!(osc[0].starts_with(b"/patch/300/name\0"));
+        assert!(osc[1].starts_with(b"/patch/0/offset/70\0"));
+        assert_eq!(args[0], (1, -3.0));
+        assert_eq!(args[1].0, 2);
+        assert_eq!(
+            args[1].1,
+            ((-70_000f64 + 134_217_728.0) / 268_435_455.0) as f32
+        );
+
+        // Version rules: `label` (1.1) cannot go out at 1.0; `wavetable` (1.1) is unknown
+        // to a 1.0 receiver, so the required `engine` is missing there.
+        let mut header = Patch::header();
+        header.minor = 0;
+        let mut body = [0u8; 64];
+        assert_eq!(
+            patch.encode(&header, &mut body),
+            Err(SendError::NotInMinor {
+                field: Patch::ID_LABEL
+            })
+        );
+        let n = patch.encode(&Patch::header(), &mut body).unwrap();
+        // slot: number 0 with C and R set = id 03; label: number 64 = id 512 = 40 08.
+        // After hdr, owner 00 21 09, number 300 (6C 04), major, minor, type: 9 bytes.
+        assert_eq!(&body[9..13], [0x03, 0x02, 0x2C, 0x02]);
+        assert!(body[..n].windows(3).any(|w| w == [0x40, 0x08, 0x02]));
+        let old = [ExtensionDef {
+            owner: sample::EXTENSION.owner,
+            number: 300,
+            majors: core::slice::from_ref(&sample::v1::DEF_1_0),
+        }];
+        let rx = ReceiverDesc {
+            node_id: 1,
+            limits: Limits::DEFAULT,
+            extensions: &old,
+        };
+        let Outcome::Delivered(delivered) = rx.receive(&body[..n]) else {
+            panic!("{:?}", rx.receive(&body[..n]))
+        };
+        assert_eq!(
+            PatchView::new(delivered).err(),
+            Some(ViewError::Missing {
+                field: Patch::ID_ENGINE
+            })
+        );
+        let new = [sample::EXTENSION_DEF];
+        let rx = ReceiverDesc {
+            node_id: 1,
+            limits: Limits::DEFAULT,
+            extensions: &new,
+        };
+        let Outcome::Delivered(delivered) = rx.receive(&body[..n]) else {
+            panic!("not delivered")
+        };
+        let view = PatchView::new(delivered).unwrap();
+        assert_eq!(view.to_message(), patch);
+        assert_eq!(view.label_presence(), Presence::Value("AB"));
+        // A 1.0 message: `label` is absent because the sender's minor predates it.
+        let old_patch = Patch {
+            engine: PatchEngine::Fm,
+            label: None,
+            ..patch
+        };
+        let n = old_patch.encode(&header, &mut body).unwrap();
+        let Outcome::Delivered(delivered) = rx.receive(&body[..n]) else {
+            panic!("not delivered")
+        };
+        let view = PatchView::new(delivered).unwrap();
+        assert_eq!(view.label_presence(), Presence::NotInSendersMinor);
+        assert_eq!(view.to_message(), old_patch);
+        let bare = Patch {
+            name: None,
+            ..old_patch
+        };
+        let n = bare.encode(&header, &mut body).unwrap();
+        let Outcome::Delivered(delivered) = rx.receive(&body[..n]) else {
+            panic!("not delivered")
+        };
+        assert_eq!(
+            PatchView::new(delivered).unwrap().name_presence(),
+            Presence::Absent
+        );
+    }
+}
