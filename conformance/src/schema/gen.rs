@@ -701,7 +701,7 @@ fn gen_view(out: &mut String, msg: &Message, name: &str) {
     }
     out.push_str("    }\n\n");
     let _ = writeln!(out, "    impl<'a, 'r> {view}<'a, 'r> {{");
-    let _ = writeln!(out, "        /// The view of `message`.\n        ///\n        /// # Errors\n        /// [`ViewError::OtherMessage`] for another extension, major or type;\n        /// [`ViewError::Missing`] when a required field is absent or unknown.\n        pub fn new(delivered_: Delivered<'a, 'r>) -> Result<Self, ViewError> {{\n            if !ext::is_message(&delivered_, EXTENSION, MAJOR, {name}::TYPE) {{\n                return Err(ViewError::OtherMessage);\n            }}");
+    let _ = writeln!(out, "        /// The view of a delivered message.\n        ///\n        /// # Errors\n        /// [`ViewError::OtherMessage`] for another extension, major or type;\n        /// [`ViewError::Missing`] when a required field is absent or unknown.\n        pub fn new(delivered_: Delivered<'a, 'r>) -> Result<Self, ViewError> {{\n            if !ext::is_message(&delivered_, EXTENSION, MAJOR, {name}::TYPE) {{\n                return Err(ViewError::OtherMessage);\n            }}");
     for f in msg.fields.iter().filter(|f| f.required) {
         let _ = writeln!(
             out,

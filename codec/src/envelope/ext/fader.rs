@@ -280,7 +280,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> StripView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -512,7 +512,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> StripReportView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -730,7 +730,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> RingNudgeView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -873,7 +873,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> StripQueryView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -1226,7 +1226,7 @@ pub mod v2 {
     }
 
     impl<'a, 'r> StripView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -1455,7 +1455,7 @@ pub mod v2 {
     }
 
     impl<'a, 'r> StripReportView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -1672,7 +1672,7 @@ pub mod v2 {
     }
 
     impl<'a, 'r> RingNudgeView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -1815,7 +1815,7 @@ pub mod v2 {
     }
 
     impl<'a, 'r> StripQueryView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;

@@ -203,7 +203,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> PadView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -401,7 +401,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> LedView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -657,7 +657,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> FrameView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -879,7 +879,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> FrameReportView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -1024,7 +1024,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> FrameQueryView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;

@@ -304,7 +304,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> PatchView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
@@ -493,7 +493,7 @@ pub mod v1 {
     }
 
     impl<'a, 'r> QueryView<'a, 'r> {
-        /// The view of `message`.
+        /// The view of a delivered message.
         ///
         /// # Errors
         /// [`ViewError::OtherMessage`] for another extension, major or type;
