@@ -73,6 +73,8 @@ mod chunks;
 pub mod crc;
 mod encode;
 mod error;
+/// Typed views, messages, receiver descriptions and fallback renderers generated from the reference extension schemas.
+pub mod ext;
 mod field_id;
 mod fields;
 pub mod grease;

@@ -1,5 +1,5 @@
-//! `mox schema …`: check extension schema files, render their reference pages, print the
-//! file format's JSON Schema (spec/schema.md, chapter 14).
+//! `mox schema …`: check extension schema files, render their reference pages, generate
+//! their Rust modules, print the file format's JSON Schema (spec/schema.md, chapter 14).
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,6 +28,17 @@ pub(crate) enum SchemaCommand {
         /// The schema file (TOML).
         file: PathBuf,
         /// Write the page to OUT instead of stdout.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// Generate the Rust module of a valid schema file for `mox_codec::envelope::ext`:
+    /// receiver descriptions, typed messages and views, compiled fallback renderers
+    /// (`no_std`, no allocation). Exit 1 when the schema is invalid or uses a feature the
+    /// generator does not support yet.
+    Gen {
+        /// The schema file (TOML).
+        file: PathBuf,
+        /// Write the source to OUT instead of stdout.
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
     },
@@ -80,6 +91,20 @@ pub(crate) fn run(command: SchemaCommand) -> Result<ExitCode, CliError> {
             };
             let page = ext_schema::doc::render(ext, &display_name(&file));
             write_out(output.as_deref(), &page)
+        }
+        SchemaCommand::Gen { file, output } => {
+            let checked = load(&file)?;
+            let ext = match (&checked.extension, checked.errors) {
+                (Some(ext), 0) => ext,
+                _ => {
+                    report(&checked);
+                    return Err(fail(&file, &checked));
+                }
+            };
+            let source = ext_schema::gen::generate(ext, &display_name(&file)).map_err(|e| {
+                CliError::CheckFailed(format!("{}: cannot generate: {e}", file.display()))
+            })?;
+            write_out(output.as_deref(), &source)
         }
         SchemaCommand::JsonSchema => write_out(None, &ext_schema::json_schema()),
     }

@@ -11,9 +11,12 @@ use super::model::{
     MidiRule, OscRule, OscTag, Status,
 };
 use super::wire;
+use mox_codec::envelope::ext::{ops, MidiMessage};
+use mox_codec::envelope::{
+    body_len, encode_body, sysex, ExtensionId, FieldSection, Header, Limits, Owner,
+};
+use mox_codec::sysex::message::ManufacturerId;
 
-/// The carrier id the examples use: non-commercial / development (design §3.1).
-const EXAMPLE_CARRIER: u8 = 0x7D;
 /// Most output lines a fallback example shows per rule before eliding.
 const MAX_SHOWN: usize = 8;
 
@@ -70,7 +73,7 @@ pub(crate) fn render(ext: &Extension, source_name: &str) -> String {
     }
     out.push('\n');
     for major in &ext.majors {
-        render_major(&mut out, ext, &owner, &number, major);
+        render_major(&mut out, ext, &owner, major);
     }
     out
 }
@@ -85,7 +88,7 @@ fn newest_minor(ext: &Extension, major: u32) -> u32 {
         .unwrap_or(0)
 }
 
-fn render_major(out: &mut String, ext: &Extension, owner: &[u8], number: &[u8], major: &Major) {
+fn render_major(out: &mut String, ext: &Extension, owner: &[u8], major: &Major) {
     let m = major.major;
     let _ = writeln!(out, "## Major {m}\n");
     let mut listed: Vec<String> = ext
@@ -130,7 +133,7 @@ fn render_major(out: &mut String, ext: &Extension, owner: &[u8], number: &[u8], 
     }
     out.push('\n');
     for msg in &major.messages {
-        render_message(out, ext, owner, number, m, msg);
+        render_message(out, ext, owner, m, msg);
     }
 }
 
@@ -282,14 +285,7 @@ fn field_notes(out: &mut String, fields: &[Field], prefix: &str) {
     }
 }
 
-fn render_message(
-    out: &mut String,
-    ext: &Extension,
-    owner: &[u8],
-    number: &[u8],
-    m: u32,
-    msg: &Message,
-) {
+fn render_message(out: &mut String, ext: &Extension, owner: &[u8], m: u32, msg: &Message) {
     let _ = writeln!(
         out,
         "### <a id=\"{}\"></a>`{:02X}` `{}` ({})\n",
@@ -345,7 +341,7 @@ fn render_message(
         out.push('\n');
     }
     if let Some(values) = &msg.example {
-        render_example(out, ext, owner, number, m, msg, values);
+        render_example(out, ext, owner, m, msg, values);
     }
 }
 
@@ -436,7 +432,6 @@ fn render_example(
     out: &mut String,
     ext: &Extension,
     owner: &[u8],
-    number: &[u8],
     m: u32,
     msg: &Message,
     values: &BTreeMap<String, ExampleValue>,
@@ -445,22 +440,11 @@ fn render_example(
         return;
     };
     let minor = newest_minor(ext, m);
-    let header = |hdr: u8| {
-        let mut b = vec![hdr];
-        b.extend_from_slice(owner);
-        b.extend_from_slice(number);
-        b.extend([m as u8, minor as u8, msg.msg_type as u8]);
-        b
+    let Some((body, sysex, crc)) =
+        example_units(owner, ext.number, m, minor, msg.msg_type, &fields)
+    else {
+        return;
     };
-    let mut body = header(0x00);
-    body.extend(&fields);
-    let mut checked = header(0x01);
-    checked.extend(&fields);
-    let crc = wire::crc14_darc(&checked);
-    checked.extend(crc);
-    let mut sysex = vec![0xF0, EXAMPLE_CARRIER, 0x4D, 0x4F, 0x58];
-    sysex.extend(&checked);
-    sysex.push(0xF7);
     let shown: Vec<String> = msg
         .fields
         .iter()
@@ -527,56 +511,80 @@ fn render_example(
     let _ = writeln!(out, "```\n");
 }
 
-/// Splits an encoded field section back into (bytes, annotation) per top-level TLV.
-fn split_tlvs(fields: &[Field], bytes: &[u8]) -> Vec<(String, String)> {
-    let mut lines = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        let Some((id, next)) = read_varint(bytes, i) else {
-            break;
-        };
-        let Some((len, value_start)) = read_varint(bytes, next) else {
-            break;
-        };
-        let end = value_start + len as usize;
-        if end > bytes.len() {
-            break;
-        }
-        let name = fields
-            .iter()
-            .find(|f| wire::field_id(f) == id)
-            .map_or("?", |f| f.name.as_str());
-        let tlv = &bytes[start..end];
-        let head = hex(&bytes[start..value_start]);
-        let shown = if tlv.len() > 24 {
-            format!(
-                "{head} {} … ({len} value bytes)",
-                hex(&bytes[value_start..value_start + 8])
-            )
-        } else {
-            hex(tlv)
-        };
-        lines.push((
-            shown,
-            format!("{name} (id {}, length {len})", hex(&bytes[start..next])),
-        ));
-        i = end;
-    }
-    lines
+/// Limits that let the example's own field section be read back whatever its size.
+const UNBOUNDED: Limits = Limits {
+    max_fields: u16::MAX,
+    max_depth: u8::MAX,
+};
+
+/// The example's body (`K=0`), its SysEx unit (`K=1`, carrier `7D`) and that unit's CRC,
+/// written by the codec's body and SysEx encoders.
+fn example_units(
+    owner: &[u8],
+    number: u32,
+    major: u32,
+    minor: u32,
+    msg_type: u32,
+    fields: &[u8],
+) -> Option<(Vec<u8>, Vec<u8>, [u8; 2])> {
+    let owner = match owner {
+        [b] => Owner::OneByte(*b),
+        [0, b, c] => Owner::ThreeByte(*b, *c),
+        _ => return None,
+    };
+    let mut header = Header::new(
+        ExtensionId::new(owner, number),
+        u8::try_from(major).ok()?,
+        u8::try_from(minor).ok()?,
+        u8::try_from(msg_type).ok()?,
+    );
+    let section = FieldSection::parse(fields, &UNBOUNDED).ok()?;
+    let encode = |header: &Header| -> Option<Vec<u8>> {
+        let mut out = vec![0u8; body_len(header, section.iter()).ok()?];
+        encode_body(header, section.iter(), &mut out).ok()?;
+        Some(out)
+    };
+    let body = encode(&header)?;
+    header.check = true;
+    let checked = encode(&header)?;
+    let crc = [*checked.get(checked.len() - 2)?, *checked.last()?];
+    let carrier = ManufacturerId::NonCommercial;
+    let mut unit = vec![0u8; sysex::encoded_len(carrier, checked.len())];
+    sysex::encode(carrier, &checked, &mut unit).ok()?;
+    Some((body, unit, crc))
 }
 
-fn read_varint(bytes: &[u8], mut i: usize) -> Option<(u32, usize)> {
-    let mut v = 0u32;
-    for shift in [0, 6, 12] {
-        let b = *bytes.get(i)?;
-        i += 1;
-        v |= u32::from(b & 0x3F) << shift;
-        if b & 0x40 == 0 {
-            return Some((v, i));
-        }
-    }
-    None
+/// Splits an encoded field section back into (bytes, annotation) per top-level TLV.
+fn split_tlvs(fields: &[Field], bytes: &[u8]) -> Vec<(String, String)> {
+    let Ok(section) = FieldSection::parse(bytes, &UNBOUNDED) else {
+        return Vec::new();
+    };
+    section
+        .iter()
+        .map(|field| {
+            let (raw, value) = (field.raw(), field.value());
+            let head = &raw[..raw.len() - value.len()];
+            let id_bytes = &raw[..field.id().encoded_len()];
+            let name = fields
+                .iter()
+                .find(|f| wire::field_id(f) == field.id().value())
+                .map_or("?", |f| f.name.as_str());
+            let shown = if raw.len() > 24 {
+                format!(
+                    "{} {} … ({} value bytes)",
+                    hex(head),
+                    hex(&value[..8]),
+                    value.len()
+                )
+            } else {
+                hex(raw)
+            };
+            (
+                shown,
+                format!("{name} (id {}, length {})", hex(id_bytes), value.len()),
+            )
+        })
+        .collect()
 }
 
 /// The runtime values of an example's top-level fields, as expressions see them.
@@ -657,20 +665,24 @@ pub(crate) fn eval_midi(rule: &MidiRule, vals: &BTreeMap<String, Val>) -> Vec<Ve
             if !holds(rule.when.as_deref(), v)? {
                 return None;
             }
-            let ch = eval_text(&rule.channel, v)? as u8;
-            let p = |t: &Option<String>| -> Option<u8> { Some(eval_text(t.as_ref()?, v)? as u8) };
-            Some(match rule.kind {
-                MidiKind::NoteOn => vec![0x90 | ch, p(&rule.note)?, p(&rule.velocity)?],
-                MidiKind::NoteOff => vec![0x80 | ch, p(&rule.note)?, p(&rule.velocity)?],
-                MidiKind::PolyPressure => vec![0xA0 | ch, p(&rule.note)?, p(&rule.value)?],
-                MidiKind::ControlChange => vec![0xB0 | ch, p(&rule.controller)?, p(&rule.value)?],
-                MidiKind::ProgramChange => vec![0xC0 | ch, p(&rule.program)?],
-                MidiKind::ChannelPressure => vec![0xD0 | ch, p(&rule.value)?],
-                MidiKind::PitchBend => {
-                    let bend = eval_text(rule.value.as_ref()?, v)?;
-                    vec![0xE0 | ch, (bend & 0x7F) as u8, ((bend >> 7) & 0x7F) as u8]
+            let ch = i32::try_from(eval_text(&rule.channel, v)?).ok()?;
+            let p = |t: &Option<String>| -> Option<i32> {
+                i32::try_from(eval_text(t.as_ref()?, v)?).ok()
+            };
+            let message = match rule.kind {
+                MidiKind::NoteOn => MidiMessage::note_on(ch, p(&rule.note)?, p(&rule.velocity)?),
+                MidiKind::NoteOff => MidiMessage::note_off(ch, p(&rule.note)?, p(&rule.velocity)?),
+                MidiKind::PolyPressure => {
+                    MidiMessage::poly_pressure(ch, p(&rule.note)?, p(&rule.value)?)
                 }
-            })
+                MidiKind::ControlChange => {
+                    MidiMessage::control_change(ch, p(&rule.controller)?, p(&rule.value)?)
+                }
+                MidiKind::ProgramChange => MidiMessage::program_change(ch, p(&rule.program)?),
+                MidiKind::ChannelPressure => MidiMessage::channel_pressure(ch, p(&rule.value)?),
+                MidiKind::PitchBend => MidiMessage::pitch_bend(ch, p(&rule.value)?),
+            };
+            Some(message.as_bytes().to_vec())
         };
         if let Some(bytes) = emit() {
             out.push(bytes);
@@ -735,9 +747,8 @@ pub(crate) fn eval_osc(rule: &OscRule, vals: &BTreeMap<String, Val>) -> Vec<Stri
     out
 }
 
-/// `(x − lo) / (hi − lo)` rounded to the nearest binary32. Computing in binary64 first and
-/// rounding once more gives the correctly rounded quotient, because 53 ≥ 2·24 + 2 makes
-/// double rounding of a quotient innocuous (Figueroa 1995).
+/// `(x − lo) / (hi − lo)` rounded to the nearest binary32: the generated renderers'
+/// function (`mox_codec::envelope::ext::ops::normalise`), so both round alike.
 pub(crate) fn normalise(x: i64, lo: i64, hi: i64) -> f32 {
-    ((x - lo) as f64 / (hi - lo) as f64) as f32
+    i32::try_from(x).map_or(f32::NAN, |x| ops::normalise(x, lo, hi))
 }

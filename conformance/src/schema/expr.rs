@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use mox_codec::envelope::ext::ops;
+
 /// Longest expression text accepted, in bytes.
 pub(crate) const MAX_LEN: usize = 256;
 /// Deepest parenthesis / operator nesting accepted by the parser.
@@ -726,86 +728,66 @@ pub(crate) enum Val {
 }
 
 /// Evaluates a type-checked expression. `None` when a name is missing from `vals` (the
-/// field is absent) or holds the wrong kind of value; ranges were checked statically, so
-/// the arithmetic cannot overflow `i64` for values inside the fields' ranges.
+/// field is absent) or holds the wrong kind of value.
+///
+/// Every operation is the `i32` function of `mox_codec::envelope::ext::ops` that the
+/// generated fallback renderers call, so the pages `mox schema doc` renders and the
+/// generated code share one definition of the language (spec §14.6.4). The static ranges
+/// (MOX-SCH-052) keep every value of a valid message inside `i32`; a name whose value does
+/// not fit (an invalid message) gives `None`.
 pub(crate) fn eval(expr: &Expr, vals: &BTreeMap<String, Val>) -> Option<i64> {
+    eval32(expr, vals).map(i64::from)
+}
+
+fn eval32(expr: &Expr, vals: &BTreeMap<String, Val>) -> Option<i32> {
     Some(match expr {
-        Expr::Int(v, _) => *v,
+        Expr::Int(v, _) => i32::try_from(*v).ok()?,
         Expr::Name(n, _) => match vals.get(n)? {
-            Val::Int(v) => *v,
+            Val::Int(v) => i32::try_from(*v).ok()?,
             Val::Bytes(_) => return None,
         },
-        Expr::Neg(e, _) => eval(e, vals)?.checked_neg()?,
+        Expr::Neg(e, _) => ops::neg(eval32(e, vals)?),
         Expr::Bin(op, a, b, _) => {
-            let x = eval(a, vals)?;
-            let y = eval(b, vals)?;
-            match op {
-                BinOp::Or => x | y,
-                BinOp::And => x & y,
-                BinOp::Eq => i64::from(x == y),
-                BinOp::Ne => i64::from(x != y),
-                BinOp::Lt => i64::from(x < y),
-                BinOp::Le => i64::from(x <= y),
-                BinOp::Gt => i64::from(x > y),
-                BinOp::Ge => i64::from(x >= y),
-                BinOp::Shl => x.checked_shl(u32::try_from(y).ok()?)?,
-                BinOp::Shr => x.checked_shr(u32::try_from(y).ok()?)?,
-                BinOp::Add => x.checked_add(y)?,
-                BinOp::Sub => x.checked_sub(y)?,
-                BinOp::Mul => x.checked_mul(y)?,
-                BinOp::Div => {
-                    if y == 0 {
-                        0
-                    } else {
-                        x.checked_div(y)?
-                    }
-                }
-                BinOp::Rem => {
-                    if y == 0 {
-                        0
-                    } else {
-                        x.checked_rem(y)?
+            let x = eval32(a, vals)?;
+            let y = eval32(b, vals)?;
+            let f = match op {
+                BinOp::Or => ops::or,
+                BinOp::And => ops::and,
+                BinOp::Eq => ops::eq,
+                BinOp::Ne => ops::ne,
+                BinOp::Lt => ops::lt,
+                BinOp::Le => ops::le,
+                BinOp::Gt => ops::gt,
+                BinOp::Ge => ops::ge,
+                BinOp::Shl => ops::shl,
+                BinOp::Shr => ops::shr,
+                BinOp::Add => ops::add,
+                BinOp::Sub => ops::sub,
+                BinOp::Mul => ops::mul,
+                BinOp::Div => ops::div,
+                BinOp::Rem => ops::rem,
+            };
+            f(x, y)
+        }
+        Expr::Call(func, args, _) => {
+            let arg = |i: usize| eval32(args.get(i)?, vals);
+            match func {
+                Func::Abs => ops::abs(arg(0)?),
+                Func::Min => ops::min(arg(0)?, arg(1)?),
+                Func::Max => ops::max(arg(0)?, arg(1)?),
+                Func::Clamp => ops::clamp(arg(0)?, arg(1)?, arg(2)?),
+                Func::Scale => ops::scale(arg(0)?, arg(1)?, arg(2)?, arg(3)?, arg(4)?),
+                Func::Byte => {
+                    let Some(Expr::Name(n, _)) = args.first() else {
+                        return None;
+                    };
+                    match vals.get(n)? {
+                        Val::Bytes(bytes) => ops::byte(bytes, arg(1)?),
+                        Val::Int(_) => return None,
                     }
                 }
             }
         }
-        Expr::Call(func, args, _) => match func {
-            Func::Abs => eval(&args[0], vals)?.checked_abs()?,
-            Func::Min => eval(&args[0], vals)?.min(eval(&args[1], vals)?),
-            Func::Max => eval(&args[0], vals)?.max(eval(&args[1], vals)?),
-            Func::Clamp => {
-                let x = eval(&args[0], vals)?;
-                let lo = eval(&args[1], vals)?;
-                let hi = eval(&args[2], vals)?;
-                x.min(hi).max(lo)
-            }
-            Func::Scale => {
-                let x = eval(&args[0], vals)?;
-                let [a, b, c, d] = [
-                    eval(&args[1], vals)?,
-                    eval(&args[2], vals)?,
-                    eval(&args[3], vals)?,
-                    eval(&args[4], vals)?,
-                ];
-                if a == b {
-                    return None;
-                }
-                c.checked_add(x.checked_sub(a)?.checked_mul(d.checked_sub(c)?)? / (b - a))?
-            }
-            Func::Byte => {
-                let Expr::Name(n, _) = &args[0] else {
-                    return None;
-                };
-                let k = eval(&args[1], vals)?;
-                match vals.get(n)? {
-                    Val::Bytes(bytes) => usize::try_from(k)
-                        .ok()
-                        .and_then(|k| bytes.get(k))
-                        .map_or(0, |b| i64::from(*b)),
-                    Val::Int(_) => return None,
-                }
-            }
-        },
     })
 }
 

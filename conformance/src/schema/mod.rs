@@ -1,13 +1,15 @@
 //! MOX extension schemas (spec/schema.md, chapter 14): the TOML file format, its checks,
 //! its JSON Schema and the Markdown reference pages rendered from it.
 //!
-//! The model is the single source that docs, vectors and (later) the generated typed views
-//! of `mox_codec` are derived from (BRIEF decision 11).
+//! The model is the single source that docs, vectors and the generated typed views of
+//! `mox_codec` (`mox schema gen`, `codec/src/envelope/ext/`) are derived from (BRIEF
+//! decision 11).
 pub(crate) mod check;
 pub(crate) mod compare;
 pub(crate) mod doc;
 pub(crate) mod example;
 pub(crate) mod expr;
+pub(crate) mod gen;
 pub(crate) mod model;
 pub(crate) mod wire;
 

@@ -2,8 +2,8 @@
 //!
 //! The TOML file deserialises into these types with serde; `schemars` derives the JSON
 //! Schema checked in as `spec/extensions/extension.schema.json`. The types are plain data
-//! (owned strings, vectors, integers) so that the later code generator (design §A.5) can
-//! walk them without the TOML layer. Everything that serde cannot express (ranges, GREASE,
+//! (owned strings, vectors, integers) so that the code generator (`gen.rs`, design §A.5)
+//! walks them without the TOML layer. Everything that serde cannot express (ranges, GREASE,
 //! version order, expressions) is checked in `check.rs` and cited there by requirement id.
 use std::collections::BTreeMap;
 

@@ -1,7 +1,10 @@
-//! The wire rules the documentation's worked examples need (design §2–§3): the v7 varint,
-//! field ids, value encodings and CRC-14/DARC. They are re-stated here, not taken from
-//! `mox_codec::envelope`, so that the rendered examples are an independent check on the
-//! codec once both exist.
+//! The wire rules the documentation's worked examples need (design §2–§3), as thin
+//! adapters over `mox_codec::envelope`: the v7 varint, field ids and value encodings have
+//! one implementation, the codec's (headers, CRC-14/DARC and SysEx framing of the examples
+//! come from its body and SysEx encoders, in `doc.rs`). The shipped pages' examples were
+//! first computed by an independent restatement of these rules; the drift test of the
+//! pages (`tests/schema_doc.rs`) holds the codec to the same bytes.
+use mox_codec::envelope::{value, varint as v7, FieldId};
 use mox_codec::sysex::sevenbit::{self, Encoding};
 
 use super::model::{Field, FieldType};
@@ -9,27 +12,15 @@ use super::model::{Field, FieldType};
 /// Appends `v` as the LSB-first 6-bits-per-byte varint (bit 6 = more), at most 3 bytes.
 /// `None` when `v` needs more than 18 bits.
 pub(crate) fn varint(v: u32, out: &mut Vec<u8>) -> Option<()> {
-    if v >= 1 << 18 {
-        return None;
-    }
-    let mut v = v;
-    loop {
-        let group = (v & 0x3F) as u8;
-        v >>= 6;
-        if v == 0 {
-            out.push(group);
-            return Some(());
-        }
-        out.push(group | 0x40);
-    }
+    let (bytes, len) = v7::to_bytes(v)?;
+    out.extend_from_slice(bytes.get(..len)?);
+    Some(())
 }
 
 /// The field id: number << 3 | U << 2 | R << 1 | C.
 pub(crate) fn field_id(field: &Field) -> u32 {
-    (field.number << 3)
-        | (u32::from(!field.forward) << 2)
-        | (u32::from(field.report) << 1)
-        | u32::from(field.critical)
+    FieldId::new(field.number, field.critical, field.report, !field.forward)
+        .map_or(u32::MAX, FieldId::value)
 }
 
 /// The id's bytes on the wire.
@@ -76,11 +67,21 @@ pub(crate) fn fixed_len(t: FieldType) -> Option<u32> {
 }
 
 /// Appends an integer of `width` bits as 7-bit groups, LSB group first, two's complement
-/// for negative values. The caller has range-checked `v`.
+/// for negative values (the codec's `value::encode_uint`/`encode_int`). The caller has
+/// range-checked `v`; a value that does not fit appends nothing.
 pub(crate) fn int_bytes(v: i64, width: u32, out: &mut Vec<u8>) {
-    let bits = (v as u64) & ((1u64 << width) - 1);
-    for g in 0..width / 7 {
-        out.push(((bits >> (7 * g)) & 0x7F) as u8);
+    let groups = (width / 7) as usize;
+    let bytes = if v < 0 {
+        i32::try_from(v)
+            .ok()
+            .and_then(|v| value::encode_int(v, groups))
+    } else {
+        u32::try_from(v)
+            .ok()
+            .and_then(|v| value::encode_uint(v, groups))
+    };
+    if let Some(bytes) = bytes {
+        out.extend_from_slice(&bytes[..groups]);
     }
 }
 
@@ -94,24 +95,6 @@ pub(crate) fn mcoded7(data: &[u8]) -> Vec<u8> {
         }
         Err(_) => Vec::new(),
     }
-}
-
-/// CRC-14/DARC (width 14, poly 0x0805, init 0, reflected in and out, xorout 0), as two
-/// 7-bit bytes, LSB group first (design §3.6).
-pub(crate) fn crc14_darc(data: &[u8]) -> [u8; 2] {
-    // Reflected algorithm: shift right, reflected polynomial of 0x0805 in 14 bits = 0x2804.
-    let mut crc: u16 = 0;
-    for &byte in data {
-        crc ^= u16::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0x2804
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    [(crc & 0x7F) as u8, ((crc >> 7) & 0x7F) as u8]
 }
 
 #[cfg(test)]
@@ -135,19 +118,6 @@ mod tests {
         assert_eq!(enc(7 << 3), Some(vec![0x38]));
         assert_eq!(enc(7 << 3 | 4), Some(vec![0x3C]));
         assert_eq!(enc(23 << 3), Some(vec![0x78, 0x02]));
-    }
-
-    #[test]
-    fn crc_check_value_and_design_example() {
-        // The catalogue's check value over "123456789" is 0x082D.
-        let [lo, hi] = crc14_darc(b"123456789");
-        assert_eq!(u16::from(lo) | u16::from(hi) << 7, 0x082D);
-        // The worked example of design §3.7: 18 body bytes → 0x3461 → 61 68.
-        let body = [
-            0x01, 0x7E, 0x01, 0x01, 0x01, 0x01, 0x00, 0x01, 0x03, 0x08, 0x02, 0x00, 0x40, 0x10,
-            0x03, 0x7F, 0x20, 0x00,
-        ];
-        assert_eq!(crc14_darc(&body), [0x61, 0x68]);
     }
 
     #[test]
