@@ -43,7 +43,7 @@ pub enum FieldType {
     Utf8,
     /// 8-bit data, Mcoded7-packed.
     Bytes,
-    /// IEEE 754 binary32, little-endian, Mcoded7-packed: exactly 5 value bytes.
+    /// IEEE 754 binary32, big-endian (as OSC), Mcoded7-packed: exactly 5 value bytes (spec §6.4).
     F32,
     /// Nested fields ([`FieldDef::fields`]); the handling flags apply inside too.
     Record,
