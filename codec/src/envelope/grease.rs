@@ -122,7 +122,7 @@ impl GreaseField {
         self.value.get(..self.len).unwrap_or_default()
     }
 
-    /// As an `(id, value)` pair for [`encode_body`](super::encode_body).
+    /// As an `(id, value)` pair for [`encode_body`].
     pub fn as_field(&self) -> (FieldId, &[u8]) {
         (self.id, self.value())
     }
