@@ -2,15 +2,16 @@
 //! of the `envelope-sysex` and `envelope-osc` vectors crosses SysEx → OSC → SysEx and
 //! OSC → SysEx → OSC through the codec's framing functions unchanged; and `mox bridge`
 //! gives what every `envelope-bridge` vector expects.
-use std::io::Write;
+mod common;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
 use mox_codec::envelope::osc::{self as mox_osc, Group};
 use mox_codec::envelope::{sysex as mox_sysex, EncodeError, Limits, ReceiverDesc};
 use mox_codec::osc::{Bundle, Packet};
 use mox_codec::sysex::message::ManufacturerId;
 use serde_json::Value;
+
+use common::{hex, mox};
 
 fn corpus(file: &str) -> Vec<Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -19,14 +20,6 @@ fn corpus(file: &str) -> Vec<Value> {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     let json: Value = serde_json::from_str(&text).unwrap();
     json["cases"].as_array().unwrap().clone()
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex {s}");
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -172,18 +165,6 @@ fn every_osc_vector_round_trips_through_sysex() {
     );
     assert!(bodies > identical, "bundled /mox elements crossed too");
     assert!(refused >= 1, "the corpus has 8-bit blobs");
-}
-
-fn mox(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mox"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mox runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
 }
 
 /// What `mox bridge` did: `Ok(hex out)` or `Err(stderr)`.

@@ -1,35 +1,8 @@
 //! The `mox` binary as a user runs it: exit codes, messages, and snapshots of its output.
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::{hex, mox, stderr, stdout};
 
 const FEEOOBLAH: &str = "2f6665656f6f626c616800002c736966000000006265616e730000000000000140000000";
-
-fn mox(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mox"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mox runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
-}
 
 #[test]
 fn decode_text_and_json() {

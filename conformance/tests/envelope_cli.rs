@@ -1,7 +1,9 @@
 //! `mox envelope decode` and `mox envelope encode` as a user runs them: dumps (insta
 //! snapshots), exit codes, and GREASE from a seed.
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use std::process::Output;
+
+use common::{mox, stderr, stdout};
 
 /// The receivers of the SysEx and OSC envelope vectors (spec §15.2 JSON).
 const SYSEX_RECEIVERS: &str = concat!(
@@ -18,26 +20,6 @@ const SPEC_FADER_OSC: &str =
 const SPEC_FADER_JSON: &str = r#"{"header": {"owner": "7e", "number": 1, "major": 1, "minor": 1,
     "type": 1, "check": true}, "fields": [{"id": 0, "value": "03"}, {"id": 8, "value": "0040"},
     {"id": 32, "value": "7f2000"}]}"#;
-
-fn mox(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mox"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("mox runs");
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
 
 fn decode_with(receivers: &str, name: &str, hex: &str) -> Output {
     mox(

@@ -5,36 +5,8 @@
 //! After changing the model, the renderer or a shipped schema, regenerate with
 //! `MOX_UPDATE_DOCS=1 MOX_UPDATE_SCHEMA=1 cargo test -p mox-conformance --test schema_doc`
 //! and commit the result.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn mox_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mox"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("mox runs")
-}
-
-/// Compares `generated` with the file at `rel` (under the repository root), or rewrites
-/// the file when `env` is set.
-fn matches_checked_in(rel: &str, generated: &str, env: &str) {
-    let path = root().join(rel);
-    if std::env::var_os(env).is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, generated).expect("write");
-        return;
-    }
-    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        checked_in == generated,
-        "{rel} is out of date. Regenerate it with\n\n    {env}=1 cargo test -p mox-conformance --test schema_doc\n\nand commit the result."
-    );
-}
+mod common;
+use common::{matches_checked_in, mox_in, root};
 
 #[test]
 fn shipped_pages_match_their_schemas() {
@@ -55,6 +27,7 @@ fn shipped_pages_match_their_schemas() {
             &format!("docs/extensions/{name}.md"),
             &page,
             "MOX_UPDATE_DOCS",
+            "schema_doc",
         );
     }
 }
@@ -74,6 +47,7 @@ fn checked_in_json_schema_matches_the_model() {
         "spec/extensions/extension.schema.json",
         &schema,
         "MOX_UPDATE_SCHEMA",
+        "schema_doc",
     );
 }
 

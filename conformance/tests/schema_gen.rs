@@ -4,20 +4,8 @@
 //!
 //! After changing the generator or a shipped schema, regenerate with
 //! `MOX_UPDATE_GEN=1 cargo test -p mox-conformance --test schema_gen` and commit the result.
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn mox_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mox"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("mox runs")
-}
+mod common;
+use common::{matches_checked_in, mox_in, root};
 
 #[test]
 fn checked_in_modules_match_the_generator() {
@@ -40,16 +28,7 @@ fn checked_in_modules_match_the_generator() {
             "{source}"
         );
         let rel = format!("codec/src/envelope/ext/{module}.rs");
-        let path = root().join(&rel);
-        if std::env::var_os("MOX_UPDATE_GEN").is_some() {
-            std::fs::write(&path, &source).expect("write");
-            continue;
-        }
-        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            checked_in == source,
-            "{rel} is out of date. Regenerate it with\n\n    MOX_UPDATE_GEN=1 cargo test -p mox-conformance --test schema_gen\n\nand commit the result."
-        );
+        matches_checked_in(&rel, &source, "MOX_UPDATE_GEN", "schema_gen");
     }
 }
 
