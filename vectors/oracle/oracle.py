@@ -671,7 +671,9 @@ def process_osc_message(msg, rx, reasm=None, now=0, link="link"):
     body = shape
     if any(b > 0x7F for b in body):                  # step 1a, MOX-OSC-006
         return result("malformed", "not-seven-bit")
-    return process_body(body, rx, reasm, now, link)
+    r = process_body(body, rx, reasm, now, link)
+    r["blob"] = body
+    return r
 
 
 def supports_group(r, rx):
@@ -760,6 +762,31 @@ def _message(buf, rx, reasm, now, link, out, suppressed):
     return r
 
 
+# --------------------------------------------------------------------------- encoding
+
+def encode_body(h, fields, check=None):
+    """Re-encode a decoded, unchunked message (MOX-MOD-004, MOX-SYX-020): header byte with
+    format 00 and reserved 00, owner, number varint, version, type, node ids, the fields
+    from their raw bytes, and the CRC when K=1. `check` overrides h["K"]."""
+    k = h["K"] if check is None else check
+    out = bytearray([(0x02 if h["A"] else 0) | (0x01 if k else 0)])
+    out += h["owner"] + encode_varint(h["number"]) + bytes([h["major"], h["minor"], h["type"]])
+    if h["A"]:
+        for node in (h["src"], h["dst"]):
+            out += bytes((node >> (7 * i)) & 0x7F for i in range(4))
+    for f in fields:
+        out += encode_varint(f["id"]) + encode_varint(len(f["raw"])) + f["raw"]
+    if k:
+        crc = crc14_darc(out)
+        out += bytes([crc & 0x7F, crc >> 7])
+    return bytes(out)
+
+
+def encode_sysex(carrier, body):
+    """MOX-SYX-001 framing."""
+    return b"\xF0" + bytes(carrier) + SIGNATURE + bytes(body) + b"\xF7"
+
+
 # --------------------------------------------------------------------------- bridge (ch. 13)
 
 def bridge_sysex_to_osc(unit):
@@ -784,7 +811,7 @@ def bridge_osc_to_sysex(msg, carrier):
         raise Fail("not-mox")
     if any(b > 0x7F for b in shape):
         raise Fail("not-seven-bit")
-    return b"\xF0" + bytes(carrier) + SIGNATURE + bytes(shape) + b"\xF7"
+    return encode_sysex(carrier, shape)
 
 
 def bridge_check(body):

@@ -18,6 +18,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oracle  # noqa: E402
+import spec_examples  # noqa: E402
 
 # Kinds of the corpus that are not about the envelope (vectors/README.md): skipped.
 OTHER_KINDS = {
@@ -26,12 +27,6 @@ OTHER_KINDS = {
     "sysex-chunk-split", "sysex-chunk-reassemble",
     "usb-midi-encode", "ump-encode", "usb-midi-decode", "ump-decode", "syx-file",
 }
-
-# Chunk classes that report progress rather than a problem (the parenthesised classes of
-# the §11.5 table); the vectors write them as {"outcome": class}, the others as
-# {"error": class}.
-CHUNK_PROGRESS = {"chunk-accepted", "transfer-restarted", "transfer-complete"}
-
 
 class CaseError(Exception):
     """The case cannot be run (malformed input for this runner)."""
@@ -67,7 +62,7 @@ def result_value(r, with_carrier):
     """One pipeline result in the vectors' `{outcome, error, reply, message}` form."""
     v = {"outcome": r["outcome"]}
     if r["class"] is not None:
-        v["error"] = r["class"]
+        v["class"] = r["class"]
     if r["reply"] is not None:
         rep = {"code": "%02x" % r["reply"]["code"]}
         if r["reply"]["field"] is not None:
@@ -89,10 +84,29 @@ def receiver_of(case, receivers):
     return oracle.normalise_receiver(rx)
 
 
+def reencode_problem(r, original):
+    """README "RECEPTION": a delivered message re-encodes to the input's bytes (SysEx) or
+    blob (OSC) exactly (MOX-MOD-004). Returns None or a description of the difference."""
+    if r["outcome"] != "delivered":
+        return None
+    body = oracle.encode_body(r["header"], r["fields"])
+    if r["carrier"] is not None:
+        again = oracle.encode_sysex(r["carrier"], body)
+    else:
+        again = body
+    if again != original:
+        return "re-encoding gives %s, not %s" % (again.hex(), original.hex())
+    return None
+
+
 def run_sysex(case, receivers):
     rx = receiver_of(case, receivers)
     reasm = oracle.Reassembler(rx["limits"])
-    r = oracle.process_sysex(bytes.fromhex(case["hex"]), rx, reasm, 0, "link")
+    unit = bytes.fromhex(case["hex"])
+    r = oracle.process_sysex(unit, rx, reasm, 0, "link")
+    problem = reencode_problem(r, unit)
+    if problem:
+        raise CaseError(problem)
     return {"result": "valid", "value": result_value(r, True)}
 
 
@@ -113,6 +127,11 @@ def run_osc(case, receivers):
     rx = receiver_of(case, receivers)
     reasm = oracle.Reassembler(rx["limits"])
     items = oracle.process_osc_packet(bytes.fromhex(case["hex"]), rx, reasm, 0, "link")
+    for it in items:
+        if it.get("result") is not None and it["result"]["outcome"] == "delivered":
+            problem = reencode_problem(it["result"], it["result"]["blob"])
+            if problem:
+                raise CaseError(problem)
     return {"result": "valid", "value": osc_items(items)}
 
 
@@ -132,14 +151,7 @@ def run_chunked(case, receivers):
         unit = bytes.fromhex(step["hex"])
         link = step.get("link", "link")
         r = oracle.process_sysex(unit, rx, reasm, step["at"], link)
-        if r["outcome"] == "consumed":
-            key = "outcome" if r["class"] in CHUNK_PROGRESS else "error"
-            item = {key: r["class"]}
-            if r["reply"] is not None:
-                item["reply"] = result_value(r, True)["reply"]
-            out.append(item)
-        else:
-            out.append({"envelope": result_value(r, True)})
+        out.append(result_value(r, True))
     return {"result": "valid", "value": out}
 
 
@@ -202,7 +214,14 @@ def main(argv=None):
     with open(os.path.join(args.vectors, "manifest.json")) as f:
         manifest = json.load(f)
     passed = failed = skipped = 0
-    per_kind = {}
+    per_kind = {"spec-examples": [0, 0]}
+    for name, ok, detail in spec_examples.checks():
+        per_kind["spec-examples"][0 if ok else 1] += 1
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL spec example %s %s" % (name, detail))
     for rel in manifest["files"]:
         with open(os.path.join(args.vectors, rel)) as f:
             corpus = json.load(f)
