@@ -396,8 +396,6 @@ class Reassembler:
         self.transfers = {}        # key -> transfer dict
 
     def _stale(self, t, now):
-        if now < t["last"]:                     # MOX-CHK-041: the clock went backwards
-            t["last"] = now
         return now - t["last"] > self.stale_ms  # "longer than the stale timeout"
 
     def _start(self, key, h, total, payload, now):
@@ -420,6 +418,9 @@ class Reassembler:
     def chunk(self, key, h, tid, total, number, payload, now):
         """Apply §11.5's rules in order. Returns ("consumed", class) or
         ("complete", first header, field section)."""
+        for other in self.transfers.values():
+            if now < other["last"]:     # MOX-CHK-041, AMBIGUITY-13: every transfer
+                other["last"] = now
         t = self.transfers.get(key)
         if number == 0:                                          # rule 1
             self.transfers.pop(key, None)
