@@ -7,7 +7,7 @@ chunking (chapter 11 with the SysEx H=1 rules of section 4.8), pass-through brid
 (chapter 13) and the receiver pipeline (chapter 15).
 
 Nothing here knows the vector file format; `run.py` adapts. Every decision the spec left
-open is marked `AMBIGUITY-n`, numbered as in AMBIGUITIES.md.
+open is marked `A<n>:`, numbered as in AMBIGUITIES.md part A.
 
 Results are plain dicts:
 
@@ -208,7 +208,7 @@ def parse_header(body):
 
 
 def is_error_message(h):
-    """MOX-ERR-011: any message of mox.core type 01 (AMBIGUITY-9: any major)."""
+    """MOX-ERR-011: any message of mox.core type 01 (A9: any major, header only)."""
     return h["owner"] == b"\x7e" and h["number"] == 0 and h["type"] == 0x01
 
 
@@ -341,6 +341,7 @@ class FieldParser:
             if d["type"] == "record":
                 if depth + 1 > self.max_depth:
                     raise Fail("record-too-deep", fid)
+                # A7: a failure inside names the inner field (its Fail carries that id)
                 nested = self.section(value, d.get("fields", []), depth + 1)
                 out.append({"id": fid, "known": True, "raw": value, "value": None,
                             "fields": nested})
@@ -369,7 +370,7 @@ def steps_8_to_10(h, section, defs, rx):
     except Fail as e:
         if e.cls == "value-out-of-range":
             return result("malformed", e.cls, reply_if(h, rx, 0x08, e.field), h)
-        # AMBIGUITY-6: reply 41 names no field (field 4 is optional for 41)
+        # A6: reply 41 names no field (field 4 is optional for 41)
         return result("malformed", e.cls, reply_if(h, rx, 0x41), h)
     for f in parser.unknown:                         # step 9, MOX-RCV-070
         if f["id"] & 1:
@@ -391,12 +392,12 @@ class Reassembler:
 
     def __init__(self, limits):
         self.max_transfers = limits["max_transfers"]
-        self.max_bytes = limits["max_transfer_bytes"]
+        self.max_bytes = limits["max_transfer_bytes"]   # A8: field-section bytes
         self.stale_ms = limits["stale_ms"]
         self.transfers = {}        # key -> transfer dict
 
     def _stale(self, t, now):
-        return now - t["last"] > self.stale_ms  # "longer than the stale timeout"
+        return now - t["last"] > self.stale_ms  # A22: "longer than the stale timeout"
 
     def _start(self, key, h, total, payload, now):
         """Rules 5 and 7: the checks of MOX-RCV-053, in order; returns a class."""
@@ -405,7 +406,7 @@ class Reassembler:
             return "chunk-length-mismatch"
         if L > self.max_bytes or (total and (total - 1) * L > self.max_bytes):
             return "transfer-too-large"
-        if len(self.transfers) >= self.max_transfers:
+        if len(self.transfers) >= self.max_transfers:     # A11: reclaim, as MOX-RCV-053
             for k in [k for k, t in self.transfers.items() if self._stale(t, now)]:
                 del self.transfers[k]           # MOX-CHK-039: reclaim stale slots
             if len(self.transfers) >= self.max_transfers:
@@ -415,11 +416,11 @@ class Reassembler:
                                "last": now, "first_header": h}
         return None
 
-    def chunk(self, key, h, tid, total, number, payload, now):
+    def chunk(self, key, h, total, number, payload, now):
         """Apply §11.5's rules in order. Returns ("consumed", class) or
         ("complete", first header, field section)."""
         for other in self.transfers.values():
-            if now < other["last"]:     # MOX-CHK-041, AMBIGUITY-13: every transfer
+            if now < other["last"]:     # MOX-CHK-041, A12: every transfer
                 other["last"] = now
         t = self.transfers.get(key)
         if number == 0:                                          # rule 1
@@ -446,7 +447,7 @@ class Reassembler:
             if same:                                             # rule 6
                 return ("consumed", "chunk-duplicate")           # timer untouched
             if number == 1:                                      # rule 7
-                del self.transfers[key]
+                del self.transfers[key]         # A10: discarded even if the start fails
                 cls = self._start(key, h, total, payload, now)
                 return ("consumed", cls or "transfer-restarted")
             del self.transfers[key]                              # rule 8
@@ -484,7 +485,7 @@ class Reassembler:
 
 def step_7(h, rest, rx, reasm, now, link):
     """§15.5 for one H=1 unit. Returns a final result (consumed) or ("complete", h, bytes)."""
-    if len(rest) < 7:
+    if len(rest) < 7:                       # A13: before the abandon rule
         cls = "chunk-truncated"
     else:
         tid = rest[0]
@@ -501,7 +502,7 @@ def step_7(h, rest, rx, reasm, now, link):
         return result("consumed", cls, reply_if(h, rx, CHUNK_REPLY.get(cls)), h)
     payload = bytes(rest[7:7 + length])                          # MOX-CHK-003: rest ignored
     key = ("node", h["src"], tid) if h["A"] else ("link", link, tid)
-    r = reasm.chunk(key, h, tid, total, number, payload, now)
+    r = reasm.chunk(key, h, total, number, payload, now)
     if r[0] == "complete":
         return r
     return result("consumed", r[1], reply_if(h, rx, CHUNK_REPLY.get(r[1])), h)
@@ -558,7 +559,7 @@ def process_body(body, rx, reasm=None, now=0, link=None):
         r = step_7(h, rest, rx, reasm, now, link)
         if isinstance(r, dict):
             return r
-        _, h, rest = r
+        _, h, rest = r                  # A14: a chunked error message is processed too
         # MOX-RCV-052: the first chunk's header; its type decides the definitions
         majors = rx["extensions"][(h["owner"], h["number"])]
         defs = majors[h["major"]]["types"][h["type"]]
@@ -567,7 +568,8 @@ def process_body(body, rx, reasm=None, now=0, link=None):
 
 
 def sysex_shape(unit):
-    """Step 1 for SysEx (MOX-SYX-005): returns (carrier, body) or a not-mox result."""
+    """Step 1 for SysEx (MOX-SYX-005): returns (carrier, body) or a not-mox result.
+    A19: the unit is taken as given; a real-time byte inside it is not-seven-bit."""
     if len(unit) < 2 or unit[0] != 0xF0 or unit[-1] != 0xF7:
         return result("not-mox")
     inner = unit[1:-1]
@@ -609,7 +611,7 @@ def osc_string(buf, pos):
         raise Fail("unterminated-string")
     after = end + 1 + osc_pad(end + 1 - pos)
     if after > len(buf):
-        raise Fail("truncated")        # AMBIGUITY-3: padding cut off by the end
+        raise Fail("truncated")        # A3: padding cut off by the end
     if any(buf[end + 1:after]):
         raise Fail("nonzero-padding")
     return buf[pos:end], after
@@ -627,6 +629,7 @@ def osc_mox_shape(msg):
     not-mox result. A message whose address is not /mox gets class None and
     `plain=True`: it is not a MOX candidate at all."""
     msg = bytes(msg)
+    # A4: the address is the bytes before the first NUL; string validity comes after
     end = msg.find(b"\x00")
     addr = msg if end < 0 else msg[:end]
     if addr != b"/mox":
@@ -655,10 +658,10 @@ def osc_mox_shape(msg):
         return result("not-mox", "blob-too-large")
     if pos + size > len(msg):
         return result("not-mox", "truncated")
-    blob = msg[pos:pos + size]
+    blob = msg[pos:pos + size]      # A5: nothing after the blob's padding is read
     pad = msg[pos + size:pos + size + osc_pad(size)]
     if len(pad) < osc_pad(size):
-        return result("not-mox", "truncated")     # AMBIGUITY-3
+        return result("not-mox", "truncated")     # A3
     if any(pad):
         return result("not-mox", "nonzero-padding")
     return blob
@@ -740,7 +743,8 @@ def _packet(buf, rx, reasm, now, link, out, suppressed, depth, max_depth):
             continue
         fallback_suppressed = suppressed or bool(group_supported)
         if _is_bundle(el):
-            # AMBIGUITY-1: a nested bundle inside a group is one fallback element
+            # MOX-OSC-011: a nested bundle inside a group is one fallback element;
+            # A2: outside a supported group it is processed as a bundle of its own
             _packet(el, rx, reasm, now, link, out, fallback_suppressed, depth + 1,
                     max_depth)
         else:
@@ -751,7 +755,7 @@ def _packet(buf, rx, reasm, now, link, out, suppressed, depth, max_depth):
 def _message(buf, rx, reasm, now, link, out, suppressed):
     address = osc_address(buf)
     if suppressed:
-        # AMBIGUITY-2: nothing inside a suppressed fallback element is acted on, a /mox
+        # A1: nothing inside a suppressed fallback element is acted on, a /mox
         # message included
         out.append({"address": address, "action": "suppress", "result": None})
         return None

@@ -119,7 +119,7 @@ def checks(spec_path=DEFAULT_SPEC):
         yield ("§6.1 varint %d" % value,
                got == value and oracle.encode_varint(value) == enc, str(got))
     mc = s.section("### 6.4 Value types")
-    for data, packed in re.findall(r"`" + HEX + r"`\)? → `" + HEX + "`", mc):
+    for data, packed in re.findall(r"`" + HEX + r"`\)?\s*→\s*`" + HEX + "`", mc):
         yield ("§6.4 Mcoded7 " + data,
                oracle.mcoded7_unpack(bytes.fromhex(packed)) == bytes.fromhex(data), "")
     hdr = s.hex_after("chunk 129, length 16383 is")
