@@ -4,7 +4,8 @@
 #   2. mox-codec with no features (the no_std, no-alloc default) built on the host and for
 #      thumbv7em-none-eabihf and thumbv6m-none-eabi
 #   3. the benchmarks compiled, not run (figures: docs/performance.md)
-#   4. the spec's worked examples recomputed (spec/tools/check_examples.py)
+#   4. the spec's worked examples recomputed (spec/tools/check_examples.py), and the
+#      independent oracle (vectors/oracle/, written from spec/ alone) over every envelope vector
 #   5. a fuzz smoke run of every target (FUZZ_SECONDS each, default 20; scripts/fuzz.sh for longer)
 # Usage: scripts/test.sh [--no-fuzz]
 set -euo pipefail
@@ -14,7 +15,7 @@ FUZZ=1
 for arg in "$@"; do
   case "$arg" in
     --no-fuzz) FUZZ=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "test: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -37,6 +38,9 @@ done
 
 step "spec: worked examples recomputed"
 python3 spec/tools/check_examples.py
+
+step "independent oracle over the envelope vectors"
+python3 vectors/oracle/run.py
 
 step "benchmarks compile"
 cargo bench --workspace --no-run --locked
