@@ -498,6 +498,22 @@ impl<'a, 'r> Delivered<'a, 'r> {
             top: true,
         }
     }
+
+    /// The first known top-level field with id `id`, if any. Faster than searching
+    /// [`fields`](Self::fields): only fields with that id are classified.
+    pub fn known(&self, id: FieldId) -> Option<KnownField<'a, 'r>> {
+        let minor = self.header.minor;
+        self.fields
+            .iter()
+            .filter(|field| field.id() == id)
+            .find_map(|field| {
+                classify(self.message.fields, minor, true, &field).map(|def| KnownField {
+                    def,
+                    field,
+                    minor,
+                })
+            })
+    }
 }
 
 /// A field of a delivered message.

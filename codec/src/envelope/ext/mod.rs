@@ -591,7 +591,9 @@ pub fn presence<'a, 'r, T>(
         // A known field always decodes to its type (the pipeline validated it).
         return decode(known).map_or(Presence::Unknown, Presence::Value);
     }
-    if UnknownFields::of(message).any(|field| field.id() == id) {
+    // Not known, yet on the wire: unknown to this description (a later minor's field, an
+    // enum7 value it does not list).
+    if message.field_section().iter().any(|field| field.id() == id) {
         Presence::Unknown
     } else if message.header().minor < added {
         Presence::NotInSendersMinor
@@ -603,10 +605,7 @@ pub fn presence<'a, 'r, T>(
 /// The known field with id `id` of a delivered message, if present and known.
 #[doc(hidden)]
 pub fn known<'a, 'r>(message: &Delivered<'a, 'r>, id: FieldId) -> Option<KnownField<'a, 'r>> {
-    message.fields().find_map(|field| match field {
-        FieldClass::Known(known) if known.field().id() == id => Some(known),
-        _ => None,
-    })
+    message.known(id)
 }
 
 /// Whether `message` is of this extension, major and type.
