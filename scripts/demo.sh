@@ -63,6 +63,10 @@ show envelope encode --grease-seed 7 '{"header": {"owner": "7e", "number": 1, "m
 OSC=$("$mox" bridge sysex-to-osc "$FADER")
 echo; echo "\$ mox bridge sysex-to-osc $FADER"; echo "$OSC"
 show bridge osc-to-sysex --carrier 7d "$OSC"
+# The fallback a peer without MOX gets (from the code generated from the schema), and the
+# OSC bundle group that carries both.
+show bridge fallback "$FADER"
+show bridge sysex-to-osc --with-fallback "$FADER"
 
 # The reference extensions: schema check and the rendered reference page's first lines.
 show schema check spec/extensions/mox.fader.toml

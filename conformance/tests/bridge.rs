@@ -301,3 +301,78 @@ fn bridges_chain_and_bundles_give_one_sysex_per_mox_element() {
     let universal = mox(&["bridge", "osc-to-sysex", "--carrier", "7f", "00"], b"");
     assert_eq!(universal.status.code(), Some(2));
 }
+
+/// Spec §4.9's fader message.
+const SPEC_FADER: &str = "f07d4d4f58017e010101010001030802004020037f20002144f7";
+
+#[test]
+fn fallback_renders_plain_midi_and_osc_of_a_reference_message() {
+    let out = mox(&["bridge", "fallback", SPEC_FADER], b"");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Pitch bend on channel 4 (strip 3) with position 8192; /strip/4/fader 8192/16383.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "midi e30040\nosc /strip/4/fader ,f 0.5000305  2f73747269702f342f666164657200002c6600003f000200\n"
+    );
+    // The same message on OSC gives the same fallback.
+    let osc = mox(&["bridge", "sysex-to-osc", SPEC_FADER], b"");
+    let osc = String::from_utf8(osc.stdout).unwrap();
+    let out = mox(&["bridge", "fallback", osc.trim()], b"");
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("midi e30040\n"));
+}
+
+#[test]
+fn sysex_to_osc_with_fallback_is_the_spec_bundle_group() {
+    let out = mox(
+        &["bridge", "sysex-to-osc", "--with-fallback", SPEC_FADER],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Spec §5.4, byte for byte.
+    let expected = concat!(
+        "2362756e646c6500",
+        "0000000000000001",
+        "00000024",
+        "2f6d6f7800000000",
+        "2c620000",
+        "00000014",
+        "017e010101010001030802004020037f20002144",
+        "00000018",
+        "2f73747269702f342f66616465720000",
+        "2c660000",
+        "3f000200"
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), expected);
+    assert_eq!(hex(expected).len(), 0x54);
+}
+
+#[test]
+fn fallback_refuses_what_has_no_schema_or_is_not_delivered() {
+    // Extension 7E 09 v1.0, type 01, strip = 3: an extension the bridge has no schema for.
+    let unknown = "f07d4d4f58007e09010001000103f7";
+    let out = mox(&["bridge", "fallback", unknown], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unsupported-extension"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A corrupted CRC is discarded, so there is nothing to render.
+    let bad = SPEC_FADER.replace("2144f7", "2145f7");
+    let out = mox(&["bridge", "fallback", &bad], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad-check"));
+    let out = mox(&["bridge", "sysex-to-osc", "--with-fallback", &bad], b"");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -11,16 +11,20 @@
 //! - Nothing else: a pass-through bridge needs no schema and judges no field, so a body that
 //!   the final receiver will find malformed still crosses (it is the receiver's outcome).
 //!
-//! Not here yet: SysEx → OSC with the plain-OSC fallback elements in a bundle group
-//! (MOX-BRG-006 MAY). Rendering them needs the extension's generated fallback renderers
-//! (`codec/src/envelope/ext/`), which are being written separately; until then the bridge
-//! always sends the `/mox` message alone, and has no option that pretends otherwise.
+//! Fallbacks (MOX-BRG-006): for a message of a reference extension (`mox.fader`,
+//! `mox.grid`), `mox bridge fallback` renders its plain MIDI and plain OSC form with the
+//! renderers generated from the schemas (`mox_codec::envelope::ext`), and `sysex-to-osc
+//! --with-fallback` sends the `/mox` message in a bundle group with its OSC fallback. For any
+//! other extension the bridge has no schema, so it can only pass the body through.
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
+use mox_codec::envelope::ext::{Fallback, Reference, EXTENSIONS};
 use mox_codec::envelope::osc::{self as mox_osc, Group};
-use mox_codec::envelope::{crc, sysex as mox_sysex, NotMox, FLAG_CHECK, FORMAT_BITS};
+use mox_codec::envelope::{
+    crc, sysex as mox_sysex, Limits, NotMox, Outcome, ReceiverDesc, FLAG_CHECK, FORMAT_BITS,
+};
 use mox_codec::osc::{Bundle, Packet};
 use mox_codec::sysex::message::ManufacturerId;
 
@@ -33,9 +37,22 @@ pub(crate) enum BridgeCommand {
     SysexToOsc {
         #[command(flatten)]
         input: ByteInput,
+        /// Send the `/mox` message in a bundle group followed by its plain-OSC fallback
+        /// (spec §5.2), so plain OSC peers act on the fallback. Only for messages of a
+        /// reference extension (`mox.fader`, `mox.grid`); exit 1 for any other.
+        #[arg(long)]
+        with_fallback: bool,
         /// Output form.
         #[arg(long, value_enum, default_value_t = OutputFormat::Hex)]
         format: OutputFormat,
+    },
+    /// The fallback of a MOX message (SysEx, or an OSC `/mox` message) of a reference
+    /// extension: the plain MIDI 1.0 messages and plain OSC messages a peer without MOX gets
+    /// (spec §14.7), one per line (`midi <hex>`, `osc <message>  <hex>`). Exit 1 when the
+    /// input is not a delivered message of `mox.fader` or `mox.grid`.
+    Fallback {
+        #[command(flatten)]
+        input: ByteInput,
     },
     /// One OSC packet to SysEx: a `/mox` message gives one SysEx message; a bundle gives one
     /// per `/mox` element, in order (their fallback elements are not carried).
@@ -213,10 +230,28 @@ fn nested_to_sysex(
 
 pub(crate) fn run(command: BridgeCommand) -> Result<ExitCode, CliError> {
     match command {
-        BridgeCommand::SysexToOsc { input, format } => {
-            let packet = sysex_to_osc(&input.read()?)
+        BridgeCommand::SysexToOsc {
+            input,
+            with_fallback,
+            format,
+        } => {
+            let message = input.read()?;
+            let mut packet = sysex_to_osc(&message)
                 .map_err(|refusal| CliError::Malformed(refusal.describe()))?;
+            if with_fallback {
+                packet = with_fallback_group(&message)?;
+            }
             write_units(&[packet], format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        BridgeCommand::Fallback { input } => {
+            let bytes = input.read()?;
+            let lines = fallback_lines(&bytes)?;
+            let mut stdout = std::io::stdout().lock();
+            for line in lines {
+                writeln!(stdout, "{line}")
+                    .map_err(|e| CliError::Io(format!("cannot write: {e}")))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         BridgeCommand::OscToSysex {
@@ -260,6 +295,105 @@ pub(crate) fn write_units(units: &[Vec<u8>], format: OutputFormat) -> Result<(),
     written
         .and_then(|()| stdout.flush())
         .map_err(|e| CliError::Io(format!("cannot write output: {e}")))
+}
+
+/// The receiver a fallback-rendering bridge uses: every reference extension. Addressed
+/// messages are rendered for their destination (the bridge acts on its behalf), so the node
+/// id is taken from the message.
+fn reference_receiver(node_id: u32) -> ReceiverDesc<'static> {
+    ReceiverDesc {
+        node_id,
+        limits: Limits::DEFAULT,
+        extensions: &EXTENSIONS,
+    }
+}
+
+/// Runs `f` on the typed reference-extension message in `bytes` (SysEx, or an OSC packet
+/// holding one `/mox` message).
+fn with_reference<R>(
+    bytes: &[u8],
+    f: impl FnOnce(&Reference<'_>, &[u8]) -> Result<R, CliError>,
+) -> Result<R, CliError> {
+    let receive = |receiver: &ReceiverDesc<'static>| -> Result<Outcome<'_, 'static>, CliError> {
+        if bytes.first() == Some(&0xF0) {
+            return Ok(receiver.receive_sysex(bytes));
+        }
+        match Packet::decode(bytes) {
+            Ok(Packet::Message(message)) => Ok(receiver.receive_osc(&message)),
+            Ok(Packet::Bundle(_)) => Err(CliError::Malformed(
+                "a bundle: give one /mox message (its fallback elements are already plain)"
+                    .to_owned(),
+            )),
+            Err(e) => Err(CliError::Malformed(format!("not an OSC packet: {e}"))),
+        }
+    };
+    let mut receiver = reference_receiver(0);
+    let mut outcome = receive(&receiver)?;
+    if let Outcome::OtherDestination { header, .. } = &outcome {
+        if let Some(addresses) = header.addresses {
+            receiver = reference_receiver(addresses.destination);
+            outcome = receive(&receiver)?;
+        }
+    }
+    let Outcome::Delivered(message) = outcome else {
+        return Err(CliError::Malformed(format!(
+            "not a delivered message of a reference extension: {}{}",
+            outcome.class(),
+            outcome
+                .error_class()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        )));
+    };
+    let typed = Reference::from_delivered(&message)
+        .map_err(|e| CliError::Malformed(format!("not a reference extension message: {e}")))?;
+    // The body as received: the bundle group carries it byte for byte.
+    let body = if bytes.first() == Some(&0xF0) {
+        mox_sysex::SysExEnvelope::parse(bytes)
+            .map(|e| e.body())
+            .map_err(|e| CliError::Malformed(format!("{e}")))?
+    } else {
+        mox_osc::packet_body(bytes).map_err(|e| CliError::Malformed(format!("{e}")))?
+    };
+    f(&typed, body)
+}
+
+/// `mox bridge fallback`: one line per plain MIDI or plain OSC message.
+fn fallback_lines(bytes: &[u8]) -> Result<Vec<String>, CliError> {
+    with_reference(bytes, |typed, _| {
+        let mut lines = Vec::new();
+        let invalid = |e| CliError::Malformed(format!("no fallback: {e}"));
+        typed
+            .for_each_midi(&mut |m| lines.push(format!("midi {}", to_hex(m.as_bytes()))))
+            .map_err(invalid)?;
+        let mut failed = None;
+        typed
+            .for_each_osc(&mut |m| {
+                let mut buf = vec![0u8; m.encoded_len().unwrap_or(0)];
+                match m.encode(&mut buf) {
+                    Ok(n) => lines.push(format!("osc {m}  {}", to_hex(&buf[..n]))),
+                    Err(e) => {
+                        failed.get_or_insert(e);
+                    }
+                }
+            })
+            .map_err(invalid)?;
+        if let Some(e) = failed {
+            return Err(CliError::Malformed(format!("fallback OSC message: {e}")));
+        }
+        Ok(lines)
+    })
+}
+
+/// `sysex-to-osc --with-fallback`: the bundle group of spec §5.2.
+fn with_fallback_group(message: &[u8]) -> Result<Vec<u8>, CliError> {
+    with_reference(message, |typed, body| {
+        let failed = |e| CliError::Malformed(format!("no fallback group: {e}"));
+        let mut out = vec![0u8; typed.osc_group_len(body).map_err(failed)?];
+        let n = typed.encode_osc_group(body, &mut out).map_err(failed)?;
+        out.truncate(n);
+        Ok(out)
+    })
 }
 
 #[cfg(test)]

@@ -41,6 +41,59 @@ pub mod grid;
 #[rustfmt::skip]
 pub mod sample;
 
+/// Every reference extension, ready for a [`ReceiverDesc`](crate::envelope::ReceiverDesc)'s
+/// `extensions` (each at its newest minor, every major).
+pub static EXTENSIONS: [super::ExtensionDef<'static>; 2] =
+    [fader::EXTENSION_DEF, grid::EXTENSION_DEF];
+
+/// A delivered message of any reference extension and major, typed: what a bridge or a tool
+/// needs to render the fallback of "any message" it has the schema for (issue 5, BRIEF 10).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Reference<'a> {
+    /// `mox.fader` major 1.
+    FaderV1(fader::v1::Message),
+    /// `mox.fader` major 2.
+    FaderV2(fader::v2::Message),
+    /// `mox.grid` major 1.
+    GridV1(grid::v1::Message<'a>),
+}
+
+impl<'a> Reference<'a> {
+    /// The typed message, when `message` belongs to a reference extension and major.
+    ///
+    /// # Errors
+    /// [`ViewError::OtherMessage`] for any other extension or major; the views' errors
+    /// otherwise.
+    pub fn from_delivered(message: &Delivered<'a, '_>) -> Result<Self, ViewError> {
+        let header = message.header();
+        match (header.extension, header.major) {
+            (fader::EXTENSION, 1) => fader::v1::Message::from_delivered(message).map(Self::FaderV1),
+            (fader::EXTENSION, 2) => fader::v2::Message::from_delivered(message).map(Self::FaderV2),
+            (grid::EXTENSION, 1) => grid::v1::Message::from_delivered(message).map(Self::GridV1),
+            _ => Err(ViewError::OtherMessage),
+        }
+    }
+
+    fn as_fallback(&self) -> &dyn Fallback {
+        match self {
+            Self::FaderV1(m) => m,
+            Self::FaderV2(m) => m,
+            Self::GridV1(m) => m,
+        }
+    }
+}
+
+impl Fallback for Reference<'_> {
+    fn for_each_midi(&self, emit: &mut dyn FnMut(MidiMessage)) -> Result<(), SendError> {
+        self.as_fallback().for_each_midi(emit)
+    }
+
+    fn for_each_osc(&self, emit: &mut dyn FnMut(&osc::Message<'_>)) -> Result<(), SendError> {
+        self.as_fallback().for_each_osc(emit)
+    }
+}
+
 /// The semantics of the fallback expression language (spec §14.6.4) as `i32` functions.
 ///
 /// A valid schema proves that every sub-expression of a valid message stays inside `i32`
