@@ -43,7 +43,7 @@ pub(crate) struct Diagnostic {
     pub(crate) inner: Option<expr::Span>,
 }
 
-/// Deepest record nesting a schema may declare (the receiver default of design §A.4).
+/// Deepest record nesting a schema may declare (the receiver default of spec §6.6).
 pub(crate) const MAX_RECORD_DEPTH: usize = 4;
 /// Most nested loops a fallback rule may have.
 pub(crate) const MAX_LOOPS: usize = 2;
@@ -1077,8 +1077,7 @@ fn check_osc(c: &mut Checker, rp: &[Seg], rule: &OscRule, env: &Env, fields: &[F
                     c,
                     0,
                     4,
-                    "`/mox` is the MOX binding's own address (design §4.2), never a fallback"
-                        .into(),
+                    "`/mox` is the MOX binding's own address (spec §5.1), never a fallback".into(),
                 );
             }
             let mut offset = 0;

@@ -456,7 +456,7 @@ fn render_example(
         .collect();
     let _ = writeln!(
         out,
-        "**Example** (illustrative, not normative; computed by `mox schema doc` with the TLV rules of the envelope design): version {}, {}.\n",
+        "**Example** (illustrative, not normative; computed by `mox schema doc` with the field encoding of `spec/mox.md` chapter 6): version {}, {}.\n",
         Ver { major: m, minor },
         if shown.is_empty() { "no fields".to_string() } else { shown.join(", ") }
     );

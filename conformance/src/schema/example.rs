@@ -1,5 +1,5 @@
 //! Example field values: validation against the field definitions, and their TLV encoding
-//! for the documentation's worked hex examples (design §3.3).
+//! for the documentation's worked hex examples (spec §6.4).
 use std::collections::BTreeMap;
 
 use super::check::{tname, Seg};

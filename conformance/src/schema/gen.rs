@@ -1,4 +1,4 @@
-//! `mox schema gen`: Rust source for one extension (design §A.5, spec MOX-SCH-043), checked
+//! `mox schema gen`: Rust source for one extension (spec MOX-SCH-043), checked
 //! in under `codec/src/envelope/ext/` and guarded against drift by a test.
 //!
 //! The output is `no_std`, allocation-free and `unsafe`-free: static receiver descriptions,

@@ -2,7 +2,7 @@
 //!
 //! The TOML file deserialises into these types with serde; `schemars` derives the JSON
 //! Schema checked in as `spec/extensions/extension.schema.json`. The types are plain data
-//! (owned strings, vectors, integers) so that the code generator (`gen.rs`, design §A.5)
+//! (owned strings, vectors, integers) so that the code generator (`gen.rs`, spec MOX-SCH-043)
 //! walks them without the TOML layer. Everything that serde cannot express (ranges, GREASE,
 //! version order, expressions) is checked in `check.rs` and cited there by requirement id.
 use std::collections::BTreeMap;
@@ -144,7 +144,7 @@ pub(crate) enum Dedup {
     RequestId,
 }
 
-/// The type of a field's value (design §3.3).
+/// The type of a field's value (spec §6.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum FieldType {

@@ -1,4 +1,4 @@
-//! The wire rules the documentation's worked examples need (design §2–§3), as thin
+//! The wire rules the documentation's worked examples need (spec chapters 4 and 6), as thin
 //! adapters over `mox_codec::envelope`: the v7 varint, field ids and value encodings have
 //! one implementation, the codec's (headers, CRC-14/DARC and SysEx framing of the examples
 //! come from its body and SysEx encoders, in `doc.rs`). The shipped pages' examples were
@@ -114,7 +114,7 @@ mod tests {
         assert_eq!(enc(4096), Some(vec![0x40, 0x40, 0x01]));
         assert_eq!(enc(262_143), Some(vec![0x7F, 0x7F, 0x3F]));
         assert_eq!(enc(262_144), None);
-        // GREASE ids of design §2.3: n = 7 with U clear and set, n = 71.
+        // GREASE ids of spec §10.6: n = 7 with U clear and set, n = 71.
         assert_eq!(enc(7 << 3), Some(vec![0x38]));
         assert_eq!(enc(7 << 3 | 4), Some(vec![0x3C]));
         assert_eq!(enc(23 << 3), Some(vec![0x78, 0x02]));
