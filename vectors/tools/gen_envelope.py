@@ -96,6 +96,19 @@ def i_(v, width):
     return u(v & ((1 << (7 * width)) - 1), width)
 
 
+def mcoded7(data):
+    """Mcoded7 (spec §6.4): groups of up to 7 bytes, each after a header byte whose bit 6 - j is
+    the MSB of the group's byte j."""
+    out = bytearray()
+    for g in range(0, len(data), 7):
+        grp = data[g:g + 7]
+        out.append(sum((c >> 7) << (6 - j) for j, c in enumerate(grp)))
+        out += bytes(c & 0x7F for c in grp)
+    return bytes(out)
+
+
+assert mcoded7(h("81 02 83")) == h("50 01 02 03") and mcoded7(h("3f 80 00 00")) == h("20 3f 00 00 00")
+
 OWN, OTHER, BROADCAST = 0x0123456, 0x0654321, 0x0FFFFFFF
 
 
@@ -246,6 +259,15 @@ TEST_1_0 = [
         fd(0x78, "utf8", name="label", max_len=4),
         fd(0x80, "bytes", name="blob")]},
     {"type": 0x41, "name": "sample-request", "fields": [fd(0x00, "u7", name="level", min=0, max=100)]},
+    {"type": 0x03, "name": "widths", "fields": [
+        fd(0x00, "i7", name="trim", min=-10, max=10),
+        fd(0x08, "i21", name="shift", min=-1000000, max=1000000),
+        fd(0x10, "i28", name="debt", max=0),
+        fd(0x18, "u21", name="rate", min=100, max=2000000),
+        fd(0x20, "u28", name="serial", min=1, max=0x0FFFFFFE),
+        fd(0x28, "record", name="limits", fields=[fd(0x00, "u7", name="low", max=10), fd(0x08, "i7", name="bias")]),
+        fd(0x30, "i7", name="any7"),
+        fd(0x40, "i28", name="any28")]},
 ]
 VENDOR_2_0 = [{"type": 0x03, "name": "vendor-state", "fields": [fd(0x00, "u7", name="value")]}]
 
@@ -376,6 +398,25 @@ REQ = {
     "chk-stale": "MOX-CHK-040",
     "chk-large": "MOX-CHK-038",
     "chk-trunc": "MOX-CHK-003",
+    "chk-streaming": "MOX-CHK-012",
+    "chk-count": "MOX-CHK-013",      # number above a nonzero total
+    "chk-abandon-ignore": "MOX-CHK-014",
+    "chk-total": "MOX-CHK-036",      # the expected chunk's total agrees
+    "chk-length": "MOX-CHK-037",     # L, at most L, first chunk not empty
+    "chk-slots": "MOX-CHK-039",      # too-many-transfers, stale slots reclaimed
+    "chk-clock": "MOX-CHK-041",      # the clock going backwards
+    "rcv-chunk-header": "MOX-RCV-050",  # §11.2 checks first, touching no transfer
+    "rcv-chunk-rules": "MOX-RCV-051",
+    "rcv-chunk-first": "MOX-RCV-052",   # the first chunk's header (and K)
+    "rcv-chunk-order": "MOX-RCV-053",   # the order of the checks of rules 5, 7 and 10
+    "rcv-chunk-compare": "MOX-RCV-054",
+    "chunk-error-message": "MOX-SYX-076",
+    "osc-chunked": "MOX-OSC-021",
+    "value-decode": "MOX-FLD-030",
+    "f32-any": "MOX-FLD-033",
+    "record-rules": "MOX-FLD-034",
+    "field-limit": "MOX-FLD-040",
+    "bridge-group": "MOX-BRG-006",
 }
 DESIGN = "docs/design/envelope.md"
 SPEC = "spec/mox.md"
@@ -1226,6 +1267,86 @@ bad("duplicate-before-length", wire([F(0x00, [1], True)]) + tlv(0x00, h("01 02")
     "level, then level with 2 bytes: duplicate-field is checked before the length", ["duplicate", "check-order"])
 bad("length-before-value", tlv(0x00, h("7f 7f")), "bad-field-length",
     "level with 2 bytes of 7F: the length is checked before the value", ["length", "check-order"])
+
+
+# --- value widths: sign extension, 21- and 28-bit ranges, utf8 and Mcoded7 edges (oracle part C) --
+# vectors.test type 03 ("widths"): trim i7 [-10, 10], shift i21 [-1e6, 1e6], debt i28 [.., 0],
+# rate u21 [100, 2e6], serial u28 [1, 0x0FFFFFFE], limits record {low u7 <= 10, bias i7},
+# any7 i7 and any28 i28 without bounds. Every value is labelled from spec §6.4's table by hand.
+def wm(fields=None, raw=None, dst=OWN):
+    return tm(fields=fields, raw=raw, dst=dst, mtype=0x03)
+
+
+def wgood(name, fields, desc, reqs):
+    m = wm(fields=fields, dst=None)
+    sx(f"width-{name}", desc, reqs + ["value-decode"], "§3.3, §A.3a", "lab", m.sysex(), m.delivered())
+
+
+def wbad(name, fid, raw, desc, reqs):
+    m = wm(raw=raw)
+    sx(f"width-{name}", desc + ", addressed: malformed (value-out-of-range), reply 08 naming it", reqs + ["value-decode", "range"],
+       "§3.3, §A.3a", "lab", m.sysex(), outcome("malformed", "value-out-of-range", "08", fid))
+
+
+assert i_(-1, 1) == h("7f") and i_(-64, 1) == h("40") and i_(-1, 3) == h("7f 7f 7f") and i_(-(1 << 27), 4) == h("00 00 00 40")
+wgood("i7-minus-one", [F(0x00, h("7f"), True)], "trim (i7) 7F is -1 (7-bit two's complement), inside [-10, 10]: read unsigned it would be 127", ["types"])
+wgood("i7-edges", [F(0x00, i_(-10, 1), True), F(0x30, h("40"), True)], "trim 76 = -10 (its min) and any7 40 = -64 (the i7 minimum): delivered", ["types"])
+wbad("i7-below-min", 0x00, tlv(0x00, i_(-11, 1)), "trim (i7) 75 = -11 (min -10)", ["types"])
+wbad("i7-sign-bit", 0x00, tlv(0x00, h("40")), "trim (i7) 40 = -64, not +64: below min -10", ["types"])
+wgood("i21-minus-one", [F(0x08, h("7f 7f 7f"), True)], "shift (i21) 7F 7F 7F is -1", ["types"])
+wgood("i21-edges", [F(0x08, i_(-1000000, 3), True)], "shift = -1000000, its min (three 7-bit groups, two's complement)", ["types"])
+wbad("i21-below-min", 0x08, tlv(0x08, i_(-1000001, 3)), "shift (i21) = -1000001 (min -1000000)", ["types"])
+wbad("i21-sign-bit", 0x08, tlv(0x08, h("00 00 40")), "shift (i21) 00 00 40 = -1048576 (the sign bit of 21), not +1048576", ["types"])
+wgood("i28-minus-one", [F(0x10, h("7f 7f 7f 7f"), True)], "debt (i28, max 0) 7F 7F 7F 7F is -1", ["types"])
+wgood("i28-minimum", [F(0x10, h("00 00 00 40"), True), F(0x40, h("7f 7f 7f 3f"), True)],
+      "debt 00 00 00 40 = -2^27 and any28 7F 7F 7F 3F = 2^27 - 1: the two ends of i28", ["types"])
+wbad("i28-above-max", 0x10, tlv(0x10, h("01 00 00 00")), "debt (i28, max 0) = +1", ["types"])
+wgood("u21-edges", [F(0x18, u(2000000, 3), True)], "rate (u21) = 2000000, its max", ["types"])
+wbad("u21-below-min", 0x18, tlv(0x18, u(99, 3)), "rate (u21) = 99 (min 100)", ["types"])
+wbad("u21-above-max", 0x18, tlv(0x18, u(2000001, 3)), "rate (u21) = 2000001 (max 2000000)", ["types"])
+wbad("u21-top-bit", 0x18, tlv(0x18, h("7f 7f 7f")), "rate (u21) 7F 7F 7F = 2097151, unsigned (no sign extension): above max", ["types"])
+wgood("u28-edges", [F(0x20, u(1, 4), True)], "serial (u28) = 1, its min", ["types"])
+wbad("u28-zero", 0x20, tlv(0x20, u(0, 4)), "serial (u28) = 0 (min 1)", ["types"])
+wbad("u28-above-max", 0x20, tlv(0x20, u(0x0FFFFFFF, 4)), "serial (u28) = 0x0FFFFFFF (max 0x0FFFFFFE)", ["types"])
+m = wm(raw=tlv(0x28, tlv(0x00, [11])))
+sx("width-record-inner-range", "A record (28) holding low = 11 (max 10), addressed: value-out-of-range, reply 08 naming the inner field 00, not the record",
+   ["record-rules", "range", "codes"], "§3.3, §A.3a", "lab", m.sysex(), outcome("malformed", "value-out-of-range", "08", 0x00))
+m = wm(raw=tlv(0x28, tlv(0x08, h("40"))))
+m.fields = []
+v = m.view()
+v["fields"] = [fill_values({"id": 0x28, "known": True, "value": None, "fields": [{"id": 0x08, "known": True, "value": "40"}]})]
+sx("width-record-inner-signed", "A record holding bias (i7) 40 = -64: delivered, the record's fields listed", ["record-rules", "types"], "§3.3",
+   "lab", m.sysex(), outcome("delivered", message=v))
+m = wm(raw=tlv(0x28, tlv(0x00, [11])), dst=None)
+sx("width-record-inner-range-broadcast", "The same record with low = 11, A=0: malformed (value-out-of-range), no reply", ["record-rules", "range", "broadcast"],
+   "§3.3", "lab", m.sysex(), outcome("malformed", "value-out-of-range"))
+
+# utf8, bytes and f32 (vectors.test type 02: gain 70 f32, label 78 utf8 max_len 4, blob 80 bytes)
+for name, data, desc in [("overlong", h("c0 80"), "the overlong C0 80 (U+0000)"),
+                         ("overlong-3", h("e0 80 af"), "the overlong E0 80 AF ('/')"),
+                         ("surrogate", h("ed a0 80"), "the surrogate ED A0 80 (U+D800)"),
+                         ("above-10ffff", h("f4 90 80 80"), "F4 90 80 80 (U+110000, above U+10FFFF)")]:
+    bad(f"utf8-{name}", tlv(0x78, mcoded7(data)), "value-out-of-range", f"label (utf8) holding {desc}: not UTF-8 by RFC 3629, reply 08 naming it",
+        ["types", "value-decode", "range"], field=0x78)
+assert mcoded7(h("c0 80")) == h("60 40 00") and mcoded7(h("c3 a9")) == h("60 43 29")
+good("utf8-max-scalar", [F(0x78, mcoded7(h("f4 8f bf bf")), True)], "label (utf8) = U+10FFFF (F4 8F BF BF), the last scalar value: delivered",
+     ["types", "value-decode"])
+bad("bytes-absent-byte-bit", tlv(0x80, h("20 01")), "value-out-of-range", "blob (bytes) 20 01: one data byte, but the header sets the bit of an absent second byte",
+    ["types", "value-decode", "range"], field=0x80)
+bad("bytes-absent-byte-bit-last-group", tlv(0x80, mcoded7(bytes(range(7))) + h("01 05")), "value-out-of-range",
+    "blob (bytes) of 8 data bytes whose second group's header (01) sets the bit of an absent seventh byte", ["types", "value-decode", "range"], field=0x80)
+good("bytes-two-groups", [F(0x80, mcoded7(bytes(range(0x7c, 0x84))), True)], "blob (bytes) of 8 data bytes 7C-83: two Mcoded7 groups (8 + 2 packed bytes)",
+     ["types", "value-decode"])
+for name, bits in [("nan", "7fc00000"), ("signalling-nan", "ffffffff"), ("infinity", "7f800000"), ("minus-infinity", "ff800000"), ("minus-zero", "80000000")]:
+    good(f"f32-{name}", [F(0x70, mcoded7(h(bits)), True)], f"gain (f32) with bits {bits}: every bit pattern is valid, no range check",
+         ["types", "f32-any"])
+
+# max_fields reached with bytes left over: too-many-fields, not field-overrun (§15.6: the count is checked first)
+bad("tight-4-fields-then-garbage", wire(many[:4]) + h("78"), "too-many-fields",
+    "lab-tight (max_fields 4): 4 fields, then a cut id (78): too-many-fields, since the limit is checked before the next id is read",
+    ["limits", "field-limit", "tlv"], receiver="lab-tight")
+bad("64-fields-then-garbage", wire(many) + h("00 05"), "too-many-fields",
+    "64 fields, then a field that runs past the end: too-many-fields, reply 41 (the 65th field is never read)", ["limits", "field-limit", "tlv"])
 
 # --- limits count every parsed field -----------------------------------------------------------
 m = tm(fields=[F(0x00, [1], True)], dst=None)
