@@ -1220,6 +1220,172 @@ ch("chunk-truncated", "A chunk body shorter than the 7-byte chunk header: chunk-
 ch("chunk-truncated-addressed", "An addressed chunk whose payload is shorter than its length: chunk-truncated, reply 41", ["chk-trunc", "chunk-codes"],
    "lab", [(0, A1[0][:-3] + h("f7"))], [consumed("chunk-truncated", "41")])
 
+
+# --- chunk rules one by one (oracle part C.1; labelled from spec §11.5 and §15.5) ---------------
+def chunk1(m, tid, total, number, payload, length=None, K=None):
+    """One chunk of `m` as a whole MOX SysEx: transfer `tid`, `total`, `number`, the payload and
+    its length field (`length` overrides it, for chunks whose length lies)."""
+    cb = chunk_header(tid, total, number, len(payload) if length is None else length) + bytes(payload)
+    return sysex(body(m.owner, m.number, m.major, m.minor, m.mtype, cb, H=1, K=m.K if K is None else K,
+                      src=m.src, dst=m.dst, rsv=m.rsv), m.carrier)
+
+
+mf = Msg(minor=1, fields=[STRIP, POS, COLOUR])
+pf = wire(mf.fields)
+assert len(pf) == 12 and chunk1(mf, 1, 2, 1, pf[:7]) == h("f07d4d4f58047e010101010102000100070000010308020040f7")  # oracle C.1
+mg1 = Msg(minor=1, fields=[F(0x00, [4], True), F(0x08, u(100, 2), True), F(0x10, h("01 02 03"), True), F(0x38, [1], False)])
+pg1 = wire(mg1.fields)  # the same header as mf (minor 1), other fields
+assert len(pg1) == 15
+ch("restart", "Rule 7: chunk 1/2, then a different chunk 1/2 under the same key: transfer-restarted, and the new transfer completes",
+   ["rcv-chunk-rules", "chk-conflict"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mg1, 1, 2, 1, pg1[:8])), (2, chunk1(mg1, 1, 2, 2, pg1[8:]))],
+   [ACC, consumed("transfer-restarted"), cview(mg1)])
+ch("restart-other-total", "Rule 7: chunk 1/2, then chunk 1/3 with the same first bytes: differs in its total, so transfer-restarted; the old chunk 2/2 is then a total mismatch",
+   ["rcv-chunk-rules", "rcv-chunk-compare", "chk-total"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 3, 1, pf[:7])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-restarted"), consumed("chunk-count-mismatch")])
+ch("restart-header-differs", "Rule 7: a chunk 1 whose message header differs (minor 2) from the stored first chunk's starts a new transfer",
+   ["chunk-header-same", "rcv-chunk-rules"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(Msg(minor=2, fields=mf.fields), 1, 2, 1, pf[:7])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-restarted"), consumed("chunk-conflicting")])
+ch("restart-empty-first", "Rule 7 with a new first chunk that fails a start check (empty): the old transfer is discarded, class chunk-length-mismatch; its chunk 2 is then out of sequence",
+   ["rcv-chunk-order", "chk-length"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 1, b"")), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-length-mismatch"), consumed("chunk-out-of-sequence")])
+ch("conflicting", "Rule 8: 1/3, 2/3, then a different 2/3: chunk-conflicting, the transfer is gone (3/3 is out of sequence)",
+   ["chk-conflict", "rcv-chunk-compare"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:] + h("00 00"))),
+    (2, chunk1(mf, 1, 3, 2, pf[7:] + h("00 01"))), (3, chunk1(mf, 1, 3, 3, b""))],
+   [ACC, ACC, consumed("chunk-conflicting"), consumed("chunk-out-of-sequence")])
+ch("duplicate-of-chunk-2", "Rule 6: 1/3, 2/3, 2/3 again byte for byte: chunk-duplicate, and the transfer completes",
+   ["chk-dup", "rcv-chunk-compare"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:5])), (1, chunk1(mf, 1, 3, 2, pf[5:10])), (2, chunk1(mf, 1, 3, 2, pf[5:10])), (3, chunk1(mf, 1, 3, 3, pf[10:]))],
+   [ACC, ACC, consumed("chunk-duplicate"), cview(mf)])
+ch("duplicate-other-k", "A retransmitted chunk 1 that differs only in K (and so its CRC) is a duplicate: K is not compared",
+   ["chk-dup", "rcv-chunk-compare"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 1, pf[:7], K=1)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-duplicate"), cview(mf)])
+ch("number-above-total", "Chunk 3/2 (number above a nonzero total) is chunk-count-mismatch without touching the transfer: 2/2 then completes it",
+   ["chk-count", "rcv-chunk-header"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 3, pf[7:])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-count-mismatch"), cview(mf)])
+ch("total-mismatch", "Rule 10: chunk 1/2, then 2/3 at the expected number: chunk-count-mismatch, the transfer is discarded",
+   ["chk-total", "rcv-chunk-order"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-count-mismatch"), consumed("chunk-out-of-sequence")])
+ch("streaming-total-zero-then-other", "A streaming transfer (total 0) whose chunk 2 says total 3: chunk-count-mismatch (0, or its own number when last)",
+   ["chk-total", "chk-streaming"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:]))], [ACC, consumed("chunk-count-mismatch")])
+ch("length-mismatch", "Chunk 1/3 with L = 7, then 2/3 (not the last) with 5 bytes: chunk-length-mismatch",
+   ["chk-length", "rcv-chunk-order"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:]))], [ACC, consumed("chunk-length-mismatch")])
+ch("last-longer-than-l", "Chunk 1/2 with L = 5, then the last chunk 2/2 with 7 bytes (more than L): chunk-length-mismatch",
+   ["chk-length"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:5])), (1, chunk1(mf, 1, 2, 2, pf[5:]))], [ACC, consumed("chunk-length-mismatch")])
+ch("last-shorter-than-l", "Chunk 1/2 with L = 7, then the last with 5 bytes (at most L): delivered",
+   ["chk-length", "chk-deliver"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 2, pf[7:]))], [ACC, cview(mf)])
+ch("empty-first-chunk", "A first chunk 1/2 with no payload: refused (chunk-length-mismatch)", ["chk-length", "rcv-chunk-order"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, b""))], [consumed("chunk-length-mismatch")])
+ch("empty-one-chunk", "A one-chunk transfer with no payload is an empty field section: delivered with no fields", ["chk-one", "chk-length"], "lab",
+   [(0, chunk1(mf, 1, 1, 1, b""))], [cview(Msg(minor=1))])
+ch("empty-last-chunk", "A streaming transfer that ends with an empty last chunk (2/2, 0 bytes): delivered", ["chk-streaming", "chk-length"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf)), (1, chunk1(mf, 1, 2, 2, b""))], [ACC, cview(mf)])
+ch("streaming", "A streaming transfer: 1/0, 2/0, then the last chunk 3/3: delivered", ["chk-streaming", "chk-deliver"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf[:5])), (1, chunk1(mf, 1, 0, 2, pf[5:10])), (2, chunk1(mf, 1, 3, 3, pf[10:]))], [ACC, ACC, cview(mf)])
+ch("streaming-two", "A streaming transfer of two chunks: 1/0, then 2/2: delivered", ["chk-streaming"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf[:7])), (1, chunk1(mf, 1, 2, 2, pf[7:]))], [ACC, cview(mf)])
+ch("bytes-after-payload", "Bytes after a chunk's payload are ignored (room to grow): each chunk carries 2 extra bytes, the message is delivered",
+   ["chk-trunc", "rcv-chunk-header"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7] + h("55 66"), length=7)), (1, chunk1(mf, 1, 2, 2, pf[7:] + h("77"), length=5))], [ACC, cview(mf)])
+ch("k-of-first-chunk", "The delivered message has the first chunk's K: chunk 1 with K=1, chunk 2 with K=0",
+   ["rcv-chunk-first", "chunk-header-same"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7], K=1)), (1, chunk1(mf, 1, 2, 2, pf[7:]))], [ACC, cview(Msg(minor=1, fields=mf.fields, K=1))])
+ch("abandon-nothing-in-flight", "An abandon chunk with no transfer in flight: transfer-abandoned", ["chk-abandon"], "lab",
+   [(0, chunk1(mf, 1, 0, 0, b""))], [consumed("transfer-abandoned")])
+ch("abandon-length-without-payload", "An abandon chunk whose length field says 5 with no payload: chunk-truncated (§11.2's checks come first); the transfer stays",
+   ["chk-trunc", "rcv-chunk-header", "chk-abandon-ignore"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 0, 0, b"", length=5)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-truncated"), cview(mf)])
+ch("abandon-total-and-payload-ignored", "An abandon chunk with total 9 and a 2-byte payload: the total and payload are ignored, the transfer is abandoned",
+   ["chk-abandon-ignore", "chk-abandon"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 9, 0, h("01 02"))), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-abandoned"), consumed("chunk-out-of-sequence")])
+ch("one-chunk-keeps-transfer", "A one-chunk transfer under the key of a transfer in flight is delivered and touches nothing: the transfer then completes",
+   ["chk-one", "rcv-chunk-rules"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mg1, 1, 1, 1, pg1)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, cview(mg1), cview(mf)])
+mr1 = Msg(minor=1, fields=mf.fields, rsv=1)
+ch("reserved-bits", "A chunk with a reserved header bit: malformed (reserved-bit-set) at step 4, before the chunk is looked at",
+   ["hdr-reserved", "rcv-order"], "lab", [(0, chunk1(mr1, 1, 2, 1, pf[:7]))], [outcome("malformed", "reserved-bit-set")])
+
+# Time (spec §11.6; stale_ms 3000)
+C2 = [chunk1(mf, 1, 2, 1, pf[:7]), chunk1(mf, 1, 2, 2, pf[7:])]
+ch("stale-boundary", "Chunk 2 exactly 3000 ms after chunk 1: not stale (stale is longer than the timeout), delivered", ["chk-stale"], "lab",
+   [(0, C2[0]), (3000, C2[1])], [ACC, cview(mf)])
+ch("stale-boundary-plus-one", "Chunk 2 3001 ms after chunk 1: stale, transfer-timed-out", ["chk-stale"], "lab",
+   [(0, C2[0]), (3001, C2[1])], [ACC, consumed("transfer-timed-out")])
+ch("duplicate-keeps-timer", "A duplicate at 2000 ms does not reset the stale timer: chunk 2 at 3500 ms is transfer-timed-out",
+   ["chk-dup", "chk-stale"], "lab", [(0, C2[0]), (2000, C2[0]), (3500, C2[1])],
+   [ACC, consumed("chunk-duplicate"), consumed("transfer-timed-out")])
+C3 = [chunk1(mf, 1, 3, 1, pf[:5]), chunk1(mf, 1, 3, 2, pf[5:10]), chunk1(mf, 1, 3, 3, pf[10:])]
+ch("inactivity-not-age", "Chunks every 2500 ms: the timer measures inactivity, so a 5000 ms transfer completes", ["chk-stale"], "lab",
+   [(0, C3[0]), (2500, C3[1]), (5000, C3[2])], [ACC, ACC, cview(mf)])
+ch("stale-first-chunk-restarts", "A new chunk 1 after the transfer went stale: the old one is discarded and a new one starts (chunk-accepted)",
+   ["chk-stale", "rcv-chunk-rules"], "lab", [(0, C2[0]), (5000, chunk1(mg1, 1, 2, 1, pg1[:8])), (5001, chunk1(mg1, 1, 2, 2, pg1[8:]))],
+   [ACC, ACC, cview(mg1)])
+mb = Msg(minor=1, fields=mf.fields, dst=OWN, src=5)
+ch("clock-backwards", "The clock goes back from 10000 to 0 ms (a chunk of another transfer): every transfer's last activity becomes 0, so chunk 2 at 3500 ms is transfer-timed-out",
+   ["chk-clock", "chk-stale"], "lab", [(10000, C2[0]), (0, chunk1(mb, 1, 2, 1, pf[:7])), (3500, C2[1])],
+   [ACC, ACC, consumed("transfer-timed-out")])
+ch("clock-backwards-same-transfer", "Chunk 2 at 0 ms after chunk 1 at 10000 ms: the timer restarts at 0, not stale, delivered",
+   ["chk-clock"], "lab", [(10000, C2[0]), (0, C2[1])], [ACC, cview(mf)])
+
+# Slots (max_transfers 4), addressed senders 0x64-0x68 to the receiver
+def sender(src):
+    return Msg(minor=1, fields=mf.fields, dst=OWN, src=src)
+
+
+firsts = [chunk1(sender(0x64 + i), i, 2, 1, pf[:7]) for i in range(5)]
+assert firsts[0] == h("f07d4d4f58067e0101010164000000566848000002000100070000010308020040f7")  # oracle C.1
+ch("too-many-transfers", "Five addressed senders start transfers: the fifth finds no slot, too-many-transfers, reply 44; its chunk 2 is then out of sequence (reply 21)",
+   ["chk-slots", "chunk-codes"], "lab", [(0, c) for c in firsts] + [(1, chunk1(sender(0x68), 4, 2, 2, pf[7:]))],
+   [ACC] * 4 + [consumed("too-many-transfers", "44"), consumed("chunk-out-of-sequence", "21")])
+ch("too-many-transfers-keeps-others", "A refused fifth transfer does not disturb the four in flight: sender 64's chunk 2 completes its transfer",
+   ["chk-slots", "chk-key"], "lab", [(0, c) for c in firsts] + [(1, chunk1(sender(0x64), 0, 2, 2, pf[7:]))],
+   [ACC] * 4 + [consumed("too-many-transfers", "44"), sender(0x64).delivered()])
+ch("stale-slots-reclaimed", "Four transfers in flight at 0 ms; a fifth sender at 5000 ms: the stale slots are reclaimed and it is accepted; sender 64's chunk 2 then finds nothing (reply 21)",
+   ["chk-slots", "chk-stale", "rcv-chunk-order"], "lab",
+   [(0, c) for c in firsts[:4]] + [(5000, chunk1(sender(0x69), 5, 2, 1, pf[:7])), (5001, chunk1(sender(0x64), 0, 2, 2, pf[7:]))],
+   [ACC] * 5 + [consumed("chunk-out-of-sequence", "21")])
+
+# Replies to addressed chunks (MOX-ERR-031), and to none that must not get one
+ma = Msg(minor=1, fields=mf.fields, dst=OWN, src=OTHER)
+ch("addressed-length-mismatch", "Addressed: chunk 2/3 with fewer than L bytes: chunk-length-mismatch, reply 0C", ["chk-length", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 3, 1, pf[:7])), (1, chunk1(ma, 1, 3, 2, pf[7:]))], [ACC, consumed("chunk-length-mismatch", "0c")])
+ch("addressed-count-mismatch", "Addressed: chunk 3/2: chunk-count-mismatch, reply 0D", ["chk-count", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 2, 1, pf[:7])), (1, chunk1(ma, 1, 2, 3, pf[7:]))], [ACC, consumed("chunk-count-mismatch", "0d")])
+ch("addressed-timed-out", "Addressed: chunk 2 after 5000 ms: transfer-timed-out, reply 23", ["chk-stale", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 2, 1, pf[:7])), (5000, chunk1(ma, 1, 2, 2, pf[7:]))], [ACC, consumed("transfer-timed-out", "23")])
+ch("addressed-conflicting", "Addressed: a different chunk 2 below the expected number: chunk-conflicting, reply 25", ["chk-conflict", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 3, 1, pf[:5])), (1, chunk1(ma, 1, 3, 2, pf[5:10])), (2, chunk1(ma, 1, 3, 2, pf[6:11]))],
+   [ACC, ACC, consumed("chunk-conflicting", "25")])
+ch("addressed-too-large", "Addressed, 20-byte limit: a first chunk declaring (3 - 1) x 12 bytes: transfer-too-large, reply 09", ["chk-large", "chunk-codes"],
+   "lab-small", [(0, chunk1(ma, 1, 3, 1, pf))], [consumed("transfer-too-large", "09")])
+ch("addressed-too-large-on-append", "Addressed, 20-byte limit, streaming: 12 + 12 bytes pass the start check but exceed the limit on append: transfer-too-large, reply 09",
+   ["chk-large", "rcv-chunk-order", "chunk-codes"], "lab-small",
+   [(0, chunk1(ma, 1, 0, 1, pf)), (1, chunk1(ma, 1, 0, 2, pf))], [ACC, consumed("transfer-too-large", "09")])
+ch("addressed-restart-abandon-no-reply", "Addressed: transfer-restarted and transfer-abandoned never get a reply", ["chunk-codes", "chk-abandon"], "lab",
+   [(0, chunk1(ma, 1, 2, 1, pf[:7])), (1, chunk1(ma, 1, 3, 1, pf[:5])), (2, chunk1(ma, 1, 0, 0, b""))],
+   [ACC, consumed("transfer-restarted"), consumed("transfer-abandoned")])
+me = Msg(owner=CORE, number=0, mtype=0x01, dst=OWN, src=OTHER, fields=[F(0x00, [0x41], True), F(0x3B, [1], False)])
+pe = wire(me.fields)
+ch("error-message-chunked", "A chunked error message (senders must not chunk one) is reassembled and processed; its unknown 3B (C=1 R=1) drops it without a reply",
+   ["chunk-error-message", "no-error-to-error"], "lab",
+   [(0, chunk1(me, 1, 2, 1, pe[:3])), (1, chunk1(me, 1, 2, 2, pe[3:]))], [ACC, outcome("dropped", "unknown-critical-field")])
+ch("error-message-chunk-error-no-reply", "Chunk 2 of an addressed error message with no transfer in flight: chunk-out-of-sequence, no reply (an error never answers an error)",
+   ["chunk-error-message", "no-error-to-error", "chunk-codes"], "lab", [(0, chunk1(me, 1, 2, 2, pe[3:]))], [consumed("chunk-out-of-sequence")])
+
 # --- request id and other envelope fields (spec §6.5) -----------------------------------------
 RQ = 449 << 3
 assert varint(RQ) == h("48 38")
@@ -1703,7 +1869,7 @@ def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0):
 
 
 CHUNK_CODES = {"chunk-out-of-sequence": "21", "chunk-missing": "22", "transfer-timed-out": "23", "chunk-conflicting": "25",
-               "chunk-length-mismatch": "0C", "chunk-count-mismatch": "0D", "transfer-too-large": "09",
+               "chunk-length-mismatch": "0c", "chunk-count-mismatch": "0d", "transfer-too-large": "09",
                "too-many-transfers": "44", "chunk-truncated": "41"}
 
 
@@ -1713,6 +1879,8 @@ def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
     limit, stale = limits.get("max_transfer_bytes", 1024), limits.get("stale_ms", 3000)
     def consumed_(cls):
         raise Stop(outcome("consumed", cls, CHUNK_CODES.get(cls) if E else None), True)
+    for other in state.values():  # MOX-CHK-041: every transfer's last activity, on every call
+        other["last"] = min(other["last"], at)
     if len(cb) < 7:
         consumed_("chunk-truncated")
     tid, total, number, length = cb[0], cb[1] | cb[2] << 7, cb[3] | cb[4] << 7, cb[5] | cb[6] << 7
@@ -1740,6 +1908,8 @@ def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
             consumed_("chunk-length-mismatch")
         if length > limit or (total and (total - 1) * length > limit):
             consumed_("transfer-too-large")
+        for k in [k for k, o in state.items() if at - o["last"] > stale]:  # MOX-CHK-039: reclaim stale slots
+            del state[k]
         if len(state) >= limits.get("max_transfers", 4):
             consumed_("too-many-transfers")
         state[key] = {"hdr": hdr, "K": K, "total": total, "L": length, "next": 2, "data": payload, "last": at,
