@@ -46,11 +46,37 @@ pub fn body_of<'a>(message: &Message<'a>) -> Result<&'a [u8], NotMox> {
 /// [`body_of`] for a packet: a bundle is not a MOX message (iterate it with [`groups`]).
 ///
 /// # Errors
-/// As [`body_of`]; [`NotMox::Osc`] when the packet does not decode, [`NotMox::Bundle`]
+/// As [`message_body`]; [`NotMox::Osc`] when a bundle does not decode, [`NotMox::Bundle`]
 /// for a bundle.
 pub fn packet_body(bytes: &[u8]) -> Result<&[u8], NotMox> {
+    if bytes.first() == Some(&b'/') {
+        return message_body(bytes);
+    }
     match Packet::decode(bytes).map_err(NotMox::Osc)? {
         Packet::Message(message) => body_of(&message),
+        Packet::Bundle(_) => Err(NotMox::Bundle),
+    }
+}
+
+/// The body of one OSC message given as bytes (a packet, or a bundle element's bytes) in
+/// the order of MOX-OSC-004: first the address, taken as the bytes before the first NUL, so
+/// that a message that is not at `/mox` is [`NotMox::OtherAddress`] however broken it is;
+/// then, for `/mox`, the validity of the address string, the type-tag string and the first
+/// blob ([`NotMox::Osc`] with the OSC layer's class, e.g. `nonzero-padding` for
+/// `/mox\0\0\0\x01`); then [`body_of`]'s checks. Nothing after the first blob is read
+/// (MOX-OSC-005). A decoded [`Message`] cannot stand in for this: a `/mox` message whose
+/// address or type-tag string is not valid OSC never decodes, yet it is a `/mox` unit.
+///
+/// # Errors
+/// [`NotMox::OtherAddress`], [`NotMox::Osc`], and those of [`body_of`].
+pub fn message_body(bytes: &[u8]) -> Result<&[u8], NotMox> {
+    let address = bytes.split(|&b| b == 0).next().unwrap_or_default();
+    if address != ADDRESS.as_bytes() {
+        return Err(NotMox::OtherAddress);
+    }
+    match Packet::decode(bytes).map_err(NotMox::Osc)? {
+        Packet::Message(message) => body_of(&message),
+        // Unreachable: the bytes start with `/`. Kept total rather than panicking.
         Packet::Bundle(_) => Err(NotMox::Bundle),
     }
 }
@@ -296,6 +322,34 @@ mod tests {
             Err(NotMox::Untyped)
         );
         assert!(matches!(packet_body(b"/mox"), Err(NotMox::Osc(_))));
+    }
+
+    #[test]
+    fn a_mox_message_that_is_not_valid_osc_is_classified_by_the_osc_layer() {
+        let class = |bytes: &[u8]| match message_body(bytes) {
+            Err(NotMox::Osc(error)) => Some(error.class()),
+            _ => None,
+        };
+        // MOX-OSC-004: the address string's padding, a missing NUL, the type-tag string.
+        assert_eq!(
+            class(b"/mox\0\0\0\x01,b\0\0\0\0\0\0"),
+            Some("nonzero-padding")
+        );
+        assert_eq!(class(b"/mox"), Some("unterminated-string"));
+        assert_eq!(class(b"/mox\0\0\0\0,bii"), Some("unterminated-string"));
+        assert_eq!(
+            class(b"/mox\0\0\0\0,b\0\x01\0\0\0\0"),
+            Some("nonzero-padding")
+        );
+        // Another address stays a plain message, however broken its bytes.
+        assert_eq!(message_body(b"/mo\0\x01"), Err(NotMox::OtherAddress));
+        assert_eq!(message_body(b""), Err(NotMox::OtherAddress));
+        assert_eq!(packet_body(b"/mox"), message_body(b"/mox"));
+        // MOX-OSC-005: an unknown tag after the blob is never read.
+        assert_eq!(
+            message_body(b"/mox\0\0\0\0,bX\0\0\0\0\x01\x05\0\0\0"),
+            Ok(&[5u8][..])
+        );
     }
 
     #[test]
