@@ -1386,6 +1386,57 @@ ch("error-message-chunked", "A chunked error message (senders must not chunk one
 ch("error-message-chunk-error-no-reply", "Chunk 2 of an addressed error message with no transfer in flight: chunk-out-of-sequence, no reply (an error never answers an error)",
    ["chunk-error-message", "no-error-to-error", "chunk-codes"], "lab", [(0, chunk1(me, 1, 2, 2, pe[3:]))], [consumed("chunk-out-of-sequence")])
 
+
+# --- the OSC layer's classes on a /mox message (MOX-OSC-004; oracle part C, A4, A5) -------------
+# Each packet is 4-aligned, so the packet-level checks (size, alignment) pass and the /mox
+# message itself is what is not valid OSC. Labelled from MOX-OSC-004's list in its resolved
+# order: address string, type-tag string, then the blob's size (sign, limit, extent) and pad.
+B6 = Msg(fields=[STRIP]).body()
+assert len(B6) == 9
+PFX = osc_str("/mox") + osc_str(",b")
+for name, pkt, cls, desc in [
+        ("no-blob-size", PFX, "truncated", "/mox ,b and nothing after the type tags: the blob size is missing"),
+        ("blob-past-end", PFX + struct.pack(">i", 8) + h("00 7e 01 01"), "truncated", "a blob size of 8 with 4 bytes left"),
+        ("blob-negative-size", PFX + struct.pack(">i", -1), "bad-blob-size", "a blob size of -1"),
+        ("blob-too-large", PFX + struct.pack(">i", 65537), "blob-too-large", "a blob size of 65537, above the OSC layer's 65536 (checked before the extent)"),
+        ("blob-nonzero-padding", PFX + struct.pack(">i", len(B6)) + B6 + h("00 00 01"), "nonzero-padding", "a blob whose third pad byte is 01"),
+        ("address-nonzero-padding", b"/mox\0\0\0\x01" + osc_str(",b") + osc_blob(B6), "nonzero-padding",
+         "address /mox with pad bytes 00 00 00 01 (the address is the bytes before the first NUL)"),
+        ("address-unterminated", b"/mox", "unterminated-string", "the 4 bytes /mox with no NUL"),
+        ("tags-nonzero-padding", osc_str("/mox") + b",b\0\x01" + osc_blob(B6), "nonzero-padding", "a type-tag string ,b padded with 00 01"),
+        ("tags-unterminated", osc_str("/mox") + b",bii", "unterminated-string", "a type-tag string ,bii with no NUL")]:
+    assert len(pkt) % 4 == 0
+    oc(f"osc-layer-{name}", f"/mox with {desc}: not-mox with the OSC layer's class {cls}", ["osc-shape"], "§4.2 rule 1; spec MOX-OSC-004",
+       "fader-1.0", pkt, [mox_el(outcome("not-mox", cls))])
+mS = Msg(fields=[STRIP])
+for name, tags, more, desc in [
+        ("trailing-unknown-tag", "bX", b"", "/mox ,bX: an unknown type tag after the blob"),
+        ("trailing-int-missing", "bi", b"", "/mox ,bi without the int's 4 bytes"),
+        ("trailing-bad-blob", "bb", struct.pack(">i", 100), "/mox ,bb whose second blob runs past the end"),
+        ("trailing-garbage", "b", h("ff ff ff ff"), "/mox ,b followed by 4 bytes no tag describes")]:
+    oc(f"osc-layer-{name}", f"{desc}: the receiver never reads past the first blob's padding, so the message is delivered",
+       ["osc-trailing"], "§4.2 rule 1; spec MOX-OSC-005", "fader-1.0", mox_osc(mS.body(), tags, more), [mox_el(mS.delivered(True))])
+oc("osc-layer-bad-blob-heads-group", "A bundle: /mox with a blob size of -1 (not-mox, bad-blob-size) still heads a group, which is not supported: its fallback is acted on",
+   ["osc-shape", "osc-group"], "§4.2 rules 1, 3", "fader-1.0", bundle(PFX + struct.pack(">i", -1), FB1),
+   [mox_el(outcome("not-mox", "bad-blob-size")), plain("/strip/1/fader")])
+# Not pinned yet: a bundle element at /mox whose address or type-tag string is not valid OSC
+# (it heads a group, MOX-OSC-010). mox_codec::osc's bundle iterator yields no bytes for an
+# element that does not decode, so envelope::osc::groups cannot see its address.
+oc("nested-mox-suppressed", "A nested bundle inside a supported group is one fallback element: the /mox message inside it is not processed either (suppressed)",
+   ["osc-nested", "osc-group"], "§4.2 rule 3; spec MOX-OSC-011", "fader-1.0",
+   bundle(mox_osc(mA.body()), FB1, bundle(mox_osc(mS.body()), FB2)),
+   [mox_el(mA.delivered(True)), suppress("/strip/1/fader"), suppress("/mox"), suppress("/strip/1/name")])
+oc("nested-mox-in-unsupported-group", "A nested bundle inside an unsupported group is processed as a bundle of its own: its /mox element heads its own group there",
+   ["osc-nested", "osc-group"], "§4.2 rule 3; spec MOX-OSC-011, -012", "fader-1.0",
+   bundle(mox_osc(mB.body()), bundle(mox_osc(mS.body()), FB2)),
+   [mox_el(outcome("rejected", "unsupported-extension")), mox_el(mS.delivered(True)), suppress("/strip/1/name")])
+cw = [chunk1(mf, 1, 2, 1, pf[:7]), chunk1(mf, 1, 2, 2, pf[7:])]
+CO = [c[5:-1] for c in cw]  # the chunk bodies: carrier 7D is one byte
+oc("chunked", "Chunking on OSC: two /mox chunk elements of one bundle (one link), each with a fallback: consumed, then delivered; both fallbacks suppressed",
+   ["osc-chunked", "chunked"], "§3.5; spec MOX-OSC-021", "fader-1.3",
+   bundle(mox_osc(CO[0]), FB1, mox_osc(CO[1]), FB2),
+   [mox_el(consumed("chunk-accepted")), suppress("/strip/1/fader"), mox_el(mf.delivered(True)), suppress("/strip/1/name")])
+
 # --- request id and other envelope fields (spec §6.5) -----------------------------------------
 RQ = 449 << 3
 assert varint(RQ) == h("48 38")
@@ -1970,27 +2021,66 @@ def pipe_sysex(data, rcv, state=None, at=0):
         return s.reception
 
 
+class OscFail(Exception):
+    pass
+
+
 def osc_read_str(b, pos):
-    end = b.index(0, pos)
-    return b[pos:end].decode(), (end + 4) & ~3
+    """An OSC-string at pos: (text, position after the padding); OscFail with the OSC class."""
+    end = b.find(0, pos)
+    if end < 0:
+        raise OscFail("unterminated-string")
+    after = (end + 4) & ~3
+    if after > len(b):
+        raise OscFail("truncated")
+    if any(b[end + 1:after]):
+        raise OscFail("nonzero-padding")
+    return b[pos:end].decode("latin-1"), after
 
 
-def pipe_osc_message(b, rcv):
+def osc_address(b):
+    end = b.find(0)
+    return (b if end < 0 else b[:end]).decode("latin-1")
+
+
+def mox_blob(b):
+    """MOX-OSC-004 in its resolved order on one OSC message at /mox: the blob, or a not-mox reception."""
+    try:
+        _, pos = osc_read_str(b, 0)
+        if pos >= len(b) or b[pos] != ord(","):
+            return outcome("not-mox")
+        tags, pos = osc_read_str(b, pos)
+        if len(tags) < 2 or tags[1] != "b":
+            return outcome("not-mox")
+        if pos + 4 > len(b):
+            raise OscFail("truncated")
+        size = struct.unpack(">i", b[pos:pos + 4])[0]
+        if size < 0:
+            raise OscFail("bad-blob-size")
+        if size > 65536:
+            raise OscFail("blob-too-large")
+        end = pos + 4 + size
+        if (end + 3) & ~3 > len(b):
+            raise OscFail("truncated")
+        if any(b[end:(end + 3) & ~3]):
+            raise OscFail("nonzero-padding")
+        return b[pos + 4:end]  # MOX-OSC-005: nothing after the blob's padding is read
+    except OscFail as e:
+        return outcome("not-mox", e.args[0])
+
+
+def pipe_osc_message(b, rcv, state):
     """(address, reception or None, supported) for one OSC message."""
-    address, pos = osc_read_str(b, 0)
+    address = osc_address(b)
     if address != "/mox":
         return address, None, False
-    if pos >= len(b) or b[pos] != ord(","):
-        return address, outcome("not-mox"), False
-    tags, pos = osc_read_str(b, pos)
-    if len(tags) < 2 or tags[1] != "b":
-        return address, outcome("not-mox"), False
-    size = struct.unpack(">I", b[pos:pos + 4])[0]
-    blob = b[pos + 4:pos + 4 + size]
+    blob = mox_blob(b)
+    if isinstance(blob, dict):
+        return address, blob, False
     if any(c > 0x7F for c in blob):
         return address, outcome("malformed", "not-seven-bit"), False
     try:
-        r, sup = pipe_body(blob, rcv, None, {}, 0)
+        r, sup = pipe_body(blob, rcv, None, state, 0)
     except Stop as s:
         r, sup = s.reception, s.supported
     return address, r, sup
@@ -2004,12 +2094,13 @@ def osc_messages(b):
             out += osc_messages(b[pos + 4:pos + 4 + n])
             pos += 4 + n
         return out
-    return [osc_read_str(b, 0)[0]]
+    return [osc_address(b)]
 
 
-def pipe_osc(b, rcv):
+def pipe_osc(b, rcv, state=None):
+    state = {} if state is None else state  # one reassembler for the packet (one link)
     if not b.startswith(b"#bundle\0"):
-        a, r, _ = pipe_osc_message(b, rcv)
+        a, r, _ = pipe_osc_message(b, rcv, state)
         return [mox_el(r) if r else plain(a)]
     out, pos, group = [], 16, None  # group: None (before any /mox), True (supported), False
     while pos < len(b):
@@ -2017,9 +2108,9 @@ def pipe_osc(b, rcv):
         e = b[pos + 4:pos + 4 + n]
         pos += 4 + n
         if e.startswith(b"#bundle\0"):
-            out += [suppress(a) for a in osc_messages(e)] if group else pipe_osc(e, rcv)
+            out += [suppress(a) for a in osc_messages(e)] if group else pipe_osc(e, rcv, state)
             continue
-        a, r, sup = pipe_osc_message(e, rcv)
+        a, r, sup = pipe_osc_message(e, rcv, state)
         if a == "/mox":
             out.append(mox_el(r))
             group = sup

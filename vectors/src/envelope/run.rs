@@ -14,7 +14,7 @@ use mox_codec::envelope::sysex::{self as mox_sysex, SysExEnvelope};
 use mox_codec::envelope::{
     self as codec, body_len, encode_body, Addresses, Body, ChunkMessage, ChunkReceiver, Classified,
     DecodeErrorKind, ExtensionDef, ExtensionId, FieldClass, FieldId, Header, Limits, MajorDef,
-    MessageDef, Outcome as Received, Owner, ReceiverDesc,
+    MessageDef, NotMox, Outcome as Received, Owner, ReceiverDesc,
 };
 use mox_codec::osc::{Bundle, Message, Packet};
 use mox_codec::sysex::chunk::ReassemblerConfig;
@@ -768,8 +768,13 @@ impl OscRun<'_, '_> {
             action: OscAction::Mox,
             result: Some(result),
         });
+        // A message reassembled from chunks (H=1) re-encodes to no single blob, so it has
+        // no re-encoding check (as in envelope-chunked).
+        let chunk = blob
+            .and_then(|b| b.first())
+            .is_some_and(|hdr| hdr & 0x04 != 0);
         self.blobs
-            .push(blob.filter(|_| delivered).map(<[u8]>::to_vec));
+            .push(blob.filter(|_| delivered && !chunk).map(<[u8]>::to_vec));
     }
 
     fn element(&mut self, message: &Message<'_>, action: OscAction) {
@@ -786,8 +791,18 @@ fn undecodable(error: mox_codec::osc::DecodeError) -> String {
 }
 
 fn run_osc(case: &EnvelopeOscCase, receiver: &Receiver) -> Result<Outcome, String> {
-    let packet = Packet::decode(case.hex.as_bytes())
-        .map_err(|e| format!("the packet does not decode as OSC: {e}"))?;
+    let bytes = case.hex.as_bytes();
+    // A packet that is a `/mox` message is a unit even when it is not valid OSC
+    // (MOX-OSC-004): the receiver takes its bytes. Anything else must decode.
+    let mox_unit = !matches!(
+        mox_osc::message_body(bytes),
+        Err(NotMox::OtherAddress | NotMox::Bundle)
+    );
+    let packet = if mox_unit {
+        None
+    } else {
+        Some(Packet::decode(bytes).map_err(|e| format!("the packet does not decode as OSC: {e}"))?)
+    };
     with_desc(receiver, |desc, config| {
         let mut run = OscRun {
             desc,
@@ -795,8 +810,16 @@ fn run_osc(case: &EnvelopeOscCase, receiver: &Receiver) -> Result<Outcome, Strin
             elements: Vec::new(),
             blobs: Vec::new(),
         };
-        if let Err(reason) = run.packet(&packet) {
-            return Outcome::Fail { reason };
+        match &packet {
+            None => run.mox(
+                desc.receive_osc_unit(bytes),
+                mox_osc::message_body(bytes).ok(),
+            ),
+            Some(packet) => {
+                if let Err(reason) = run.packet(packet) {
+                    return Outcome::Fail { reason };
+                }
+            }
         }
         let actual = run.elements;
         let blobs = run.blobs;
