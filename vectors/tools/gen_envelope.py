@@ -1708,6 +1708,30 @@ br("not-mox-carrier-7e", "Universal SysEx (carrier 7E) is never MOX", ["bridge",
 mg = Msg(fields=[STRIP, F(12295 << 3 | 4, h("01 02 03"), False)], dst=BROADCAST, src=OWN)
 br("grease-to-osc", "A GREASE field with a 3-byte id crosses byte-exact", ["bridge-exact", "grease-field"], "sysex-to-osc", mg.sysex(),
    valid(x(mox_osc(mg.body()))))
+
+# --- bridge: bundles (A18), empty bodies, 8-bit SysEx (A23) --------------------------------------
+m1, m2 = Msg(fields=[STRIP]), Msg(fields=[F(0x00, [4], True), F(0x08, u(1, 2), True)], K=1)
+br("bundle-two-groups", "A bundle of two groups: one SysEx message per /mox element, in order, concatenated; the fallback elements are not carried",
+   ["bridge-back", "bridge-group"], "osc-to-sysex", bundle(mox_osc(m1.body()), FB1, mox_osc(m2.body()), FB2),
+   valid(x(m1.sysex() + m2.sysex())), carrier=h("7d"))
+br("bundle-skips-not-mox", "A bundle whose first /mox element carries no blob (,i): only the second becomes a SysEx message",
+   ["bridge-back", "bridge-group", "osc-shape"], "osc-to-sysex", bundle(osc_msg("/mox", "i", struct.pack(">i", 1)), FB1, mox_osc(m2.body())),
+   valid(x(m2.sysex())), carrier=h("7d"))
+br("bundle-without-mox", "A bundle with fallback-style messages only: nothing to bridge (not-mox)", ["bridge-back", "osc-address"], "osc-to-sysex",
+   bundle(FB1, FB2), invalid("not-mox"), carrier=h("7d"))
+br("empty-body-to-osc", "F0 7D 4D 4F 58 F7 (an empty body) crosses as /mox ,b with an empty blob: the bridge does not judge the body",
+   ["bridge", "bridge-exact"], "sysex-to-osc", sysex(b""), valid(x(mox_osc(b""))))
+br("empty-blob-to-sysex", "/mox ,b with an empty blob becomes F0 7D 4D 4F 58 F7", ["bridge-back", "bridge-exact"], "osc-to-sysex",
+   mox_osc(b""), valid(x(sysex(b""))), carrier=h("7d"))
+b8 = bytearray(SYSEX_37)
+b8[12] = 0x81
+br("sysex-not-seven-bit", "A SysEx unit with a byte above 7F after the signature is not MOX (MOX-SYX-005): not bridged, not-mox",
+   ["bridge", "not-mox"], "sysex-to-osc", bytes(b8), invalid("not-mox"))
+br("osc-layer-invalid", "/mox whose blob size is -1 is not MOX (MOX-OSC-004): nothing to bridge", ["bridge-back", "osc-shape"], "osc-to-sysex",
+   PFX + struct.pack(">i", -1), invalid("not-mox"), carrier=h("7d"))
+br("trailing-tag-dropped", "/mox ,bX: only the blob crosses; the unknown tag is never read", ["bridge-back", "osc-trailing"], "osc-to-sysex",
+   mox_osc(BODY_37, "bX"), valid(x(SYSEX_37)), carrier=h("7d"))
+
 # A round trip: SysEx -> OSC -> SysEx with the same carrier is the identity (design §4.4).
 assert sysex(mox_osc(BODY_37)[16:16 + 20]) == SYSEX_37
 
@@ -2126,17 +2150,23 @@ def pipe_bridge(c):
             return {"result": "invalid", "error": "not-mox"}
         clen = 3 if data[1] == 0 else 1
         return valid(x(mox_osc(data[1 + clen + 3:-1])))
-    address, pos = osc_read_str(data, 0)
-    if address != "/mox" or pos >= len(data) or data[pos] != ord(","):
+    carrier = h(c["carrier"])
+    if data.startswith(b"#bundle\0"):  # A18: one SysEx per /mox element, fallbacks dropped
+        out, pos = b"", 16
+        while pos < len(data):
+            n = struct.unpack(">I", data[pos:pos + 4])[0]
+            e = data[pos + 4:pos + 4 + n]
+            pos += 4 + n
+            blob = mox_blob(e) if osc_address(e) == "/mox" else None
+            if isinstance(blob, bytes) and all(b < 0x80 for b in blob):
+                out += sysex(blob, carrier)
+        return valid(x(out)) if out else {"result": "invalid", "error": "not-mox"}
+    blob = mox_blob(data) if osc_address(data) == "/mox" else outcome("not-mox")
+    if isinstance(blob, dict):
         return {"result": "invalid", "error": "not-mox"}
-    tags, pos = osc_read_str(data, pos)
-    if len(tags) < 2 or tags[1] != "b":
-        return {"result": "invalid", "error": "not-mox"}
-    size = struct.unpack(">I", data[pos:pos + 4])[0]
-    blob = data[pos + 4:pos + 4 + size]
-    if any(c > 0x7F for c in blob):
+    if any(b > 0x7F for b in blob):
         return {"result": "invalid", "error": "not-seven-bit"}
-    return valid(x(sysex(blob, h(c["carrier"]))))
+    return valid(x(sysex(blob, carrier)))
 
 
 def cross_check():

@@ -908,23 +908,73 @@ fn bridge(case: &EnvelopeBridgeCase) -> Result<Result<Vec<u8>, &'static str>, St
                     _ => None,
                 })
                 .ok_or("osc-to-sysex needs a readable carrier")?;
-            let Ok(body) = mox_osc::packet_body(input) else {
-                return Ok(Err("not-mox"));
-            };
-            if let Err(class) = bridge_checks(body) {
-                return Ok(Err(class));
-            }
-            let mut out = vec![0u8; mox_sysex::encoded_len(carrier, body.len())];
-            match mox_sysex::encode(carrier, body, &mut out) {
-                Ok(n) => {
-                    out.truncate(n);
-                    Ok(Ok(out))
-                }
-                Err(codec::EncodeError::NotSevenBit { .. }) => Ok(Err("not-seven-bit")),
-                Err(e) => Err(format!("the codec cannot frame the body on SysEx: {e}")),
+            match mox_osc::packet_body(input) {
+                Ok(body) => to_sysex(carrier, body),
+                Err(NotMox::Bundle) => match Packet::decode(input) {
+                    Ok(Packet::Bundle(bundle)) => {
+                        let (mut out, mut first_failure) = (Vec::new(), None);
+                        bundle_to_sysex(carrier, &bundle, &mut out, &mut first_failure)?;
+                        match (out.is_empty(), first_failure) {
+                            (false, _) => Ok(Ok(out)),
+                            (true, Some(class)) => Ok(Err(class)),
+                            (true, None) => Ok(Err("not-mox")),
+                        }
+                    }
+                    _ => Ok(Err("not-mox")),
+                },
+                Err(_) => Ok(Err("not-mox")),
             }
         }
     }
+}
+
+/// One body as `F0 <carrier> 4D 4F 58 <body> F7`, or why the bridge drops it.
+fn to_sysex(carrier: ManufacturerId, body: &[u8]) -> Result<Result<Vec<u8>, &'static str>, String> {
+    if let Err(class) = bridge_checks(body) {
+        return Ok(Err(class));
+    }
+    let mut out = vec![0u8; mox_sysex::encoded_len(carrier, body.len())];
+    match mox_sysex::encode(carrier, body, &mut out) {
+        Ok(n) => {
+            out.truncate(n);
+            Ok(Ok(out))
+        }
+        Err(codec::EncodeError::NotSevenBit { .. }) => Ok(Err("not-seven-bit")),
+        Err(e) => Err(format!("the codec cannot frame the body on SysEx: {e}")),
+    }
+}
+
+/// A bundle through the OSC -> SysEx bridge: one SysEx message per `/mox` element, in
+/// reading order, appended to `out`; fallback elements (nested bundles in a group included,
+/// MOX-OSC-011) are dropped (MOX-BRG-006), and a nested bundle in no group is a bundle of
+/// its own. A `/mox` element the bridge drops records its class in `first_failure`.
+fn bundle_to_sysex(
+    carrier: ManufacturerId,
+    bundle: &Bundle<'_>,
+    out: &mut Vec<u8>,
+    first_failure: &mut Option<&'static str>,
+) -> Result<(), String> {
+    for group in groups(bundle) {
+        match group {
+            Group::Plain(Ok(Packet::Bundle(nested))) => {
+                bundle_to_sysex(carrier, &nested, out, first_failure)?;
+            }
+            Group::Plain(_) => {}
+            Group::Mox { body, .. } => {
+                let sent = match body {
+                    Ok(body) => to_sysex(carrier, body)?,
+                    Err(_) => Err("not-mox"),
+                };
+                match sent {
+                    Ok(bytes) => out.extend_from_slice(&bytes),
+                    Err(class) => {
+                        first_failure.get_or_insert(class);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a pass-through bridge checks in a body: 7-bit bytes (MOX-BRG-002) and, for format
