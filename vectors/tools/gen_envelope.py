@@ -1135,7 +1135,7 @@ def chunks(m, payload, L, tid=1, total=None, K=None):
 
 def ch(name, desc, reqs, receiver, steps, results, source="§3.5, spec chapter 11"):
     assert len(steps) == len(results)
-    fields = {"steps": [{"at": at, "hex": x(s)} for at, s in steps]}
+    fields = {"steps": [{"at": st[0], "hex": x(st[1]), **({"link": st[2]} if len(st) > 2 else {})} for st in steps]}
     add("chunked", name, "envelope-chunked", desc, reqs + ["rcv-chunk"], source, fields, valid(results), receiver)
 
 
@@ -1358,6 +1358,18 @@ ch("stale-slots-reclaimed", "Four transfers in flight at 0 ms; a fifth sender at
    ["chk-slots", "chk-stale", "rcv-chunk-order"], "lab",
    [(0, c) for c in firsts[:4]] + [(5000, chunk1(sender(0x69), 5, 2, 1, pf[:7])), (5001, chunk1(sender(0x64), 0, 2, 2, pf[7:]))],
    [ACC] * 5 + [consumed("chunk-out-of-sequence", "21")])
+
+
+# Two links (the transfer key of an A=0 chunk is (link, transfer id), MOX-SYX-072)
+ch("two-links-same-transfer-id", "Two unaddressed senders on links 0 and 1 use transfer id 1 at once: independent transfers, both complete",
+   ["chk-key", "unaddressed"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (0, chunk1(mg1, 1, 2, 1, pg1[:8]), 1), (1, chunk1(mf, 1, 2, 2, pf[7:])), (1, chunk1(mg1, 1, 2, 2, pg1[8:]), 1)],
+   [ACC, ACC, cview(mf), cview(mg1)])
+ch("two-links-error-stays", "A chunk error on link 1 (chunk 3/2, then a missing chunk) does not touch link 0's transfer under the same id",
+   ["chk-key", "chk-order"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:5])), (0, chunk1(mf, 1, 3, 1, pf[:5]), 1), (1, chunk1(mf, 1, 3, 3, pf[10:]), 1), (2, chunk1(mf, 1, 3, 2, pf[5:10])),
+    (3, chunk1(mf, 1, 3, 3, pf[10:]))],
+   [ACC, ACC, consumed("chunk-missing"), ACC, cview(mf)])
 
 # Replies to addressed chunks (MOX-ERR-031), and to none that must not get one
 ma = Msg(minor=1, fields=mf.fields, dst=OWN, src=OTHER)
@@ -1853,7 +1865,7 @@ def parse_section(b, defs, depth, minor, ctx, top):
     return fields
 
 
-def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0):
+def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0, link=0):
     """Spec §15.3 from step 2 on; returns a reception, raises Stop with the `supported` flag."""
     if not body:
         raise Stop(outcome("malformed", "truncated-header"))
@@ -1918,7 +1930,7 @@ def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0):
     section = body[pos:]
     view_hdr = body[0] & ~1 & ~4, owner, number, major, minor, mtype, src, dst
     if H:
-        section, first = pipe_chunk(section, view_hdr, K, src, chunks_state, rcv, at, E)
+        section, first = pipe_chunk(section, view_hdr, K, src, chunks_state, rcv, at, E, link)
         K = first
     limits = rcv.get("limits", {})
     ctx = {"count": 0, "max_fields": limits.get("max_fields", 64), "max_depth": limits.get("max_depth", 4), "unknown": []}
@@ -1948,7 +1960,7 @@ CHUNK_CODES = {"chunk-out-of-sequence": "21", "chunk-missing": "22", "transfer-t
                "too-many-transfers": "44", "chunk-truncated": "41"}
 
 
-def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
+def pipe_chunk(cb, hdr, K, src, state, rcv, at, E, link=0):
     """Spec §15.5 and §11.5; returns (the reassembled section, the first chunk's K) or raises Stop(consumed)."""
     limits = rcv.get("limits", {})
     limit, stale = limits.get("max_transfer_bytes", 1024), limits.get("stale_ms", 3000)
@@ -1964,7 +1976,7 @@ def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
     payload = cb[7:7 + length]
     if total and number > total:
         consumed_("chunk-count-mismatch")
-    key = (src if src is not None else "link", tid)
+    key = (src if src is not None else ("link", link), tid)
     t = state.get(key)
     if number == 0:
         state.pop(key, None)
@@ -2027,7 +2039,7 @@ def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
     consumed_("chunk-accepted")
 
 
-def pipe_sysex(data, rcv, state=None, at=0):
+def pipe_sysex(data, rcv, state=None, at=0, link=0):
     """Step 1 (MOX-SYX-005), then the body."""
     if len(data) < 2 or data[0] != 0xF0 or data[-1] != 0xF7:
         return outcome("not-mox")
@@ -2040,7 +2052,7 @@ def pipe_sysex(data, rcv, state=None, at=0):
     if len(inner) < clen or inner[clen:clen + 3] != h("4d 4f 58"):
         return outcome("not-mox")
     try:
-        return pipe_body(inner[clen + 3:], rcv, inner[:clen], state if state is not None else {}, at)[0]
+        return pipe_body(inner[clen + 3:], rcv, inner[:clen], state if state is not None else {}, at, link)[0]
     except Stop as s:
         return s.reception
 
@@ -2180,7 +2192,7 @@ def cross_check():
                 got = valid(pipe_osc(h(c["hex"]), rcv))
             elif c["kind"] == "envelope-chunked":
                 state = {}
-                got = valid([pipe_sysex(h(s["hex"]), rcv, state, s["at"]) for s in c["steps"]])
+                got = valid([pipe_sysex(h(s["hex"]), rcv, state, s["at"], s.get("link", 0)) for s in c["steps"]])
             else:
                 got = pipe_bridge(c)
             want = c["expected"]

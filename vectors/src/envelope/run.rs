@@ -40,7 +40,7 @@ const DEFAULT_TRANSFERS: u32 = 4;
 const DEFAULT_TRANSFER_BYTES: u32 = 1024;
 const DEFAULT_STALE_MS: u32 = 3000;
 
-/// The link every unit of a case arrives on (one link per case, `vectors/README.md`).
+/// The link a unit arrives on unless its step names another (`vectors/README.md`).
 const LINK: u32 = 0;
 
 /// The chunk receiver of one case: the runner's capacity, the description's limits.
@@ -352,12 +352,13 @@ impl LazyChunks {
     }
 
     /// What an application does with a unit's outcome: a chunk goes to its chunk receiver
-    /// (at `now_ms`, from [`LINK`]); anything else is final. The reception is taken at once,
+    /// (at `now_ms`, from `link`); anything else is final. The reception is taken at once,
     /// since the outcome of a completed transfer borrows the receiver.
     fn finish(
         &mut self,
         desc: &ReceiverDesc<'_>,
         now_ms: u64,
+        link: u32,
         outcome: Received<'_, '_>,
         carrier: Option<ManufacturerId>,
     ) -> Reception {
@@ -367,7 +368,7 @@ impl LazyChunks {
                 let chunks = self
                     .chunks
                     .get_or_insert_with(|| Box::new(Chunks::with_config(config)));
-                accept(chunks, desc, now_ms, &chunk, carrier)
+                accept(chunks, desc, now_ms, link, &chunk, carrier)
             }
             other => reception(&other, carrier),
         }
@@ -378,10 +379,11 @@ fn accept(
     chunks: &mut Chunks,
     desc: &ReceiverDesc<'_>,
     now_ms: u64,
+    link: u32,
     chunk: &ChunkMessage<'_, '_>,
     carrier: Option<ManufacturerId>,
 ) -> Reception {
-    let outcome = chunks.accept(desc, now_ms, LINK, chunk);
+    let outcome = chunks.accept(desc, now_ms, link, chunk);
     reception(&outcome, carrier)
 }
 
@@ -648,7 +650,7 @@ fn run_sysex(case: &EnvelopeSysExCase, receiver: &Receiver) -> Result<Outcome, S
     with_desc(receiver, |desc, config| {
         let carrier = SysExEnvelope::parse(input).ok().map(|e| e.carrier());
         let outcome = desc.receive_sysex(input);
-        let actual = LazyChunks::new(config).finish(desc, 0, outcome, carrier);
+        let actual = LazyChunks::new(config).finish(desc, 0, LINK, outcome, carrier);
         judge_reception(&case.expected, &actual, || match &actual.message {
             Some(message) => reencode_sysex(message, input),
             None => Ok(()),
@@ -665,7 +667,8 @@ fn run_chunked(case: &EnvelopeChunkedCase, receiver: &Receiver) -> Result<Outcom
             .map(|step| {
                 let unit = step.hex.as_bytes();
                 let carrier = SysExEnvelope::parse(unit).ok().map(|e| e.carrier());
-                chunks.finish(desc, step.at, desc.receive_sysex(unit), carrier)
+                let link = step.link.unwrap_or(LINK);
+                chunks.finish(desc, step.at, link, desc.receive_sysex(unit), carrier)
             })
             .collect();
         let verdict = Verdict::Valid {
@@ -761,7 +764,7 @@ impl OscRun<'_, '_> {
     }
 
     fn mox(&mut self, outcome: Received<'_, '_>, blob: Option<&[u8]>) {
-        let result = self.chunks.finish(self.desc, 0, outcome, None);
+        let result = self.chunks.finish(self.desc, 0, LINK, outcome, None);
         let delivered = result.message.is_some();
         self.elements.push(OscElement {
             address: mox_osc::ADDRESS.to_owned(),
