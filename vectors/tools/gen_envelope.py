@@ -1371,6 +1371,42 @@ ch("two-links-error-stays", "A chunk error on link 1 (chunk 3/2, then a missing 
     (3, chunk1(mf, 1, 3, 3, pf[10:]))],
    [ACC, ACC, consumed("chunk-missing"), ACC, cview(mf)])
 
+
+# More orderings and boundaries of §11.5 and MOX-RCV-053
+ch("restart-too-large", "Rule 7 under a 20-byte limit: a new first chunk 1/3 with L = 12 ((3 - 1) x 12 = 24) is refused, and the old transfer is discarded all the same",
+   ["rcv-chunk-order", "chk-large"], "lab-small",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 3, 1, pf)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-too-large"), consumed("chunk-out-of-sequence")])
+ch("one-chunk-while-stale", "Rule 2 comes before rule 3: a one-chunk transfer is delivered under the key of a stale transfer, which stays until its chunk 2 times it out",
+   ["chk-one", "chk-stale", "rcv-chunk-rules"], "lab",
+   [(0, C2[0]), (5000, chunk1(mg1, 1, 1, 1, pg1)), (5001, C2[1])], [ACC, cview(mg1), consumed("transfer-timed-out")])
+ch("abandon-stale", "Rule 1 comes before rule 3: abandoning a stale transfer is transfer-abandoned", ["chk-abandon", "chk-stale"], "lab",
+   [(0, C2[0]), (5000, chunk1(mf, 1, 0, 0, b""))], [ACC, consumed("transfer-abandoned")])
+ch("conflicting-total", "Rule 8 compares the total too: 1/3, 2/3, then chunk 2 again with total 0 and the same payload: chunk-conflicting",
+   ["chk-conflict", "rcv-chunk-compare"], "lab",
+   [(0, C3[0]), (1, C3[1]), (2, chunk1(mf, 1, 0, 2, pf[5:10]))], [ACC, ACC, consumed("chunk-conflicting")])
+ch("streaming-gap", "A streaming transfer (total 0) skipping from chunk 1 to chunk 3: chunk-missing (a zero total bounds no number)",
+   ["chk-order", "chk-streaming"], "lab", [(0, chunk1(mf, 1, 0, 1, pf[:5])), (1, chunk1(mf, 1, 0, 3, pf[5:10]))], [ACC, consumed("chunk-missing")])
+f20 = Msg(minor=1, fields=[STRIP, POS, COLOUR, F(0x38, bytes(6), False)])
+p20 = wire(f20.fields)
+assert len(p20) == 20
+ch("limit-exact-streaming", "20-byte limit: a streaming transfer of 10 + 10 bytes reaches the limit exactly: delivered (the limit is not exceeded)",
+   ["chk-large", "rcv-chunk-order"], "lab-small", [(0, chunk1(f20, 1, 0, 1, p20[:10])), (1, chunk1(f20, 1, 2, 2, p20[10:]))], [ACC, cview(f20)])
+ch("limit-exact-declared", "20-byte limit: a first chunk 1/3 with L = 10 declares (3 - 1) x 10 = 20: accepted", ["chk-large", "rcv-chunk-order"], "lab-small",
+   [(0, chunk1(f20, 1, 3, 1, p20[:10]))], [ACC])
+ch("limit-exact-one-chunk", "20-byte limit: a one-chunk transfer of exactly 20 bytes is delivered", ["chk-large", "chk-one"], "lab-small",
+   [(0, chunk1(f20, 1, 1, 1, p20))], [cview(f20)])
+ch("limit-plus-one-streaming", "20-byte limit: 10 + 10 + 1 bytes: the third chunk would exceed it, transfer-too-large", ["chk-large"], "lab-small",
+   [(0, chunk1(f20, 1, 0, 1, p20[:10])), (1, chunk1(f20, 1, 0, 2, p20[10:])), (2, chunk1(f20, 1, 3, 3, h("00")))],
+   [ACC, ACC, consumed("transfer-too-large")])
+mq = Msg(minor=1, mtype=0x45, fields=mf.fields, dst=OWN, src=OTHER)
+ch("unknown-request-type", "Addressed chunks of an unknown request type (45) are rejected one by one without reassembly, each with reply 01",
+   ["chunk-support", "ver-type"], "lab", [(0, chunk1(mq, 1, 2, 1, pf[:7])), (1, chunk1(mq, 1, 2, 2, pf[7:]))],
+   [outcome("rejected", "unsupported-message-type", "01")] * 2)
+mres = Msg(minor=1, fields=mf.fields, dst=OWN, src=0x0FFFFF00)
+ch("reserved-source-no-reply", "Addressed chunk 2 from a reserved source id (0FFFFF00) with no transfer in flight: chunk-out-of-sequence, not eligible, no reply",
+   ["chk-oos", "broadcast"], "lab", [(0, chunk1(mres, 1, 2, 2, pf[7:]))], [consumed("chunk-out-of-sequence")])
+
 # Replies to addressed chunks (MOX-ERR-031), and to none that must not get one
 ma = Msg(minor=1, fields=mf.fields, dst=OWN, src=OTHER)
 ch("addressed-length-mismatch", "Addressed: chunk 2/3 with fewer than L bytes: chunk-length-mismatch, reply 0C", ["chk-length", "chunk-codes"], "lab",
