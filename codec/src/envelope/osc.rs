@@ -14,7 +14,10 @@
 //! ```
 use super::{body::first_8bit, EncodeError, NotMox};
 use crate::osc::builder::BundleBuilder;
-use crate::osc::{Arg, Bundle, DecodeError, Elements, Message, Packet, TimeTag};
+use crate::osc::{
+    Arg, Bundle, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Elements, Message, Packet,
+    TimeTag,
+};
 
 /// The address of every MOX OSC message, compared literally (never as a pattern).
 pub const ADDRESS: &str = "/mox";
@@ -58,27 +61,80 @@ pub fn packet_body(bytes: &[u8]) -> Result<&[u8], NotMox> {
     }
 }
 
-/// The body of one OSC message given as bytes (a packet, or a bundle element's bytes) in
-/// the order of MOX-OSC-004: first the address, taken as the bytes before the first NUL, so
-/// that a message that is not at `/mox` is [`NotMox::OtherAddress`] however broken it is;
-/// then, for `/mox`, the validity of the address string, the type-tag string and the first
-/// blob ([`NotMox::Osc`] with the OSC layer's class, e.g. `nonzero-padding` for
-/// `/mox\0\0\0\x01`); then [`body_of`]'s checks. Nothing after the first blob is read
-/// (MOX-OSC-005). A decoded [`Message`] cannot stand in for this: a `/mox` message whose
-/// address or type-tag string is not valid OSC never decodes, yet it is a `/mox` unit.
+/// The body of one OSC message given as bytes (a packet, or a bundle element's bytes) by
+/// MOX-OSC-004 in its resolved order: first the address, taken as the bytes before the first
+/// NUL, so that a message that is not at `/mox` is [`NotMox::OtherAddress`] however broken
+/// it is; then the address string's terminator and padding; the type-tag string (present,
+/// terminated, padded with `00`, not `,` alone, first tag `b`); then the blob's size
+/// (negative, above the OSC layer's blob limit, past the end) and padding. The type tags
+/// after the `b` and every byte after the blob's padding are never read (MOX-OSC-005), so
+/// `/mox ,bX`, `/mox ,b[` or a tag byte `FF` after the `b` do not matter. A decoded
+/// [`Message`] cannot stand in for this: the OSC layer refuses such messages whole.
 ///
 /// # Errors
-/// [`NotMox::OtherAddress`], [`NotMox::Osc`], and those of [`body_of`].
+/// [`NotMox::OtherAddress`]; [`NotMox::Osc`] with the OSC layer's class
+/// (`unterminated-string`, `nonzero-padding`, `truncated`, `bad-blob-size`,
+/// `blob-too-large`, and the packet-level `misaligned-size`, `packet-too-large`);
+/// [`NotMox::Untyped`]; [`NotMox::NoBlob`].
 pub fn message_body(bytes: &[u8]) -> Result<&[u8], NotMox> {
+    let config = DecodeConfig::DEFAULT;
+    let fail = |kind, offset| NotMox::Osc(DecodeError::new(kind, offset));
     let address = bytes.split(|&b| b == 0).next().unwrap_or_default();
     if address != ADDRESS.as_bytes() {
         return Err(NotMox::OtherAddress);
     }
-    match Packet::decode(bytes).map_err(NotMox::Osc)? {
-        Packet::Message(message) => body_of(&message),
-        // Unreachable: the bytes start with `/`. Kept total rather than panicking.
-        Packet::Bundle(_) => Err(NotMox::Bundle),
+    if bytes.len() > config.max_packet_size as usize {
+        return Err(fail(Kind::PacketTooLarge, 0));
     }
+    if bytes.len() % 4 != 0 {
+        return Err(fail(Kind::MisalignedSize, 0));
+    }
+    let (_, mut pos) = osc_string(bytes, 0)?;
+    if bytes.get(pos) != Some(&b',') {
+        return Err(NotMox::Untyped);
+    }
+    let (tags, after) = osc_string(bytes, pos)?;
+    if tags.get(1) != Some(&b'b') {
+        return Err(NotMox::NoBlob);
+    }
+    pos = after;
+    let Some(size) = bytes.get(pos..pos + 4) else {
+        return Err(fail(Kind::Truncated, pos));
+    };
+    let size = i32::from_be_bytes([size[0], size[1], size[2], size[3]]);
+    let Ok(size) = usize::try_from(size) else {
+        return Err(fail(Kind::BadBlobSize, pos));
+    };
+    if size > config.max_blob_size as usize {
+        return Err(fail(Kind::BlobTooLarge, pos));
+    }
+    let start = pos + 4;
+    let end = start + size;
+    let Some(padded) = bytes.get(start..end.div_ceil(4) * 4) else {
+        return Err(fail(Kind::Truncated, start));
+    };
+    let (blob, padding) = padded.split_at(size);
+    if let Some(i) = padding.iter().position(|&b| b != 0) {
+        return Err(fail(Kind::NonzeroPadding, end + i));
+    }
+    Ok(blob)
+}
+
+/// The OSC-string at `pos` (without its NUL) and the position after its padding.
+fn osc_string(bytes: &[u8], pos: usize) -> Result<(&[u8], usize), NotMox> {
+    let fail = |kind, offset| NotMox::Osc(DecodeError::new(kind, offset));
+    let rest = bytes.get(pos..).unwrap_or_default();
+    let Some(nul) = rest.iter().position(|&b| b == 0) else {
+        return Err(fail(Kind::UnterminatedString, pos));
+    };
+    let after = pos + (nul + 1).div_ceil(4) * 4;
+    let Some(padding) = bytes.get(pos + nul + 1..after) else {
+        return Err(fail(Kind::Truncated, bytes.len()));
+    };
+    if let Some(i) = padding.iter().position(|&b| b != 0) {
+        return Err(fail(Kind::NonzeroPadding, pos + nul + 1 + i));
+    }
+    Ok((&rest[..nul], after))
 }
 
 /// Exact size of the `/mox ,b <body>` message for a body of `body_len` bytes.
@@ -345,7 +401,15 @@ mod tests {
         assert_eq!(message_body(b"/mo\0\x01"), Err(NotMox::OtherAddress));
         assert_eq!(message_body(b""), Err(NotMox::OtherAddress));
         assert_eq!(packet_body(b"/mox"), message_body(b"/mox"));
-        // MOX-OSC-005: an unknown tag after the blob is never read.
+        // MOX-OSC-005: whatever follows the `b` in the type tags is never read.
+        assert_eq!(
+            message_body(b"/mox\0\0\0\0,b\xFF\0\0\0\0\x01\x05\0\0\0"),
+            Ok(&[5u8][..])
+        );
+        assert_eq!(
+            message_body(b"/mox\0\0\0\0,b[\0\0\0\0\x01\x05\0\0\0"),
+            Ok(&[5u8][..])
+        );
         assert_eq!(
             message_body(b"/mox\0\0\0\0,bX\0\0\0\0\x01\x05\0\0\0"),
             Ok(&[5u8][..])
