@@ -134,7 +134,7 @@ def sysex(b, carrier=h("7d")):
 
 
 def osc_str(s):
-    b = s.encode() + b"\0"
+    b = s.encode("latin-1") + b"\0"
     return b + b"\0" * (-len(b) % 4)
 
 
@@ -1461,7 +1461,10 @@ for name, tags, more, desc in [
         ("trailing-unknown-tag", "bX", b"", "/mox ,bX: an unknown type tag after the blob"),
         ("trailing-int-missing", "bi", b"", "/mox ,bi without the int's 4 bytes"),
         ("trailing-bad-blob", "bb", struct.pack(">i", 100), "/mox ,bb whose second blob runs past the end"),
-        ("trailing-garbage", "b", h("ff ff ff ff"), "/mox ,b followed by 4 bytes no tag describes")]:
+        ("trailing-garbage", "b", h("ff ff ff ff"), "/mox ,b followed by 4 bytes no tag describes"),
+        ("trailing-open-array", "b[", b"", "/mox ,b[: an array opened after the blob and never closed"),
+        ("trailing-close-array", "b]", b"", "/mox ,b]: an array closed that was never opened"),
+        ("trailing-non-ascii-tag", "b\xff", b"", "/mox ,b followed by the tag byte FF (not ASCII, not UTF-8)")]:
     oc(f"osc-layer-{name}", f"{desc}: the receiver never reads past the first blob's padding, so the message is delivered",
        ["osc-trailing"], "§4.2 rule 1; spec MOX-OSC-005", "fader-1.0", mox_osc(mS.body(), tags, more), [mox_el(mS.delivered(True))])
 oc("osc-layer-bad-blob-heads-group", "A bundle: /mox with a blob size of -1 (not-mox, bad-blob-size) still heads a group, which is not supported: its fallback is acted on",
