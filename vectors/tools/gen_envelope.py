@@ -784,6 +784,13 @@ m = Msg(owner=CORE, number=0, mtype=0x01, fields=[F(0x00, [0x24], True), F(0x20,
 sx("error-reply-notify-not-answered", "A core error with an unknown C=0 R=1 field, addressed: delivered, no 24 reply",
    ["broadcast", "flags-notify"], "§2.1 item 3", "fader-1.0", m.sysex(), m.delivered())
 
+# A9: an error message is any header with owner 7E, number 0, type 01, whatever its version
+for name, major, minor, expect, desc in [
+        ("major-2", 2, 0, outcome("rejected", "unsupported-version"), "mox.core 2.0 type 01 (a major the receiver lacks): rejected, and no 02 reply, since it is an error message"),
+        ("minor-5", 1, 5, outcome("dropped", "unknown-critical-field"), "mox.core 1.5 type 01 with an unknown 3B (C=1 R=1): dropped, no 06 reply")]:
+    m = Msg(owner=CORE, number=0, major=major, minor=minor, mtype=0x01, fields=[F(0x00, [0x06], True), F(0x3B, b"", False)], dst=OWN, src=OTHER)
+    sx(f"error-reply-{name}-not-answered", f"An addressed {desc}", ["no-error-to-error", "broadcast"], "§2.1 item 3", "fader-1.0", m.sysex(), expect)
+
 # --- GREASE field ids in every range ----------------------------------------------------------
 for n, rng in [(7, "1-byte standard"), (23, "2-byte standard"), (439, "last 2-byte standard"), (455, "envelope (448-511)"),
                (503, "envelope (448-511)"), (519, "3-byte standard"), (12295, "experimental"), (16391, "MOX reserved"),
@@ -1109,6 +1116,10 @@ oc("group-bad-check", "A group whose MOX message fails its CRC: its header is no
 oc("group-reserved-bits", "A group whose MOX message has a reserved bit set fails before its header is parsed: the fallback is acted on",
    ["osc-group", "hdr-reserved"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(fields=[STRIP], rsv=1).body()), FB1),
    [mox_el(outcome("malformed", "reserved-bit-set")), plain("/strip/1/fader")])
+mrb = Msg(fields=[STRIP], rsv=2, dst=OWN, src=OTHER)
+oc("group-reserved-bits-eligible", "A group whose MOX message has reserved bit 4 set, addressed to the receiver: malformed with reply 07 (eligibility read as if the bits were zero), and the fallback is acted on too (the header counts as not parsed)",
+   ["osc-group", "hdr-reserved", "reserved-bit-eligible"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mrb.body()), FB1),
+   [mox_el(outcome("malformed", "reserved-bit-set", "07")), plain("/strip/1/fader")])
 oc("group-truncated-header", "A group whose MOX message has a truncated header: not supported, the fallback is acted on",
    ["osc-group", "hdr-truncated"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(h("00 7e 01 01")), FB1),
    [mox_el(outcome("malformed", "truncated-header")), plain("/strip/1/fader")])
