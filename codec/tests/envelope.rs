@@ -1300,6 +1300,29 @@ proptest! {
         prop_assert_eq!(RECEIVER.receive_sysex(&sysex_bytes), RECEIVER.receive_osc(&message));
     }
 
+    /// `message_body` (the bytes of a unit) and `body_of` (a decoded message) agree on every
+    /// `/mox` message the OSC layer decodes, and `message_body` never panics on the rest.
+    #[test]
+    fn message_body_agrees_with_body_of_on_decodable_messages(
+        tags in proptest::collection::vec(prop_oneof![Just(b'b'), Just(b'i'), Just(b'X'), Just(b'['), Just(0xFFu8)], 0..4),
+        tail in proptest::collection::vec(any::<u8>(), 0..24),
+        pad in 0usize..4,
+    ) {
+        let mut unit = b"/mox\0\0\0\0".to_vec();
+        if !tags.is_empty() {
+            unit.push(b',');
+            unit.extend_from_slice(&tags);
+            unit.push(0);
+            unit.resize(unit.len().div_ceil(4) * 4, 0);
+        }
+        unit.extend_from_slice(&tail);
+        unit.resize(unit.len() + pad, 0);
+        let from_bytes = osc::message_body(&unit);
+        if let Ok(Packet::Message(message)) = Packet::decode(&unit) {
+            prop_assert_eq!(from_bytes, osc::body_of(&message));
+        }
+    }
+
     #[test]
     fn arbitrary_bodies_never_panic_and_what_decodes_re_encodes(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
         let outcome = RECEIVER.receive(&bytes);

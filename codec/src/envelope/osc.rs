@@ -39,6 +39,14 @@ pub fn body_of<'a>(message: &Message<'a>) -> Result<&'a [u8], NotMox> {
     if message.untyped_payload().is_some() {
         return Err(NotMox::Untyped);
     }
+    // MOX-OSC-004: a first tag other than `b` is not MOX, with no class, even when the OSC
+    // layer cannot read that tag's argument (as `message_body` says for the same bytes).
+    if message
+        .type_tags()
+        .is_some_and(|tags| !tags.starts_with('b'))
+    {
+        return Err(NotMox::NoBlob);
+    }
     match message.args().next() {
         Some(Ok(Arg::Blob(body))) => Ok(body),
         Some(Err(error)) => Err(NotMox::Osc(error)),
