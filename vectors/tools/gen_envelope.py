@@ -1484,6 +1484,11 @@ oc("osc-layer-bad-blob-heads-group", "A bundle: /mox with a blob size of -1 (not
 # Not pinned yet: a bundle element at /mox whose address or type-tag string is not valid OSC
 # (it heads a group, MOX-OSC-010). mox_codec::osc's bundle iterator yields no bytes for an
 # element that does not decode, so envelope::osc::groups cannot see its address.
+oc("not-mox-unknown-first-tag", "/mox ,X (an unknown first tag, no argument bytes): the first tag is not b, so not-mox with no class (not the OSC layer's unknown-type-tag)",
+   ["osc-shape"], "§4.2 rule 1; spec MOX-OSC-004", "fader-1.0", osc_msg("/mox", "X"), [mox_el(outcome("not-mox"))])
+oc("not-mox-unknown-first-tag-in-bundle", "The same /mox ,X as a bundle element heads an unsupported group: not-mox with no class, its fallback acted on",
+   ["osc-shape", "osc-group"], "§4.2 rules 1, 3; spec MOX-OSC-004", "fader-1.0", bundle(osc_msg("/mox", "X"), FB1),
+   [mox_el(outcome("not-mox")), plain("/strip/1/fader")])
 oc("nested-mox-suppressed", "A nested bundle inside a supported group is one fallback element: the /mox message inside it is not processed either (suppressed)",
    ["osc-nested", "osc-group"], "§4.2 rule 3; spec MOX-OSC-011", "fader-1.0",
    bundle(mox_osc(mA.body()), FB1, bundle(mox_osc(mS.body()), FB2)),
