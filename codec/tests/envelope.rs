@@ -486,6 +486,39 @@ fn outcome_not_mox() {
     assert_eq!(Outcome::NotMox(NotMox::NoBlob).class(), "not-mox");
 }
 
+/// MOX-OSC-004 (resolved order): a `/mox` unit whose address or type-tag string is not
+/// valid OSC is still a `/mox` unit, `not-mox` with the OSC layer's class; MOX-OSC-005: the
+/// tags after the first blob are never read, whatever they are.
+#[test]
+fn mox_osc_004_invalid_osc_at_mox_and_005_trailing_tags() {
+    let class_of = |bytes: &[u8]| match RECEIVER.receive_osc_unit(bytes) {
+        Outcome::NotMox(why) => why.class(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        class_of(b"/mox\0\0\0\x01,b\0\0\0\0\0\0"),
+        Some("nonzero-padding")
+    );
+    assert_eq!(class_of(b"/mox"), Some("unterminated-string"));
+    assert_eq!(class_of(b"/mox\0\0\0\0,bii"), Some("unterminated-string"));
+    assert_eq!(
+        class_of(b"/mox\0\0\0\0,b\0\0\xFF\xFF\xFF\xFF"),
+        Some("bad-blob-size")
+    );
+    assert_eq!(class_of(b"/other\0\x01"), None);
+    // The body of the 3.7 example behind ",bX": delivered exactly as behind ",b".
+    let body = &FADER_SYSEX[5..25];
+    let mut unit = b"/mox\0\0\0\0,bX\0".to_vec();
+    unit.extend_from_slice(&u32::try_from(body.len()).unwrap().to_be_bytes());
+    unit.extend_from_slice(body);
+    unit.resize(unit.len().div_ceil(4) * 4, 0);
+    assert!(matches!(
+        RECEIVER.receive_osc_unit(&unit),
+        Outcome::Delivered(_)
+    ));
+    assert_eq!(RECEIVER.receive_osc_unit(&unit), RECEIVER.receive(body));
+}
+
 #[test]
 fn outcome_ignored_for_every_other_format() {
     for format in 1..4u8 {
@@ -1265,6 +1298,29 @@ proptest! {
         // The receiver gives the same outcome on both.
         let Packet::Message(message) = Packet::decode(&osc_bytes).unwrap() else { panic!() };
         prop_assert_eq!(RECEIVER.receive_sysex(&sysex_bytes), RECEIVER.receive_osc(&message));
+    }
+
+    /// `message_body` (the bytes of a unit) and `body_of` (a decoded message) agree on every
+    /// `/mox` message the OSC layer decodes, and `message_body` never panics on the rest.
+    #[test]
+    fn message_body_agrees_with_body_of_on_decodable_messages(
+        tags in proptest::collection::vec(prop_oneof![Just(b'b'), Just(b'i'), Just(b'X'), Just(b'['), Just(0xFFu8)], 0..4),
+        tail in proptest::collection::vec(any::<u8>(), 0..24),
+        pad in 0usize..4,
+    ) {
+        let mut unit = b"/mox\0\0\0\0".to_vec();
+        if !tags.is_empty() {
+            unit.push(b',');
+            unit.extend_from_slice(&tags);
+            unit.push(0);
+            unit.resize(unit.len().div_ceil(4) * 4, 0);
+        }
+        unit.extend_from_slice(&tail);
+        unit.resize(unit.len() + pad, 0);
+        let from_bytes = osc::message_body(&unit);
+        if let Ok(Packet::Message(message)) = Packet::decode(&unit) {
+            prop_assert_eq!(from_bytes, osc::body_of(&message));
+        }
     }
 
     #[test]

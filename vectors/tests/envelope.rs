@@ -258,5 +258,5 @@ fn every_bridge_output_is_compared() {
         must_fail(file, &wrong, "other bytes", "got ");
         count += 1;
     }
-    assert_eq!(count, 32);
+    assert_eq!(count, 40);
 }

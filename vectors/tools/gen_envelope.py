@@ -96,6 +96,19 @@ def i_(v, width):
     return u(v & ((1 << (7 * width)) - 1), width)
 
 
+def mcoded7(data):
+    """Mcoded7 (spec §6.4): groups of up to 7 bytes, each after a header byte whose bit 6 - j is
+    the MSB of the group's byte j."""
+    out = bytearray()
+    for g in range(0, len(data), 7):
+        grp = data[g:g + 7]
+        out.append(sum((c >> 7) << (6 - j) for j, c in enumerate(grp)))
+        out += bytes(c & 0x7F for c in grp)
+    return bytes(out)
+
+
+assert mcoded7(h("81 02 83")) == h("50 01 02 03") and mcoded7(h("3f 80 00 00")) == h("20 3f 00 00 00")
+
 OWN, OTHER, BROADCAST = 0x0123456, 0x0654321, 0x0FFFFFFF
 
 
@@ -121,7 +134,7 @@ def sysex(b, carrier=h("7d")):
 
 
 def osc_str(s):
-    b = s.encode() + b"\0"
+    b = s.encode("latin-1") + b"\0"
     return b + b"\0" * (-len(b) % 4)
 
 
@@ -246,6 +259,15 @@ TEST_1_0 = [
         fd(0x78, "utf8", name="label", max_len=4),
         fd(0x80, "bytes", name="blob")]},
     {"type": 0x41, "name": "sample-request", "fields": [fd(0x00, "u7", name="level", min=0, max=100)]},
+    {"type": 0x03, "name": "widths", "fields": [
+        fd(0x00, "i7", name="trim", min=-10, max=10),
+        fd(0x08, "i21", name="shift", min=-1000000, max=1000000),
+        fd(0x10, "i28", name="debt", max=0),
+        fd(0x18, "u21", name="rate", min=100, max=2000000),
+        fd(0x20, "u28", name="serial", min=1, max=0x0FFFFFFE),
+        fd(0x28, "record", name="limits", fields=[fd(0x00, "u7", name="low", max=10), fd(0x08, "i7", name="bias")]),
+        fd(0x30, "i7", name="any7"),
+        fd(0x40, "i28", name="any28")]},
 ]
 VENDOR_2_0 = [{"type": 0x03, "name": "vendor-state", "fields": [fd(0x00, "u7", name="value")]}]
 
@@ -376,6 +398,25 @@ REQ = {
     "chk-stale": "MOX-CHK-040",
     "chk-large": "MOX-CHK-038",
     "chk-trunc": "MOX-CHK-003",
+    "chk-streaming": "MOX-CHK-012",
+    "chk-count": "MOX-CHK-013",      # number above a nonzero total
+    "chk-abandon-ignore": "MOX-CHK-014",
+    "chk-total": "MOX-CHK-036",      # the expected chunk's total agrees
+    "chk-length": "MOX-CHK-037",     # L, at most L, first chunk not empty
+    "chk-slots": "MOX-CHK-039",      # too-many-transfers, stale slots reclaimed
+    "chk-clock": "MOX-CHK-041",      # the clock going backwards
+    "rcv-chunk-header": "MOX-RCV-050",  # §11.2 checks first, touching no transfer
+    "rcv-chunk-rules": "MOX-RCV-051",
+    "rcv-chunk-first": "MOX-RCV-052",   # the first chunk's header (and K)
+    "rcv-chunk-order": "MOX-RCV-053",   # the order of the checks of rules 5, 7 and 10
+    "rcv-chunk-compare": "MOX-RCV-054",
+    "chunk-error-message": "MOX-SYX-076",
+    "osc-chunked": "MOX-OSC-021",
+    "value-decode": "MOX-FLD-030",
+    "f32-any": "MOX-FLD-033",
+    "record-rules": "MOX-FLD-034",
+    "field-limit": "MOX-FLD-040",
+    "bridge-group": "MOX-BRG-006",
 }
 DESIGN = "docs/design/envelope.md"
 SPEC = "spec/mox.md"
@@ -743,6 +784,13 @@ m = Msg(owner=CORE, number=0, mtype=0x01, fields=[F(0x00, [0x24], True), F(0x20,
 sx("error-reply-notify-not-answered", "A core error with an unknown C=0 R=1 field, addressed: delivered, no 24 reply",
    ["broadcast", "flags-notify"], "§2.1 item 3", "fader-1.0", m.sysex(), m.delivered())
 
+# A9: an error message is any header with owner 7E, number 0, type 01, whatever its version
+for name, major, minor, expect, desc in [
+        ("major-2", 2, 0, outcome("rejected", "unsupported-version"), "mox.core 2.0 type 01 (a major the receiver lacks): rejected, and no 02 reply, since it is an error message"),
+        ("minor-5", 1, 5, outcome("dropped", "unknown-critical-field"), "mox.core 1.5 type 01 with an unknown 3B (C=1 R=1): dropped, no 06 reply")]:
+    m = Msg(owner=CORE, number=0, major=major, minor=minor, mtype=0x01, fields=[F(0x00, [0x06], True), F(0x3B, b"", False)], dst=OWN, src=OTHER)
+    sx(f"error-reply-{name}-not-answered", f"An addressed {desc}", ["no-error-to-error", "broadcast"], "§2.1 item 3", "fader-1.0", m.sysex(), expect)
+
 # --- GREASE field ids in every range ----------------------------------------------------------
 for n, rng in [(7, "1-byte standard"), (23, "2-byte standard"), (439, "last 2-byte standard"), (455, "envelope (448-511)"),
                (503, "envelope (448-511)"), (519, "3-byte standard"), (12295, "experimental"), (16391, "MOX reserved"),
@@ -1068,6 +1116,10 @@ oc("group-bad-check", "A group whose MOX message fails its CRC: its header is no
 oc("group-reserved-bits", "A group whose MOX message has a reserved bit set fails before its header is parsed: the fallback is acted on",
    ["osc-group", "hdr-reserved"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(Msg(fields=[STRIP], rsv=1).body()), FB1),
    [mox_el(outcome("malformed", "reserved-bit-set")), plain("/strip/1/fader")])
+mrb = Msg(fields=[STRIP], rsv=2, dst=OWN, src=OTHER)
+oc("group-reserved-bits-eligible", "A group whose MOX message has reserved bit 4 set, addressed to the receiver: malformed with reply 07 (eligibility read as if the bits were zero), and the fallback is acted on too (the header counts as not parsed)",
+   ["osc-group", "hdr-reserved", "reserved-bit-eligible"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(mrb.body()), FB1),
+   [mox_el(outcome("malformed", "reserved-bit-set", "07")), plain("/strip/1/fader")])
 oc("group-truncated-header", "A group whose MOX message has a truncated header: not supported, the fallback is acted on",
    ["osc-group", "hdr-truncated"], "§4.2 rule 3", "fader-1.0", bundle(mox_osc(h("00 7e 01 01")), FB1),
    [mox_el(outcome("malformed", "truncated-header")), plain("/strip/1/fader")])
@@ -1094,7 +1146,7 @@ def chunks(m, payload, L, tid=1, total=None, K=None):
 
 def ch(name, desc, reqs, receiver, steps, results, source="§3.5, spec chapter 11"):
     assert len(steps) == len(results)
-    fields = {"steps": [{"at": at, "hex": x(s)} for at, s in steps]}
+    fields = {"steps": [{"at": st[0], "hex": x(st[1]), **({"link": st[2]} if len(st) > 2 else {})} for st in steps]}
     add("chunked", name, "envelope-chunked", desc, reqs + ["rcv-chunk"], source, fields, valid(results), receiver)
 
 
@@ -1179,6 +1231,279 @@ ch("chunk-truncated", "A chunk body shorter than the 7-byte chunk header: chunk-
 ch("chunk-truncated-addressed", "An addressed chunk whose payload is shorter than its length: chunk-truncated, reply 41", ["chk-trunc", "chunk-codes"],
    "lab", [(0, A1[0][:-3] + h("f7"))], [consumed("chunk-truncated", "41")])
 
+
+# --- chunk rules one by one (oracle part C.1; labelled from spec §11.5 and §15.5) ---------------
+def chunk1(m, tid, total, number, payload, length=None, K=None):
+    """One chunk of `m` as a whole MOX SysEx: transfer `tid`, `total`, `number`, the payload and
+    its length field (`length` overrides it, for chunks whose length lies)."""
+    cb = chunk_header(tid, total, number, len(payload) if length is None else length) + bytes(payload)
+    return sysex(body(m.owner, m.number, m.major, m.minor, m.mtype, cb, H=1, K=m.K if K is None else K,
+                      src=m.src, dst=m.dst, rsv=m.rsv), m.carrier)
+
+
+mf = Msg(minor=1, fields=[STRIP, POS, COLOUR])
+pf = wire(mf.fields)
+assert len(pf) == 12 and chunk1(mf, 1, 2, 1, pf[:7]) == h("f07d4d4f58047e010101010102000100070000010308020040f7")  # oracle C.1
+mg1 = Msg(minor=1, fields=[F(0x00, [4], True), F(0x08, u(100, 2), True), F(0x10, h("01 02 03"), True), F(0x38, [1], False)])
+pg1 = wire(mg1.fields)  # the same header as mf (minor 1), other fields
+assert len(pg1) == 15
+ch("restart", "Rule 7: chunk 1/2, then a different chunk 1/2 under the same key: transfer-restarted, and the new transfer completes",
+   ["rcv-chunk-rules", "chk-conflict"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mg1, 1, 2, 1, pg1[:8])), (2, chunk1(mg1, 1, 2, 2, pg1[8:]))],
+   [ACC, consumed("transfer-restarted"), cview(mg1)])
+ch("restart-other-total", "Rule 7: chunk 1/2, then chunk 1/3 with the same first bytes: differs in its total, so transfer-restarted; the old chunk 2/2 is then a total mismatch",
+   ["rcv-chunk-rules", "rcv-chunk-compare", "chk-total"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 3, 1, pf[:7])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-restarted"), consumed("chunk-count-mismatch")])
+ch("restart-header-differs", "Rule 7: a chunk 1 whose message header differs (minor 2) from the stored first chunk's starts a new transfer",
+   ["chunk-header-same", "rcv-chunk-rules"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(Msg(minor=2, fields=mf.fields), 1, 2, 1, pf[:7])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-restarted"), consumed("chunk-conflicting")])
+ch("restart-empty-first", "Rule 7 with a new first chunk that fails a start check (empty): the old transfer is discarded, class chunk-length-mismatch; its chunk 2 is then out of sequence",
+   ["rcv-chunk-order", "chk-length"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 1, b"")), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-length-mismatch"), consumed("chunk-out-of-sequence")])
+ch("conflicting", "Rule 8: 1/3, 2/3, then a different 2/3: chunk-conflicting, the transfer is gone (3/3 is out of sequence)",
+   ["chk-conflict", "rcv-chunk-compare"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:] + h("00 00"))),
+    (2, chunk1(mf, 1, 3, 2, pf[7:] + h("00 01"))), (3, chunk1(mf, 1, 3, 3, b""))],
+   [ACC, ACC, consumed("chunk-conflicting"), consumed("chunk-out-of-sequence")])
+ch("duplicate-of-chunk-2", "Rule 6: 1/3, 2/3, 2/3 again byte for byte: chunk-duplicate, and the transfer completes",
+   ["chk-dup", "rcv-chunk-compare"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:5])), (1, chunk1(mf, 1, 3, 2, pf[5:10])), (2, chunk1(mf, 1, 3, 2, pf[5:10])), (3, chunk1(mf, 1, 3, 3, pf[10:]))],
+   [ACC, ACC, consumed("chunk-duplicate"), cview(mf)])
+ch("duplicate-other-k", "A retransmitted chunk 1 that differs only in K (and so its CRC) is a duplicate: K is not compared",
+   ["chk-dup", "rcv-chunk-compare"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 1, pf[:7], K=1)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-duplicate"), cview(mf)])
+ch("number-above-total", "Chunk 3/2 (number above a nonzero total) is chunk-count-mismatch without touching the transfer: 2/2 then completes it",
+   ["chk-count", "rcv-chunk-header"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 3, pf[7:])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-count-mismatch"), cview(mf)])
+ch("total-mismatch", "Rule 10: chunk 1/2, then 2/3 at the expected number: chunk-count-mismatch, the transfer is discarded",
+   ["chk-total", "rcv-chunk-order"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:])), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-count-mismatch"), consumed("chunk-out-of-sequence")])
+ch("streaming-total-zero-then-other", "A streaming transfer (total 0) whose chunk 2 says total 3: chunk-count-mismatch (0, or its own number when last)",
+   ["chk-total", "chk-streaming"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:]))], [ACC, consumed("chunk-count-mismatch")])
+ch("length-mismatch", "Chunk 1/3 with L = 7, then 2/3 (not the last) with 5 bytes: chunk-length-mismatch",
+   ["chk-length", "rcv-chunk-order"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:7])), (1, chunk1(mf, 1, 3, 2, pf[7:]))], [ACC, consumed("chunk-length-mismatch")])
+ch("last-longer-than-l", "Chunk 1/2 with L = 5, then the last chunk 2/2 with 7 bytes (more than L): chunk-length-mismatch",
+   ["chk-length"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:5])), (1, chunk1(mf, 1, 2, 2, pf[5:]))], [ACC, consumed("chunk-length-mismatch")])
+ch("last-shorter-than-l", "Chunk 1/2 with L = 7, then the last with 5 bytes (at most L): delivered",
+   ["chk-length", "chk-deliver"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 2, 2, pf[7:]))], [ACC, cview(mf)])
+ch("empty-first-chunk", "A first chunk 1/2 with no payload: refused (chunk-length-mismatch)", ["chk-length", "rcv-chunk-order"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, b""))], [consumed("chunk-length-mismatch")])
+ch("empty-one-chunk", "A one-chunk transfer with no payload is an empty field section: delivered with no fields", ["chk-one", "chk-length"], "lab",
+   [(0, chunk1(mf, 1, 1, 1, b""))], [cview(Msg(minor=1))])
+ch("empty-last-chunk", "A streaming transfer that ends with an empty last chunk (2/2, 0 bytes): delivered", ["chk-streaming", "chk-length"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf)), (1, chunk1(mf, 1, 2, 2, b""))], [ACC, cview(mf)])
+ch("streaming", "A streaming transfer: 1/0, 2/0, then the last chunk 3/3: delivered", ["chk-streaming", "chk-deliver"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf[:5])), (1, chunk1(mf, 1, 0, 2, pf[5:10])), (2, chunk1(mf, 1, 3, 3, pf[10:]))], [ACC, ACC, cview(mf)])
+ch("streaming-two", "A streaming transfer of two chunks: 1/0, then 2/2: delivered", ["chk-streaming"], "lab",
+   [(0, chunk1(mf, 1, 0, 1, pf[:7])), (1, chunk1(mf, 1, 2, 2, pf[7:]))], [ACC, cview(mf)])
+ch("bytes-after-payload", "Bytes after a chunk's payload are ignored (room to grow): each chunk carries 2 extra bytes, the message is delivered",
+   ["chk-trunc", "rcv-chunk-header"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7] + h("55 66"), length=7)), (1, chunk1(mf, 1, 2, 2, pf[7:] + h("77"), length=5))], [ACC, cview(mf)])
+ch("k-of-first-chunk", "The delivered message has the first chunk's K: chunk 1 with K=1, chunk 2 with K=0",
+   ["rcv-chunk-first", "chunk-header-same"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7], K=1)), (1, chunk1(mf, 1, 2, 2, pf[7:]))], [ACC, cview(Msg(minor=1, fields=mf.fields, K=1))])
+ch("abandon-nothing-in-flight", "An abandon chunk with no transfer in flight: transfer-abandoned", ["chk-abandon"], "lab",
+   [(0, chunk1(mf, 1, 0, 0, b""))], [consumed("transfer-abandoned")])
+ch("abandon-length-without-payload", "An abandon chunk whose length field says 5 with no payload: chunk-truncated (§11.2's checks come first); the transfer stays",
+   ["chk-trunc", "rcv-chunk-header", "chk-abandon-ignore"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 0, 0, b"", length=5)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("chunk-truncated"), cview(mf)])
+ch("abandon-total-and-payload-ignored", "An abandon chunk with total 9 and a 2-byte payload: the total and payload are ignored, the transfer is abandoned",
+   ["chk-abandon-ignore", "chk-abandon"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 9, 0, h("01 02"))), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-abandoned"), consumed("chunk-out-of-sequence")])
+ch("one-chunk-keeps-transfer", "A one-chunk transfer under the key of a transfer in flight is delivered and touches nothing: the transfer then completes",
+   ["chk-one", "rcv-chunk-rules"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mg1, 1, 1, 1, pg1)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, cview(mg1), cview(mf)])
+mr1 = Msg(minor=1, fields=mf.fields, rsv=1)
+ch("reserved-bits", "A chunk with a reserved header bit: malformed (reserved-bit-set) at step 4, before the chunk is looked at",
+   ["hdr-reserved", "rcv-order"], "lab", [(0, chunk1(mr1, 1, 2, 1, pf[:7]))], [outcome("malformed", "reserved-bit-set")])
+
+# Time (spec §11.6; stale_ms 3000)
+C2 = [chunk1(mf, 1, 2, 1, pf[:7]), chunk1(mf, 1, 2, 2, pf[7:])]
+ch("stale-boundary", "Chunk 2 exactly 3000 ms after chunk 1: not stale (stale is longer than the timeout), delivered", ["chk-stale"], "lab",
+   [(0, C2[0]), (3000, C2[1])], [ACC, cview(mf)])
+ch("stale-boundary-plus-one", "Chunk 2 3001 ms after chunk 1: stale, transfer-timed-out", ["chk-stale"], "lab",
+   [(0, C2[0]), (3001, C2[1])], [ACC, consumed("transfer-timed-out")])
+ch("duplicate-keeps-timer", "A duplicate at 2000 ms does not reset the stale timer: chunk 2 at 3500 ms is transfer-timed-out",
+   ["chk-dup", "chk-stale"], "lab", [(0, C2[0]), (2000, C2[0]), (3500, C2[1])],
+   [ACC, consumed("chunk-duplicate"), consumed("transfer-timed-out")])
+C3 = [chunk1(mf, 1, 3, 1, pf[:5]), chunk1(mf, 1, 3, 2, pf[5:10]), chunk1(mf, 1, 3, 3, pf[10:])]
+ch("inactivity-not-age", "Chunks every 2500 ms: the timer measures inactivity, so a 5000 ms transfer completes", ["chk-stale"], "lab",
+   [(0, C3[0]), (2500, C3[1]), (5000, C3[2])], [ACC, ACC, cview(mf)])
+ch("stale-first-chunk-restarts", "A new chunk 1 after the transfer went stale: the old one is discarded and a new one starts (chunk-accepted)",
+   ["chk-stale", "rcv-chunk-rules"], "lab", [(0, C2[0]), (5000, chunk1(mg1, 1, 2, 1, pg1[:8])), (5001, chunk1(mg1, 1, 2, 2, pg1[8:]))],
+   [ACC, ACC, cview(mg1)])
+mb = Msg(minor=1, fields=mf.fields, dst=OWN, src=5)
+ch("clock-backwards", "The clock goes back from 10000 to 0 ms (a chunk of another transfer): every transfer's last activity becomes 0, so chunk 2 at 3500 ms is transfer-timed-out",
+   ["chk-clock", "chk-stale"], "lab", [(10000, C2[0]), (0, chunk1(mb, 1, 2, 1, pf[:7])), (3500, C2[1])],
+   [ACC, ACC, consumed("transfer-timed-out")])
+ch("clock-backwards-same-transfer", "Chunk 2 at 0 ms after chunk 1 at 10000 ms: the timer restarts at 0, not stale, delivered",
+   ["chk-clock"], "lab", [(10000, C2[0]), (0, C2[1])], [ACC, cview(mf)])
+
+# Slots (max_transfers 4), addressed senders 0x64-0x68 to the receiver
+def sender(src):
+    return Msg(minor=1, fields=mf.fields, dst=OWN, src=src)
+
+
+firsts = [chunk1(sender(0x64 + i), i, 2, 1, pf[:7]) for i in range(5)]
+assert firsts[0] == h("f07d4d4f58067e0101010164000000566848000002000100070000010308020040f7")  # oracle C.1
+ch("too-many-transfers", "Five addressed senders start transfers: the fifth finds no slot, too-many-transfers, reply 44; its chunk 2 is then out of sequence (reply 21)",
+   ["chk-slots", "chunk-codes"], "lab", [(0, c) for c in firsts] + [(1, chunk1(sender(0x68), 4, 2, 2, pf[7:]))],
+   [ACC] * 4 + [consumed("too-many-transfers", "44"), consumed("chunk-out-of-sequence", "21")])
+ch("too-many-transfers-keeps-others", "A refused fifth transfer does not disturb the four in flight: sender 64's chunk 2 completes its transfer",
+   ["chk-slots", "chk-key"], "lab", [(0, c) for c in firsts] + [(1, chunk1(sender(0x64), 0, 2, 2, pf[7:]))],
+   [ACC] * 4 + [consumed("too-many-transfers", "44"), sender(0x64).delivered()])
+ch("stale-slots-reclaimed", "Four transfers in flight at 0 ms; a fifth sender at 5000 ms: the stale slots are reclaimed and it is accepted; sender 64's chunk 2 then finds nothing (reply 21)",
+   ["chk-slots", "chk-stale", "rcv-chunk-order"], "lab",
+   [(0, c) for c in firsts[:4]] + [(5000, chunk1(sender(0x69), 5, 2, 1, pf[:7])), (5001, chunk1(sender(0x64), 0, 2, 2, pf[7:]))],
+   [ACC] * 5 + [consumed("chunk-out-of-sequence", "21")])
+
+
+# Two links (the transfer key of an A=0 chunk is (link, transfer id), MOX-SYX-072)
+ch("two-links-same-transfer-id", "Two unaddressed senders on links 0 and 1 use transfer id 1 at once: independent transfers, both complete",
+   ["chk-key", "unaddressed"], "lab",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (0, chunk1(mg1, 1, 2, 1, pg1[:8]), 1), (1, chunk1(mf, 1, 2, 2, pf[7:])), (1, chunk1(mg1, 1, 2, 2, pg1[8:]), 1)],
+   [ACC, ACC, cview(mf), cview(mg1)])
+ch("two-links-error-stays", "A chunk error on link 1 (chunk 3/2, then a missing chunk) does not touch link 0's transfer under the same id",
+   ["chk-key", "chk-order"], "lab",
+   [(0, chunk1(mf, 1, 3, 1, pf[:5])), (0, chunk1(mf, 1, 3, 1, pf[:5]), 1), (1, chunk1(mf, 1, 3, 3, pf[10:]), 1), (2, chunk1(mf, 1, 3, 2, pf[5:10])),
+    (3, chunk1(mf, 1, 3, 3, pf[10:]))],
+   [ACC, ACC, consumed("chunk-missing"), ACC, cview(mf)])
+
+
+# More orderings and boundaries of §11.5 and MOX-RCV-053
+ch("restart-too-large", "Rule 7 under a 20-byte limit: a new first chunk 1/3 with L = 12 ((3 - 1) x 12 = 24) is refused, and the old transfer is discarded all the same",
+   ["rcv-chunk-order", "chk-large"], "lab-small",
+   [(0, chunk1(mf, 1, 2, 1, pf[:7])), (1, chunk1(mf, 1, 3, 1, pf)), (2, chunk1(mf, 1, 2, 2, pf[7:]))],
+   [ACC, consumed("transfer-too-large"), consumed("chunk-out-of-sequence")])
+ch("one-chunk-while-stale", "Rule 2 comes before rule 3: a one-chunk transfer is delivered under the key of a stale transfer, which stays until its chunk 2 times it out",
+   ["chk-one", "chk-stale", "rcv-chunk-rules"], "lab",
+   [(0, C2[0]), (5000, chunk1(mg1, 1, 1, 1, pg1)), (5001, C2[1])], [ACC, cview(mg1), consumed("transfer-timed-out")])
+ch("abandon-stale", "Rule 1 comes before rule 3: abandoning a stale transfer is transfer-abandoned", ["chk-abandon", "chk-stale"], "lab",
+   [(0, C2[0]), (5000, chunk1(mf, 1, 0, 0, b""))], [ACC, consumed("transfer-abandoned")])
+ch("conflicting-total", "Rule 8 compares the total too: 1/3, 2/3, then chunk 2 again with total 0 and the same payload: chunk-conflicting",
+   ["chk-conflict", "rcv-chunk-compare"], "lab",
+   [(0, C3[0]), (1, C3[1]), (2, chunk1(mf, 1, 0, 2, pf[5:10]))], [ACC, ACC, consumed("chunk-conflicting")])
+ch("streaming-gap", "A streaming transfer (total 0) skipping from chunk 1 to chunk 3: chunk-missing (a zero total bounds no number)",
+   ["chk-order", "chk-streaming"], "lab", [(0, chunk1(mf, 1, 0, 1, pf[:5])), (1, chunk1(mf, 1, 0, 3, pf[5:10]))], [ACC, consumed("chunk-missing")])
+f20 = Msg(minor=1, fields=[STRIP, POS, COLOUR, F(0x38, bytes(6), False)])
+p20 = wire(f20.fields)
+assert len(p20) == 20
+ch("limit-exact-streaming", "20-byte limit: a streaming transfer of 10 + 10 bytes reaches the limit exactly: delivered (the limit is not exceeded)",
+   ["chk-large", "rcv-chunk-order"], "lab-small", [(0, chunk1(f20, 1, 0, 1, p20[:10])), (1, chunk1(f20, 1, 2, 2, p20[10:]))], [ACC, cview(f20)])
+ch("limit-exact-declared", "20-byte limit: a first chunk 1/3 with L = 10 declares (3 - 1) x 10 = 20: accepted", ["chk-large", "rcv-chunk-order"], "lab-small",
+   [(0, chunk1(f20, 1, 3, 1, p20[:10]))], [ACC])
+ch("limit-exact-one-chunk", "20-byte limit: a one-chunk transfer of exactly 20 bytes is delivered", ["chk-large", "chk-one"], "lab-small",
+   [(0, chunk1(f20, 1, 1, 1, p20))], [cview(f20)])
+ch("limit-plus-one-streaming", "20-byte limit: 10 + 10 + 1 bytes: the third chunk would exceed it, transfer-too-large", ["chk-large"], "lab-small",
+   [(0, chunk1(f20, 1, 0, 1, p20[:10])), (1, chunk1(f20, 1, 0, 2, p20[10:])), (2, chunk1(f20, 1, 3, 3, h("00")))],
+   [ACC, ACC, consumed("transfer-too-large")])
+mq = Msg(minor=1, mtype=0x45, fields=mf.fields, dst=OWN, src=OTHER)
+ch("unknown-request-type", "Addressed chunks of an unknown request type (45) are rejected one by one without reassembly, each with reply 01",
+   ["chunk-support", "ver-type"], "lab", [(0, chunk1(mq, 1, 2, 1, pf[:7])), (1, chunk1(mq, 1, 2, 2, pf[7:]))],
+   [outcome("rejected", "unsupported-message-type", "01")] * 2)
+mres = Msg(minor=1, fields=mf.fields, dst=OWN, src=0x0FFFFF00)
+ch("reserved-source-no-reply", "Addressed chunk 2 from a reserved source id (0FFFFF00) with no transfer in flight: chunk-out-of-sequence, not eligible, no reply",
+   ["chk-oos", "broadcast"], "lab", [(0, chunk1(mres, 1, 2, 2, pf[7:]))], [consumed("chunk-out-of-sequence")])
+
+# Replies to addressed chunks (MOX-ERR-031), and to none that must not get one
+ma = Msg(minor=1, fields=mf.fields, dst=OWN, src=OTHER)
+ch("addressed-length-mismatch", "Addressed: chunk 2/3 with fewer than L bytes: chunk-length-mismatch, reply 0C", ["chk-length", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 3, 1, pf[:7])), (1, chunk1(ma, 1, 3, 2, pf[7:]))], [ACC, consumed("chunk-length-mismatch", "0c")])
+ch("addressed-count-mismatch", "Addressed: chunk 3/2: chunk-count-mismatch, reply 0D", ["chk-count", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 2, 1, pf[:7])), (1, chunk1(ma, 1, 2, 3, pf[7:]))], [ACC, consumed("chunk-count-mismatch", "0d")])
+ch("addressed-timed-out", "Addressed: chunk 2 after 5000 ms: transfer-timed-out, reply 23", ["chk-stale", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 2, 1, pf[:7])), (5000, chunk1(ma, 1, 2, 2, pf[7:]))], [ACC, consumed("transfer-timed-out", "23")])
+ch("addressed-conflicting", "Addressed: a different chunk 2 below the expected number: chunk-conflicting, reply 25", ["chk-conflict", "chunk-codes"], "lab",
+   [(0, chunk1(ma, 1, 3, 1, pf[:5])), (1, chunk1(ma, 1, 3, 2, pf[5:10])), (2, chunk1(ma, 1, 3, 2, pf[6:11]))],
+   [ACC, ACC, consumed("chunk-conflicting", "25")])
+ch("addressed-too-large", "Addressed, 20-byte limit: a first chunk declaring (3 - 1) x 12 bytes: transfer-too-large, reply 09", ["chk-large", "chunk-codes"],
+   "lab-small", [(0, chunk1(ma, 1, 3, 1, pf))], [consumed("transfer-too-large", "09")])
+ch("addressed-too-large-on-append", "Addressed, 20-byte limit, streaming: 12 + 12 bytes pass the start check but exceed the limit on append: transfer-too-large, reply 09",
+   ["chk-large", "rcv-chunk-order", "chunk-codes"], "lab-small",
+   [(0, chunk1(ma, 1, 0, 1, pf)), (1, chunk1(ma, 1, 0, 2, pf))], [ACC, consumed("transfer-too-large", "09")])
+ch("addressed-restart-abandon-no-reply", "Addressed: transfer-restarted and transfer-abandoned never get a reply", ["chunk-codes", "chk-abandon"], "lab",
+   [(0, chunk1(ma, 1, 2, 1, pf[:7])), (1, chunk1(ma, 1, 3, 1, pf[:5])), (2, chunk1(ma, 1, 0, 0, b""))],
+   [ACC, consumed("transfer-restarted"), consumed("transfer-abandoned")])
+me = Msg(owner=CORE, number=0, mtype=0x01, dst=OWN, src=OTHER, fields=[F(0x00, [0x41], True), F(0x3B, [1], False)])
+pe = wire(me.fields)
+ch("error-message-chunked", "A chunked error message (senders must not chunk one) is reassembled and processed; its unknown 3B (C=1 R=1) drops it without a reply",
+   ["chunk-error-message", "no-error-to-error"], "lab",
+   [(0, chunk1(me, 1, 2, 1, pe[:3])), (1, chunk1(me, 1, 2, 2, pe[3:]))], [ACC, outcome("dropped", "unknown-critical-field")])
+ch("error-message-chunk-error-no-reply", "Chunk 2 of an addressed error message with no transfer in flight: chunk-out-of-sequence, no reply (an error never answers an error)",
+   ["chunk-error-message", "no-error-to-error", "chunk-codes"], "lab", [(0, chunk1(me, 1, 2, 2, pe[3:]))], [consumed("chunk-out-of-sequence")])
+
+
+# --- the OSC layer's classes on a /mox message (MOX-OSC-004; oracle part C, A4, A5) -------------
+# Each packet is 4-aligned, so the packet-level checks (size, alignment) pass and the /mox
+# message itself is what is not valid OSC. Labelled from MOX-OSC-004's list in its resolved
+# order: address string, type-tag string, then the blob's size (sign, limit, extent) and pad.
+B6 = Msg(fields=[STRIP]).body()
+assert len(B6) == 9
+PFX = osc_str("/mox") + osc_str(",b")
+for name, pkt, cls, desc in [
+        ("no-blob-size", PFX, "truncated", "/mox ,b and nothing after the type tags: the blob size is missing"),
+        ("blob-past-end", PFX + struct.pack(">i", 8) + h("00 7e 01 01"), "truncated", "a blob size of 8 with 4 bytes left"),
+        ("blob-negative-size", PFX + struct.pack(">i", -1), "bad-blob-size", "a blob size of -1"),
+        ("blob-too-large", PFX + struct.pack(">i", 65537), "blob-too-large", "a blob size of 65537, above the OSC layer's 65536 (checked before the extent)"),
+        ("blob-nonzero-padding", PFX + struct.pack(">i", len(B6)) + B6 + h("00 00 01"), "nonzero-padding", "a blob whose third pad byte is 01"),
+        ("address-nonzero-padding", b"/mox\0\0\0\x01" + osc_str(",b") + osc_blob(B6), "nonzero-padding",
+         "address /mox with pad bytes 00 00 00 01 (the address is the bytes before the first NUL)"),
+        ("address-unterminated", b"/mox", "unterminated-string", "the 4 bytes /mox with no NUL"),
+        ("tags-nonzero-padding", osc_str("/mox") + b",b\0\x01" + osc_blob(B6), "nonzero-padding", "a type-tag string ,b padded with 00 01"),
+        ("tags-unterminated", osc_str("/mox") + b",bii", "unterminated-string", "a type-tag string ,bii with no NUL")]:
+    assert len(pkt) % 4 == 0
+    oc(f"osc-layer-{name}", f"/mox with {desc}: not-mox with the OSC layer's class {cls}", ["osc-shape"], "§4.2 rule 1; spec MOX-OSC-004",
+       "fader-1.0", pkt, [mox_el(outcome("not-mox", cls))])
+mS = Msg(fields=[STRIP])
+for name, tags, more, desc in [
+        ("trailing-unknown-tag", "bX", b"", "/mox ,bX: an unknown type tag after the blob"),
+        ("trailing-int-missing", "bi", b"", "/mox ,bi without the int's 4 bytes"),
+        ("trailing-bad-blob", "bb", struct.pack(">i", 100), "/mox ,bb whose second blob runs past the end"),
+        ("trailing-garbage", "b", h("ff ff ff ff"), "/mox ,b followed by 4 bytes no tag describes"),
+        ("trailing-open-array", "b[", b"", "/mox ,b[: an array opened after the blob and never closed"),
+        ("trailing-close-array", "b]", b"", "/mox ,b]: an array closed that was never opened"),
+        ("trailing-non-ascii-tag", "b\xff", b"", "/mox ,b followed by the tag byte FF (not ASCII, not UTF-8)")]:
+    oc(f"osc-layer-{name}", f"{desc}: the receiver never reads past the first blob's padding, so the message is delivered",
+       ["osc-trailing"], "§4.2 rule 1; spec MOX-OSC-005", "fader-1.0", mox_osc(mS.body(), tags, more), [mox_el(mS.delivered(True))])
+oc("osc-layer-bad-blob-heads-group", "A bundle: /mox with a blob size of -1 (not-mox, bad-blob-size) still heads a group, which is not supported: its fallback is acted on",
+   ["osc-shape", "osc-group"], "§4.2 rules 1, 3", "fader-1.0", bundle(PFX + struct.pack(">i", -1), FB1),
+   [mox_el(outcome("not-mox", "bad-blob-size")), plain("/strip/1/fader")])
+# Not pinned yet: a bundle element at /mox whose address or type-tag string is not valid OSC
+# (it heads a group, MOX-OSC-010). mox_codec::osc's bundle iterator yields no bytes for an
+# element that does not decode, so envelope::osc::groups cannot see its address.
+oc("not-mox-unknown-first-tag", "/mox ,X (an unknown first tag, no argument bytes): the first tag is not b, so not-mox with no class (not the OSC layer's unknown-type-tag)",
+   ["osc-shape"], "§4.2 rule 1; spec MOX-OSC-004", "fader-1.0", osc_msg("/mox", "X"), [mox_el(outcome("not-mox"))])
+oc("not-mox-unknown-first-tag-in-bundle", "The same /mox ,X as a bundle element heads an unsupported group: not-mox with no class, its fallback acted on",
+   ["osc-shape", "osc-group"], "§4.2 rules 1, 3; spec MOX-OSC-004", "fader-1.0", bundle(osc_msg("/mox", "X"), FB1),
+   [mox_el(outcome("not-mox")), plain("/strip/1/fader")])
+oc("nested-mox-suppressed", "A nested bundle inside a supported group is one fallback element: the /mox message inside it is not processed either (suppressed)",
+   ["osc-nested", "osc-group"], "§4.2 rule 3; spec MOX-OSC-011", "fader-1.0",
+   bundle(mox_osc(mA.body()), FB1, bundle(mox_osc(mS.body()), FB2)),
+   [mox_el(mA.delivered(True)), suppress("/strip/1/fader"), suppress("/mox"), suppress("/strip/1/name")])
+oc("nested-mox-in-unsupported-group", "A nested bundle inside an unsupported group is processed as a bundle of its own: its /mox element heads its own group there",
+   ["osc-nested", "osc-group"], "§4.2 rule 3; spec MOX-OSC-011, -012", "fader-1.0",
+   bundle(mox_osc(mB.body()), bundle(mox_osc(mS.body()), FB2)),
+   [mox_el(outcome("rejected", "unsupported-extension")), mox_el(mS.delivered(True)), suppress("/strip/1/name")])
+cw = [chunk1(mf, 1, 2, 1, pf[:7]), chunk1(mf, 1, 2, 2, pf[7:])]
+CO = [c[5:-1] for c in cw]  # the chunk bodies: carrier 7D is one byte
+oc("chunked", "Chunking on OSC: two /mox chunk elements of one bundle (one link), each with a fallback: consumed, then delivered; both fallbacks suppressed",
+   ["osc-chunked", "chunked"], "§3.5; spec MOX-OSC-021", "fader-1.3",
+   bundle(mox_osc(CO[0]), FB1, mox_osc(CO[1]), FB2),
+   [mox_el(consumed("chunk-accepted")), suppress("/strip/1/fader"), mox_el(mf.delivered(True)), suppress("/strip/1/name")])
+
 # --- request id and other envelope fields (spec §6.5) -----------------------------------------
 RQ = 449 << 3
 assert varint(RQ) == h("48 38")
@@ -1226,6 +1551,86 @@ bad("duplicate-before-length", wire([F(0x00, [1], True)]) + tlv(0x00, h("01 02")
     "level, then level with 2 bytes: duplicate-field is checked before the length", ["duplicate", "check-order"])
 bad("length-before-value", tlv(0x00, h("7f 7f")), "bad-field-length",
     "level with 2 bytes of 7F: the length is checked before the value", ["length", "check-order"])
+
+
+# --- value widths: sign extension, 21- and 28-bit ranges, utf8 and Mcoded7 edges (oracle part C) --
+# vectors.test type 03 ("widths"): trim i7 [-10, 10], shift i21 [-1e6, 1e6], debt i28 [.., 0],
+# rate u21 [100, 2e6], serial u28 [1, 0x0FFFFFFE], limits record {low u7 <= 10, bias i7},
+# any7 i7 and any28 i28 without bounds. Every value is labelled from spec §6.4's table by hand.
+def wm(fields=None, raw=None, dst=OWN):
+    return tm(fields=fields, raw=raw, dst=dst, mtype=0x03)
+
+
+def wgood(name, fields, desc, reqs):
+    m = wm(fields=fields, dst=None)
+    sx(f"width-{name}", desc, reqs + ["value-decode"], "§3.3, §A.3a", "lab", m.sysex(), m.delivered())
+
+
+def wbad(name, fid, raw, desc, reqs):
+    m = wm(raw=raw)
+    sx(f"width-{name}", desc + ", addressed: malformed (value-out-of-range), reply 08 naming it", reqs + ["value-decode", "range"],
+       "§3.3, §A.3a", "lab", m.sysex(), outcome("malformed", "value-out-of-range", "08", fid))
+
+
+assert i_(-1, 1) == h("7f") and i_(-64, 1) == h("40") and i_(-1, 3) == h("7f 7f 7f") and i_(-(1 << 27), 4) == h("00 00 00 40")
+wgood("i7-minus-one", [F(0x00, h("7f"), True)], "trim (i7) 7F is -1 (7-bit two's complement), inside [-10, 10]: read unsigned it would be 127", ["types"])
+wgood("i7-edges", [F(0x00, i_(-10, 1), True), F(0x30, h("40"), True)], "trim 76 = -10 (its min) and any7 40 = -64 (the i7 minimum): delivered", ["types"])
+wbad("i7-below-min", 0x00, tlv(0x00, i_(-11, 1)), "trim (i7) 75 = -11 (min -10)", ["types"])
+wbad("i7-sign-bit", 0x00, tlv(0x00, h("40")), "trim (i7) 40 = -64, not +64: below min -10", ["types"])
+wgood("i21-minus-one", [F(0x08, h("7f 7f 7f"), True)], "shift (i21) 7F 7F 7F is -1", ["types"])
+wgood("i21-edges", [F(0x08, i_(-1000000, 3), True)], "shift = -1000000, its min (three 7-bit groups, two's complement)", ["types"])
+wbad("i21-below-min", 0x08, tlv(0x08, i_(-1000001, 3)), "shift (i21) = -1000001 (min -1000000)", ["types"])
+wbad("i21-sign-bit", 0x08, tlv(0x08, h("00 00 40")), "shift (i21) 00 00 40 = -1048576 (the sign bit of 21), not +1048576", ["types"])
+wgood("i28-minus-one", [F(0x10, h("7f 7f 7f 7f"), True)], "debt (i28, max 0) 7F 7F 7F 7F is -1", ["types"])
+wgood("i28-minimum", [F(0x10, h("00 00 00 40"), True), F(0x40, h("7f 7f 7f 3f"), True)],
+      "debt 00 00 00 40 = -2^27 and any28 7F 7F 7F 3F = 2^27 - 1: the two ends of i28", ["types"])
+wbad("i28-above-max", 0x10, tlv(0x10, h("01 00 00 00")), "debt (i28, max 0) = +1", ["types"])
+wgood("u21-edges", [F(0x18, u(2000000, 3), True)], "rate (u21) = 2000000, its max", ["types"])
+wbad("u21-below-min", 0x18, tlv(0x18, u(99, 3)), "rate (u21) = 99 (min 100)", ["types"])
+wbad("u21-above-max", 0x18, tlv(0x18, u(2000001, 3)), "rate (u21) = 2000001 (max 2000000)", ["types"])
+wbad("u21-top-bit", 0x18, tlv(0x18, h("7f 7f 7f")), "rate (u21) 7F 7F 7F = 2097151, unsigned (no sign extension): above max", ["types"])
+wgood("u28-edges", [F(0x20, u(1, 4), True)], "serial (u28) = 1, its min", ["types"])
+wbad("u28-zero", 0x20, tlv(0x20, u(0, 4)), "serial (u28) = 0 (min 1)", ["types"])
+wbad("u28-above-max", 0x20, tlv(0x20, u(0x0FFFFFFF, 4)), "serial (u28) = 0x0FFFFFFF (max 0x0FFFFFFE)", ["types"])
+m = wm(raw=tlv(0x28, tlv(0x00, [11])))
+sx("width-record-inner-range", "A record (28) holding low = 11 (max 10), addressed: value-out-of-range, reply 08 naming the inner field 00, not the record",
+   ["record-rules", "range", "codes"], "§3.3, §A.3a", "lab", m.sysex(), outcome("malformed", "value-out-of-range", "08", 0x00))
+m = wm(raw=tlv(0x28, tlv(0x08, h("40"))))
+m.fields = []
+v = m.view()
+v["fields"] = [fill_values({"id": 0x28, "known": True, "value": None, "fields": [{"id": 0x08, "known": True, "value": "40"}]})]
+sx("width-record-inner-signed", "A record holding bias (i7) 40 = -64: delivered, the record's fields listed", ["record-rules", "types"], "§3.3",
+   "lab", m.sysex(), outcome("delivered", message=v))
+m = wm(raw=tlv(0x28, tlv(0x00, [11])), dst=None)
+sx("width-record-inner-range-broadcast", "The same record with low = 11, A=0: malformed (value-out-of-range), no reply", ["record-rules", "range", "broadcast"],
+   "§3.3", "lab", m.sysex(), outcome("malformed", "value-out-of-range"))
+
+# utf8, bytes and f32 (vectors.test type 02: gain 70 f32, label 78 utf8 max_len 4, blob 80 bytes)
+for name, data, desc in [("overlong", h("c0 80"), "the overlong C0 80 (U+0000)"),
+                         ("overlong-3", h("e0 80 af"), "the overlong E0 80 AF ('/')"),
+                         ("surrogate", h("ed a0 80"), "the surrogate ED A0 80 (U+D800)"),
+                         ("above-10ffff", h("f4 90 80 80"), "F4 90 80 80 (U+110000, above U+10FFFF)")]:
+    bad(f"utf8-{name}", tlv(0x78, mcoded7(data)), "value-out-of-range", f"label (utf8) holding {desc}: not UTF-8 by RFC 3629, reply 08 naming it",
+        ["types", "value-decode", "range"], field=0x78)
+assert mcoded7(h("c0 80")) == h("60 40 00") and mcoded7(h("c3 a9")) == h("60 43 29")
+good("utf8-max-scalar", [F(0x78, mcoded7(h("f4 8f bf bf")), True)], "label (utf8) = U+10FFFF (F4 8F BF BF), the last scalar value: delivered",
+     ["types", "value-decode"])
+bad("bytes-absent-byte-bit", tlv(0x80, h("20 01")), "value-out-of-range", "blob (bytes) 20 01: one data byte, but the header sets the bit of an absent second byte",
+    ["types", "value-decode", "range"], field=0x80)
+bad("bytes-absent-byte-bit-last-group", tlv(0x80, mcoded7(bytes(range(7))) + h("01 05")), "value-out-of-range",
+    "blob (bytes) of 8 data bytes whose second group's header (01) sets the bit of an absent seventh byte", ["types", "value-decode", "range"], field=0x80)
+good("bytes-two-groups", [F(0x80, mcoded7(bytes(range(0x7c, 0x84))), True)], "blob (bytes) of 8 data bytes 7C-83: two Mcoded7 groups (8 + 2 packed bytes)",
+     ["types", "value-decode"])
+for name, bits in [("nan", "7fc00000"), ("signalling-nan", "ffffffff"), ("infinity", "7f800000"), ("minus-infinity", "ff800000"), ("minus-zero", "80000000")]:
+    good(f"f32-{name}", [F(0x70, mcoded7(h(bits)), True)], f"gain (f32) with bits {bits}: every bit pattern is valid, no range check",
+         ["types", "f32-any"])
+
+# max_fields reached with bytes left over: too-many-fields, not field-overrun (§15.6: the count is checked first)
+bad("tight-4-fields-then-garbage", wire(many[:4]) + h("78"), "too-many-fields",
+    "lab-tight (max_fields 4): 4 fields, then a cut id (78): too-many-fields, since the limit is checked before the next id is read",
+    ["limits", "field-limit", "tlv"], receiver="lab-tight")
+bad("64-fields-then-garbage", wire(many) + h("00 05"), "too-many-fields",
+    "64 fields, then a field that runs past the end: too-many-fields, reply 41 (the 65th field is never read)", ["limits", "field-limit", "tlv"])
 
 # --- limits count every parsed field -----------------------------------------------------------
 m = tm(fields=[F(0x00, [1], True)], dst=None)
@@ -1370,6 +1775,30 @@ br("not-mox-carrier-7e", "Universal SysEx (carrier 7E) is never MOX", ["bridge",
 mg = Msg(fields=[STRIP, F(12295 << 3 | 4, h("01 02 03"), False)], dst=BROADCAST, src=OWN)
 br("grease-to-osc", "A GREASE field with a 3-byte id crosses byte-exact", ["bridge-exact", "grease-field"], "sysex-to-osc", mg.sysex(),
    valid(x(mox_osc(mg.body()))))
+
+# --- bridge: bundles (A18), empty bodies, 8-bit SysEx (A23) --------------------------------------
+m1, m2 = Msg(fields=[STRIP]), Msg(fields=[F(0x00, [4], True), F(0x08, u(1, 2), True)], K=1)
+br("bundle-two-groups", "A bundle of two groups: one SysEx message per /mox element, in order, concatenated; the fallback elements are not carried",
+   ["bridge-back", "bridge-group"], "osc-to-sysex", bundle(mox_osc(m1.body()), FB1, mox_osc(m2.body()), FB2),
+   valid(x(m1.sysex() + m2.sysex())), carrier=h("7d"))
+br("bundle-skips-not-mox", "A bundle whose first /mox element carries no blob (,i): only the second becomes a SysEx message",
+   ["bridge-back", "bridge-group", "osc-shape"], "osc-to-sysex", bundle(osc_msg("/mox", "i", struct.pack(">i", 1)), FB1, mox_osc(m2.body())),
+   valid(x(m2.sysex())), carrier=h("7d"))
+br("bundle-without-mox", "A bundle with fallback-style messages only: nothing to bridge (not-mox)", ["bridge-back", "osc-address"], "osc-to-sysex",
+   bundle(FB1, FB2), invalid("not-mox"), carrier=h("7d"))
+br("empty-body-to-osc", "F0 7D 4D 4F 58 F7 (an empty body) crosses as /mox ,b with an empty blob: the bridge does not judge the body",
+   ["bridge", "bridge-exact"], "sysex-to-osc", sysex(b""), valid(x(mox_osc(b""))))
+br("empty-blob-to-sysex", "/mox ,b with an empty blob becomes F0 7D 4D 4F 58 F7", ["bridge-back", "bridge-exact"], "osc-to-sysex",
+   mox_osc(b""), valid(x(sysex(b""))), carrier=h("7d"))
+b8 = bytearray(SYSEX_37)
+b8[12] = 0x81
+br("sysex-not-seven-bit", "A SysEx unit with a byte above 7F after the signature is not MOX (MOX-SYX-005): not bridged, not-mox",
+   ["bridge", "not-mox"], "sysex-to-osc", bytes(b8), invalid("not-mox"))
+br("osc-layer-invalid", "/mox whose blob size is -1 is not MOX (MOX-OSC-004): nothing to bridge", ["bridge-back", "osc-shape"], "osc-to-sysex",
+   PFX + struct.pack(">i", -1), invalid("not-mox"), carrier=h("7d"))
+br("trailing-tag-dropped", "/mox ,bX: only the blob crosses; the unknown tag is never read", ["bridge-back", "osc-trailing"], "osc-to-sysex",
+   mox_osc(BODY_37, "bX"), valid(x(SYSEX_37)), carrier=h("7d"))
+
 # A round trip: SysEx -> OSC -> SysEx with the same carrier is the identity (design §4.4).
 assert sysex(mox_osc(BODY_37)[16:16 + 20]) == SYSEX_37
 
@@ -1491,7 +1920,7 @@ def parse_section(b, defs, depth, minor, ctx, top):
     return fields
 
 
-def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0):
+def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0, link=0):
     """Spec §15.3 from step 2 on; returns a reception, raises Stop with the `supported` flag."""
     if not body:
         raise Stop(outcome("malformed", "truncated-header"))
@@ -1556,7 +1985,7 @@ def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0):
     section = body[pos:]
     view_hdr = body[0] & ~1 & ~4, owner, number, major, minor, mtype, src, dst
     if H:
-        section, first = pipe_chunk(section, view_hdr, K, src, chunks_state, rcv, at, E)
+        section, first = pipe_chunk(section, view_hdr, K, src, chunks_state, rcv, at, E, link)
         K = first
     limits = rcv.get("limits", {})
     ctx = {"count": 0, "max_fields": limits.get("max_fields", 64), "max_depth": limits.get("max_depth", 4), "unknown": []}
@@ -1582,16 +2011,18 @@ def pipe_body(body, rcv, carrier=None, chunks_state=None, at=0):
 
 
 CHUNK_CODES = {"chunk-out-of-sequence": "21", "chunk-missing": "22", "transfer-timed-out": "23", "chunk-conflicting": "25",
-               "chunk-length-mismatch": "0C", "chunk-count-mismatch": "0D", "transfer-too-large": "09",
+               "chunk-length-mismatch": "0c", "chunk-count-mismatch": "0d", "transfer-too-large": "09",
                "too-many-transfers": "44", "chunk-truncated": "41"}
 
 
-def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
+def pipe_chunk(cb, hdr, K, src, state, rcv, at, E, link=0):
     """Spec §15.5 and §11.5; returns (the reassembled section, the first chunk's K) or raises Stop(consumed)."""
     limits = rcv.get("limits", {})
     limit, stale = limits.get("max_transfer_bytes", 1024), limits.get("stale_ms", 3000)
     def consumed_(cls):
         raise Stop(outcome("consumed", cls, CHUNK_CODES.get(cls) if E else None), True)
+    for other in state.values():  # MOX-CHK-041: every transfer's last activity, on every call
+        other["last"] = min(other["last"], at)
     if len(cb) < 7:
         consumed_("chunk-truncated")
     tid, total, number, length = cb[0], cb[1] | cb[2] << 7, cb[3] | cb[4] << 7, cb[5] | cb[6] << 7
@@ -1600,7 +2031,7 @@ def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
     payload = cb[7:7 + length]
     if total and number > total:
         consumed_("chunk-count-mismatch")
-    key = (src if src is not None else "link", tid)
+    key = (src if src is not None else ("link", link), tid)
     t = state.get(key)
     if number == 0:
         state.pop(key, None)
@@ -1619,6 +2050,8 @@ def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
             consumed_("chunk-length-mismatch")
         if length > limit or (total and (total - 1) * length > limit):
             consumed_("transfer-too-large")
+        for k in [k for k, o in state.items() if at - o["last"] > stale]:  # MOX-CHK-039: reclaim stale slots
+            del state[k]
         if len(state) >= limits.get("max_transfers", 4):
             consumed_("too-many-transfers")
         state[key] = {"hdr": hdr, "K": K, "total": total, "L": length, "next": 2, "data": payload, "last": at,
@@ -1661,7 +2094,7 @@ def pipe_chunk(cb, hdr, K, src, state, rcv, at, E):
     consumed_("chunk-accepted")
 
 
-def pipe_sysex(data, rcv, state=None, at=0):
+def pipe_sysex(data, rcv, state=None, at=0, link=0):
     """Step 1 (MOX-SYX-005), then the body."""
     if len(data) < 2 or data[0] != 0xF0 or data[-1] != 0xF7:
         return outcome("not-mox")
@@ -1674,32 +2107,71 @@ def pipe_sysex(data, rcv, state=None, at=0):
     if len(inner) < clen or inner[clen:clen + 3] != h("4d 4f 58"):
         return outcome("not-mox")
     try:
-        return pipe_body(inner[clen + 3:], rcv, inner[:clen], state if state is not None else {}, at)[0]
+        return pipe_body(inner[clen + 3:], rcv, inner[:clen], state if state is not None else {}, at, link)[0]
     except Stop as s:
         return s.reception
 
 
+class OscFail(Exception):
+    pass
+
+
 def osc_read_str(b, pos):
-    end = b.index(0, pos)
-    return b[pos:end].decode(), (end + 4) & ~3
+    """An OSC-string at pos: (text, position after the padding); OscFail with the OSC class."""
+    end = b.find(0, pos)
+    if end < 0:
+        raise OscFail("unterminated-string")
+    after = (end + 4) & ~3
+    if after > len(b):
+        raise OscFail("truncated")
+    if any(b[end + 1:after]):
+        raise OscFail("nonzero-padding")
+    return b[pos:end].decode("latin-1"), after
 
 
-def pipe_osc_message(b, rcv):
+def osc_address(b):
+    end = b.find(0)
+    return (b if end < 0 else b[:end]).decode("latin-1")
+
+
+def mox_blob(b):
+    """MOX-OSC-004 in its resolved order on one OSC message at /mox: the blob, or a not-mox reception."""
+    try:
+        _, pos = osc_read_str(b, 0)
+        if pos >= len(b) or b[pos] != ord(","):
+            return outcome("not-mox")
+        tags, pos = osc_read_str(b, pos)
+        if len(tags) < 2 or tags[1] != "b":
+            return outcome("not-mox")
+        if pos + 4 > len(b):
+            raise OscFail("truncated")
+        size = struct.unpack(">i", b[pos:pos + 4])[0]
+        if size < 0:
+            raise OscFail("bad-blob-size")
+        if size > 65536:
+            raise OscFail("blob-too-large")
+        end = pos + 4 + size
+        if (end + 3) & ~3 > len(b):
+            raise OscFail("truncated")
+        if any(b[end:(end + 3) & ~3]):
+            raise OscFail("nonzero-padding")
+        return b[pos + 4:end]  # MOX-OSC-005: nothing after the blob's padding is read
+    except OscFail as e:
+        return outcome("not-mox", e.args[0])
+
+
+def pipe_osc_message(b, rcv, state):
     """(address, reception or None, supported) for one OSC message."""
-    address, pos = osc_read_str(b, 0)
+    address = osc_address(b)
     if address != "/mox":
         return address, None, False
-    if pos >= len(b) or b[pos] != ord(","):
-        return address, outcome("not-mox"), False
-    tags, pos = osc_read_str(b, pos)
-    if len(tags) < 2 or tags[1] != "b":
-        return address, outcome("not-mox"), False
-    size = struct.unpack(">I", b[pos:pos + 4])[0]
-    blob = b[pos + 4:pos + 4 + size]
+    blob = mox_blob(b)
+    if isinstance(blob, dict):
+        return address, blob, False
     if any(c > 0x7F for c in blob):
         return address, outcome("malformed", "not-seven-bit"), False
     try:
-        r, sup = pipe_body(blob, rcv, None, {}, 0)
+        r, sup = pipe_body(blob, rcv, None, state, 0)
     except Stop as s:
         r, sup = s.reception, s.supported
     return address, r, sup
@@ -1713,12 +2185,13 @@ def osc_messages(b):
             out += osc_messages(b[pos + 4:pos + 4 + n])
             pos += 4 + n
         return out
-    return [osc_read_str(b, 0)[0]]
+    return [osc_address(b)]
 
 
-def pipe_osc(b, rcv):
+def pipe_osc(b, rcv, state=None):
+    state = {} if state is None else state  # one reassembler for the packet (one link)
     if not b.startswith(b"#bundle\0"):
-        a, r, _ = pipe_osc_message(b, rcv)
+        a, r, _ = pipe_osc_message(b, rcv, state)
         return [mox_el(r) if r else plain(a)]
     out, pos, group = [], 16, None  # group: None (before any /mox), True (supported), False
     while pos < len(b):
@@ -1726,9 +2199,9 @@ def pipe_osc(b, rcv):
         e = b[pos + 4:pos + 4 + n]
         pos += 4 + n
         if e.startswith(b"#bundle\0"):
-            out += [suppress(a) for a in osc_messages(e)] if group else pipe_osc(e, rcv)
+            out += [suppress(a) for a in osc_messages(e)] if group else pipe_osc(e, rcv, state)
             continue
-        a, r, sup = pipe_osc_message(e, rcv)
+        a, r, sup = pipe_osc_message(e, rcv, state)
         if a == "/mox":
             out.append(mox_el(r))
             group = sup
@@ -1744,17 +2217,23 @@ def pipe_bridge(c):
             return {"result": "invalid", "error": "not-mox"}
         clen = 3 if data[1] == 0 else 1
         return valid(x(mox_osc(data[1 + clen + 3:-1])))
-    address, pos = osc_read_str(data, 0)
-    if address != "/mox" or pos >= len(data) or data[pos] != ord(","):
+    carrier = h(c["carrier"])
+    if data.startswith(b"#bundle\0"):  # A18: one SysEx per /mox element, fallbacks dropped
+        out, pos = b"", 16
+        while pos < len(data):
+            n = struct.unpack(">I", data[pos:pos + 4])[0]
+            e = data[pos + 4:pos + 4 + n]
+            pos += 4 + n
+            blob = mox_blob(e) if osc_address(e) == "/mox" else None
+            if isinstance(blob, bytes) and all(b < 0x80 for b in blob):
+                out += sysex(blob, carrier)
+        return valid(x(out)) if out else {"result": "invalid", "error": "not-mox"}
+    blob = mox_blob(data) if osc_address(data) == "/mox" else outcome("not-mox")
+    if isinstance(blob, dict):
         return {"result": "invalid", "error": "not-mox"}
-    tags, pos = osc_read_str(data, pos)
-    if len(tags) < 2 or tags[1] != "b":
-        return {"result": "invalid", "error": "not-mox"}
-    size = struct.unpack(">I", data[pos:pos + 4])[0]
-    blob = data[pos + 4:pos + 4 + size]
-    if any(c > 0x7F for c in blob):
+    if any(b > 0x7F for b in blob):
         return {"result": "invalid", "error": "not-seven-bit"}
-    return valid(x(sysex(blob, h(c["carrier"]))))
+    return valid(x(sysex(blob, carrier)))
 
 
 def cross_check():
@@ -1768,7 +2247,7 @@ def cross_check():
                 got = valid(pipe_osc(h(c["hex"]), rcv))
             elif c["kind"] == "envelope-chunked":
                 state = {}
-                got = valid([pipe_sysex(h(s["hex"]), rcv, state, s["at"]) for s in c["steps"]])
+                got = valid([pipe_sysex(h(s["hex"]), rcv, state, s["at"], s.get("link", 0)) for s in c["steps"]])
             else:
                 got = pipe_bridge(c)
             want = c["expected"]

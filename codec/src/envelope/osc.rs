@@ -14,7 +14,10 @@
 //! ```
 use super::{body::first_8bit, EncodeError, NotMox};
 use crate::osc::builder::BundleBuilder;
-use crate::osc::{Arg, Bundle, DecodeError, Elements, Message, Packet, TimeTag};
+use crate::osc::{
+    Arg, Bundle, DecodeConfig, DecodeError, DecodeErrorKind as Kind, Elements, Message, Packet,
+    TimeTag,
+};
 
 /// The address of every MOX OSC message, compared literally (never as a pattern).
 pub const ADDRESS: &str = "/mox";
@@ -36,6 +39,14 @@ pub fn body_of<'a>(message: &Message<'a>) -> Result<&'a [u8], NotMox> {
     if message.untyped_payload().is_some() {
         return Err(NotMox::Untyped);
     }
+    // MOX-OSC-004: a first tag other than `b` is not MOX, with no class, even when the OSC
+    // layer cannot read that tag's argument (as `message_body` says for the same bytes).
+    if message
+        .type_tags()
+        .is_some_and(|tags| !tags.starts_with('b'))
+    {
+        return Err(NotMox::NoBlob);
+    }
     match message.args().next() {
         Some(Ok(Arg::Blob(body))) => Ok(body),
         Some(Err(error)) => Err(NotMox::Osc(error)),
@@ -46,13 +57,92 @@ pub fn body_of<'a>(message: &Message<'a>) -> Result<&'a [u8], NotMox> {
 /// [`body_of`] for a packet: a bundle is not a MOX message (iterate it with [`groups`]).
 ///
 /// # Errors
-/// As [`body_of`]; [`NotMox::Osc`] when the packet does not decode, [`NotMox::Bundle`]
+/// As [`message_body`]; [`NotMox::Osc`] when a bundle does not decode, [`NotMox::Bundle`]
 /// for a bundle.
 pub fn packet_body(bytes: &[u8]) -> Result<&[u8], NotMox> {
+    if bytes.first() == Some(&b'/') {
+        return message_body(bytes);
+    }
     match Packet::decode(bytes).map_err(NotMox::Osc)? {
         Packet::Message(message) => body_of(&message),
         Packet::Bundle(_) => Err(NotMox::Bundle),
     }
+}
+
+/// The body of one OSC message given as bytes (a packet, or a bundle element's bytes) by
+/// MOX-OSC-004 in its resolved order: first the address, taken as the bytes before the first
+/// NUL, so that a message that is not at `/mox` is [`NotMox::OtherAddress`] however broken
+/// it is; then the address string's terminator and padding; the type-tag string (present,
+/// terminated, padded with `00`, not `,` alone, first tag `b`); then the blob's size
+/// (negative, above the OSC layer's blob limit, past the end) and padding. The type tags
+/// after the `b` and every byte after the blob's padding are never read (MOX-OSC-005), so
+/// `/mox ,bX`, `/mox ,b[` or a tag byte `FF` after the `b` do not matter. A decoded
+/// [`Message`] cannot stand in for this: the OSC layer refuses such messages whole.
+///
+/// # Errors
+/// [`NotMox::OtherAddress`]; [`NotMox::Osc`] with the OSC layer's class
+/// (`unterminated-string`, `nonzero-padding`, `truncated`, `bad-blob-size`,
+/// `blob-too-large`, and the packet-level `misaligned-size`, `packet-too-large`);
+/// [`NotMox::Untyped`]; [`NotMox::NoBlob`].
+pub fn message_body(bytes: &[u8]) -> Result<&[u8], NotMox> {
+    let config = DecodeConfig::DEFAULT;
+    let fail = |kind, offset| NotMox::Osc(DecodeError::new(kind, offset));
+    let address = bytes.split(|&b| b == 0).next().unwrap_or_default();
+    if address != ADDRESS.as_bytes() {
+        return Err(NotMox::OtherAddress);
+    }
+    if bytes.len() > config.max_packet_size as usize {
+        return Err(fail(Kind::PacketTooLarge, 0));
+    }
+    if bytes.len() % 4 != 0 {
+        return Err(fail(Kind::MisalignedSize, 0));
+    }
+    let (_, mut pos) = osc_string(bytes, 0)?;
+    if bytes.get(pos) != Some(&b',') {
+        return Err(NotMox::Untyped);
+    }
+    let (tags, after) = osc_string(bytes, pos)?;
+    if tags.get(1) != Some(&b'b') {
+        return Err(NotMox::NoBlob);
+    }
+    pos = after;
+    let Some(size) = bytes.get(pos..pos + 4) else {
+        return Err(fail(Kind::Truncated, pos));
+    };
+    let size = i32::from_be_bytes([size[0], size[1], size[2], size[3]]);
+    let Ok(size) = usize::try_from(size) else {
+        return Err(fail(Kind::BadBlobSize, pos));
+    };
+    if size > config.max_blob_size as usize {
+        return Err(fail(Kind::BlobTooLarge, pos));
+    }
+    let start = pos + 4;
+    let end = start + size;
+    let Some(padded) = bytes.get(start..end.div_ceil(4) * 4) else {
+        return Err(fail(Kind::Truncated, start));
+    };
+    let (blob, padding) = padded.split_at(size);
+    if let Some(i) = padding.iter().position(|&b| b != 0) {
+        return Err(fail(Kind::NonzeroPadding, end + i));
+    }
+    Ok(blob)
+}
+
+/// The OSC-string at `pos` (without its NUL) and the position after its padding.
+fn osc_string(bytes: &[u8], pos: usize) -> Result<(&[u8], usize), NotMox> {
+    let fail = |kind, offset| NotMox::Osc(DecodeError::new(kind, offset));
+    let rest = bytes.get(pos..).unwrap_or_default();
+    let Some(nul) = rest.iter().position(|&b| b == 0) else {
+        return Err(fail(Kind::UnterminatedString, pos));
+    };
+    let after = pos + (nul + 1).div_ceil(4) * 4;
+    let Some(padding) = bytes.get(pos + nul + 1..after) else {
+        return Err(fail(Kind::Truncated, bytes.len()));
+    };
+    if let Some(i) = padding.iter().position(|&b| b != 0) {
+        return Err(fail(Kind::NonzeroPadding, pos + nul + 1 + i));
+    }
+    Ok((&rest[..nul], after))
 }
 
 /// Exact size of the `/mox ,b <body>` message for a body of `body_len` bytes.
@@ -296,6 +386,42 @@ mod tests {
             Err(NotMox::Untyped)
         );
         assert!(matches!(packet_body(b"/mox"), Err(NotMox::Osc(_))));
+    }
+
+    #[test]
+    fn a_mox_message_that_is_not_valid_osc_is_classified_by_the_osc_layer() {
+        let class = |bytes: &[u8]| match message_body(bytes) {
+            Err(NotMox::Osc(error)) => Some(error.class()),
+            _ => None,
+        };
+        // MOX-OSC-004: the address string's padding, a missing NUL, the type-tag string.
+        assert_eq!(
+            class(b"/mox\0\0\0\x01,b\0\0\0\0\0\0"),
+            Some("nonzero-padding")
+        );
+        assert_eq!(class(b"/mox"), Some("unterminated-string"));
+        assert_eq!(class(b"/mox\0\0\0\0,bii"), Some("unterminated-string"));
+        assert_eq!(
+            class(b"/mox\0\0\0\0,b\0\x01\0\0\0\0"),
+            Some("nonzero-padding")
+        );
+        // Another address stays a plain message, however broken its bytes.
+        assert_eq!(message_body(b"/mo\0\x01"), Err(NotMox::OtherAddress));
+        assert_eq!(message_body(b""), Err(NotMox::OtherAddress));
+        assert_eq!(packet_body(b"/mox"), message_body(b"/mox"));
+        // MOX-OSC-005: whatever follows the `b` in the type tags is never read.
+        assert_eq!(
+            message_body(b"/mox\0\0\0\0,b\xFF\0\0\0\0\x01\x05\0\0\0"),
+            Ok(&[5u8][..])
+        );
+        assert_eq!(
+            message_body(b"/mox\0\0\0\0,b[\0\0\0\0\x01\x05\0\0\0"),
+            Ok(&[5u8][..])
+        );
+        assert_eq!(
+            message_body(b"/mox\0\0\0\0,bX\0\0\0\0\x01\x05\0\0\0"),
+            Ok(&[5u8][..])
+        );
     }
 
     #[test]

@@ -718,6 +718,20 @@ impl<'r> ReceiverDesc<'r> {
         }
     }
 
+    /// Receives one OSC message given as its bytes, as the OSC layer delimits it (a packet
+    /// that is a message, or the bytes of one bundle element): spec §15.3 from step 1, with
+    /// MOX-OSC-004 applied to the bytes ([`osc::message_body`](super::osc::message_body)),
+    /// so that a `/mox` message whose address or type-tag string is not valid OSC ends as
+    /// `not-mox` with the OSC layer's class. A message at another address is
+    /// [`NotMox::OtherAddress`](super::NotMox::OtherAddress): the caller's plain handlers
+    /// decode it.
+    pub fn receive_osc_unit<'a>(&self, bytes: &'a [u8]) -> Outcome<'a, 'r> {
+        match super::osc::message_body(bytes) {
+            Ok(body) => self.receive(body),
+            Err(not_mox) => Outcome::NotMox(not_mox),
+        }
+    }
+
     /// Receives one envelope body (from either binding): spec §15.3 steps 1a–10.
     pub fn receive<'a>(&self, body: &'a [u8]) -> Outcome<'a, 'r> {
         let (header, header_len, section) = match Body::parse_header(body) {

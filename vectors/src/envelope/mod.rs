@@ -284,7 +284,8 @@ fn each_value<V: Clone>(expected: &Expected<V>, mut f: impl FnMut(&V)) {
 
 /// A class exactly where the outcome has one and from its list, a reply only with a code the
 /// outcome can call for (naming a field exactly for `06`, `08`, `0B`, `24`), a message
-/// exactly when delivered, and a carrier only on SysEx. `consumed` is for SysEx chunks only.
+/// exactly when delivered, and a carrier only on SysEx. `consumed` may appear on both
+/// bindings: chunking is defined on OSC too (MOX-OSC-021).
 fn check_reception(r: &Reception, sysex: bool, rules: &mut Vec<String>) {
     use ReceptionOutcome as O;
     let (classes, required): (&[&str], bool) = match r.outcome {
@@ -304,9 +305,6 @@ fn check_reception(r: &Reception, sysex: bool, rules: &mut Vec<String>) {
             rules.push(format!("outcome {outcome} cannot have class {class}"))
         }
         _ => {}
-    }
-    if r.outcome == O::Consumed && !sysex {
-        rules.push("consumed is for chunked SysEx messages only".to_owned());
     }
     if let Some(reply) = &r.reply {
         let code = reply.code.as_bytes();

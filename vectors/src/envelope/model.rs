@@ -284,6 +284,10 @@ pub struct EnvelopeChunkStep {
     pub at: u64,
     /// The whole SysEx message, `F0` and `F7` included.
     pub hex: Hex,
+    /// The link it arrives over (part of the transfer key when `A=0`, MOX-SYX-072);
+    /// absent: link 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<u32>,
 }
 
 /// Which way a bridge converts.

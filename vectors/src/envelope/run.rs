@@ -14,7 +14,7 @@ use mox_codec::envelope::sysex::{self as mox_sysex, SysExEnvelope};
 use mox_codec::envelope::{
     self as codec, body_len, encode_body, Addresses, Body, ChunkMessage, ChunkReceiver, Classified,
     DecodeErrorKind, ExtensionDef, ExtensionId, FieldClass, FieldId, Header, Limits, MajorDef,
-    MessageDef, Outcome as Received, Owner, ReceiverDesc,
+    MessageDef, NotMox, Outcome as Received, Owner, ReceiverDesc,
 };
 use mox_codec::osc::{Bundle, Message, Packet};
 use mox_codec::sysex::chunk::ReassemblerConfig;
@@ -40,7 +40,7 @@ const DEFAULT_TRANSFERS: u32 = 4;
 const DEFAULT_TRANSFER_BYTES: u32 = 1024;
 const DEFAULT_STALE_MS: u32 = 3000;
 
-/// The link every unit of a case arrives on (one link per case, `vectors/README.md`).
+/// The link a unit arrives on unless its step names another (`vectors/README.md`).
 const LINK: u32 = 0;
 
 /// The chunk receiver of one case: the runner's capacity, the description's limits.
@@ -352,12 +352,13 @@ impl LazyChunks {
     }
 
     /// What an application does with a unit's outcome: a chunk goes to its chunk receiver
-    /// (at `now_ms`, from [`LINK`]); anything else is final. The reception is taken at once,
+    /// (at `now_ms`, from `link`); anything else is final. The reception is taken at once,
     /// since the outcome of a completed transfer borrows the receiver.
     fn finish(
         &mut self,
         desc: &ReceiverDesc<'_>,
         now_ms: u64,
+        link: u32,
         outcome: Received<'_, '_>,
         carrier: Option<ManufacturerId>,
     ) -> Reception {
@@ -367,7 +368,7 @@ impl LazyChunks {
                 let chunks = self
                     .chunks
                     .get_or_insert_with(|| Box::new(Chunks::with_config(config)));
-                accept(chunks, desc, now_ms, &chunk, carrier)
+                accept(chunks, desc, now_ms, link, &chunk, carrier)
             }
             other => reception(&other, carrier),
         }
@@ -378,10 +379,11 @@ fn accept(
     chunks: &mut Chunks,
     desc: &ReceiverDesc<'_>,
     now_ms: u64,
+    link: u32,
     chunk: &ChunkMessage<'_, '_>,
     carrier: Option<ManufacturerId>,
 ) -> Reception {
-    let outcome = chunks.accept(desc, now_ms, LINK, chunk);
+    let outcome = chunks.accept(desc, now_ms, link, chunk);
     reception(&outcome, carrier)
 }
 
@@ -648,7 +650,7 @@ fn run_sysex(case: &EnvelopeSysExCase, receiver: &Receiver) -> Result<Outcome, S
     with_desc(receiver, |desc, config| {
         let carrier = SysExEnvelope::parse(input).ok().map(|e| e.carrier());
         let outcome = desc.receive_sysex(input);
-        let actual = LazyChunks::new(config).finish(desc, 0, outcome, carrier);
+        let actual = LazyChunks::new(config).finish(desc, 0, LINK, outcome, carrier);
         judge_reception(&case.expected, &actual, || match &actual.message {
             Some(message) => reencode_sysex(message, input),
             None => Ok(()),
@@ -665,7 +667,8 @@ fn run_chunked(case: &EnvelopeChunkedCase, receiver: &Receiver) -> Result<Outcom
             .map(|step| {
                 let unit = step.hex.as_bytes();
                 let carrier = SysExEnvelope::parse(unit).ok().map(|e| e.carrier());
-                chunks.finish(desc, step.at, desc.receive_sysex(unit), carrier)
+                let link = step.link.unwrap_or(LINK);
+                chunks.finish(desc, step.at, link, desc.receive_sysex(unit), carrier)
             })
             .collect();
         let verdict = Verdict::Valid {
@@ -761,15 +764,20 @@ impl OscRun<'_, '_> {
     }
 
     fn mox(&mut self, outcome: Received<'_, '_>, blob: Option<&[u8]>) {
-        let result = self.chunks.finish(self.desc, 0, outcome, None);
+        let result = self.chunks.finish(self.desc, 0, LINK, outcome, None);
         let delivered = result.message.is_some();
         self.elements.push(OscElement {
             address: mox_osc::ADDRESS.to_owned(),
             action: OscAction::Mox,
             result: Some(result),
         });
+        // A message reassembled from chunks (H=1) re-encodes to no single blob, so it has
+        // no re-encoding check (as in envelope-chunked).
+        let chunk = blob
+            .and_then(|b| b.first())
+            .is_some_and(|hdr| hdr & 0x04 != 0);
         self.blobs
-            .push(blob.filter(|_| delivered).map(<[u8]>::to_vec));
+            .push(blob.filter(|_| delivered && !chunk).map(<[u8]>::to_vec));
     }
 
     fn element(&mut self, message: &Message<'_>, action: OscAction) {
@@ -786,8 +794,18 @@ fn undecodable(error: mox_codec::osc::DecodeError) -> String {
 }
 
 fn run_osc(case: &EnvelopeOscCase, receiver: &Receiver) -> Result<Outcome, String> {
-    let packet = Packet::decode(case.hex.as_bytes())
-        .map_err(|e| format!("the packet does not decode as OSC: {e}"))?;
+    let bytes = case.hex.as_bytes();
+    // A packet that is a `/mox` message is a unit even when it is not valid OSC
+    // (MOX-OSC-004): the receiver takes its bytes. Anything else must decode.
+    let mox_unit = !matches!(
+        mox_osc::message_body(bytes),
+        Err(NotMox::OtherAddress | NotMox::Bundle)
+    );
+    let packet = if mox_unit {
+        None
+    } else {
+        Some(Packet::decode(bytes).map_err(|e| format!("the packet does not decode as OSC: {e}"))?)
+    };
     with_desc(receiver, |desc, config| {
         let mut run = OscRun {
             desc,
@@ -795,8 +813,16 @@ fn run_osc(case: &EnvelopeOscCase, receiver: &Receiver) -> Result<Outcome, Strin
             elements: Vec::new(),
             blobs: Vec::new(),
         };
-        if let Err(reason) = run.packet(&packet) {
-            return Outcome::Fail { reason };
+        match &packet {
+            None => run.mox(
+                desc.receive_osc_unit(bytes),
+                mox_osc::message_body(bytes).ok(),
+            ),
+            Some(packet) => {
+                if let Err(reason) = run.packet(packet) {
+                    return Outcome::Fail { reason };
+                }
+            }
         }
         let actual = run.elements;
         let blobs = run.blobs;
@@ -885,23 +911,73 @@ fn bridge(case: &EnvelopeBridgeCase) -> Result<Result<Vec<u8>, &'static str>, St
                     _ => None,
                 })
                 .ok_or("osc-to-sysex needs a readable carrier")?;
-            let Ok(body) = mox_osc::packet_body(input) else {
-                return Ok(Err("not-mox"));
-            };
-            if let Err(class) = bridge_checks(body) {
-                return Ok(Err(class));
-            }
-            let mut out = vec![0u8; mox_sysex::encoded_len(carrier, body.len())];
-            match mox_sysex::encode(carrier, body, &mut out) {
-                Ok(n) => {
-                    out.truncate(n);
-                    Ok(Ok(out))
-                }
-                Err(codec::EncodeError::NotSevenBit { .. }) => Ok(Err("not-seven-bit")),
-                Err(e) => Err(format!("the codec cannot frame the body on SysEx: {e}")),
+            match mox_osc::packet_body(input) {
+                Ok(body) => to_sysex(carrier, body),
+                Err(NotMox::Bundle) => match Packet::decode(input) {
+                    Ok(Packet::Bundle(bundle)) => {
+                        let (mut out, mut first_failure) = (Vec::new(), None);
+                        bundle_to_sysex(carrier, &bundle, &mut out, &mut first_failure)?;
+                        match (out.is_empty(), first_failure) {
+                            (false, _) => Ok(Ok(out)),
+                            (true, Some(class)) => Ok(Err(class)),
+                            (true, None) => Ok(Err("not-mox")),
+                        }
+                    }
+                    _ => Ok(Err("not-mox")),
+                },
+                Err(_) => Ok(Err("not-mox")),
             }
         }
     }
+}
+
+/// One body as `F0 <carrier> 4D 4F 58 <body> F7`, or why the bridge drops it.
+fn to_sysex(carrier: ManufacturerId, body: &[u8]) -> Result<Result<Vec<u8>, &'static str>, String> {
+    if let Err(class) = bridge_checks(body) {
+        return Ok(Err(class));
+    }
+    let mut out = vec![0u8; mox_sysex::encoded_len(carrier, body.len())];
+    match mox_sysex::encode(carrier, body, &mut out) {
+        Ok(n) => {
+            out.truncate(n);
+            Ok(Ok(out))
+        }
+        Err(codec::EncodeError::NotSevenBit { .. }) => Ok(Err("not-seven-bit")),
+        Err(e) => Err(format!("the codec cannot frame the body on SysEx: {e}")),
+    }
+}
+
+/// A bundle through the OSC -> SysEx bridge: one SysEx message per `/mox` element, in
+/// reading order, appended to `out`; fallback elements (nested bundles in a group included,
+/// MOX-OSC-011) are dropped (MOX-BRG-006), and a nested bundle in no group is a bundle of
+/// its own. A `/mox` element the bridge drops records its class in `first_failure`.
+fn bundle_to_sysex(
+    carrier: ManufacturerId,
+    bundle: &Bundle<'_>,
+    out: &mut Vec<u8>,
+    first_failure: &mut Option<&'static str>,
+) -> Result<(), String> {
+    for group in groups(bundle) {
+        match group {
+            Group::Plain(Ok(Packet::Bundle(nested))) => {
+                bundle_to_sysex(carrier, &nested, out, first_failure)?;
+            }
+            Group::Plain(_) => {}
+            Group::Mox { body, .. } => {
+                let sent = match body {
+                    Ok(body) => to_sysex(carrier, body)?,
+                    Err(_) => Err("not-mox"),
+                };
+                match sent {
+                    Ok(bytes) => out.extend_from_slice(&bytes),
+                    Err(class) => {
+                        first_failure.get_or_insert(class);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a pass-through bridge checks in a body: 7-bit bytes (MOX-BRG-002) and, for format
