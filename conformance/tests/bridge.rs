@@ -184,7 +184,9 @@ fn bridge(case: &Value) -> Result<String, String> {
     let stdout = String::from_utf8(output.stdout).unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     match output.status.code() {
-        Some(0) => Ok(stdout.trim_end().to_owned()),
+        // One hex line per SysEx message (a bundle gives several); the vectors give them
+        // concatenated in order.
+        Some(0) => Ok(stdout.lines().collect()),
         Some(1) => {
             assert!(stdout.is_empty(), "nothing forwarded on refusal: {stdout}");
             Err(stderr)

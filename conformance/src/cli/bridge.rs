@@ -172,8 +172,8 @@ pub(crate) fn body_to_sysex(carrier: ManufacturerId, body: &[u8]) -> Result<Vec<
     Ok(out)
 }
 
-/// OSC → SysEx: one result per `/mox` message of the packet, in reading order (bundles
-/// depth first). A packet without any `/mox` message gives one `not-mox` refusal.
+/// OSC → SysEx: one result per MOX message of the packet, in reading order (bundles depth
+/// first, MOX-BRG-002). A packet without any MOX message gives one `not-mox` refusal.
 pub(crate) fn osc_to_sysex(
     carrier: ManufacturerId,
     packet: &[u8],
@@ -186,6 +186,9 @@ pub(crate) fn osc_to_sysex(
         Ok(Packet::Bundle(bundle)) => {
             let mut results = Vec::new();
             bundle_to_sysex(carrier, &bundle, &mut results);
+            // An element at `/mox` that is not a MOX message (say `/mox ,i`) is a plain
+            // message like any other (MOX-OSC-004): nothing to bridge, and no refusal.
+            results.retain(|result| !matches!(result, Err(Refusal::NotMox(_))));
             if results.is_empty() {
                 results.push(Err(Refusal::NotMox(NotMox::Bundle)));
             }
