@@ -1349,6 +1349,12 @@ mb = Msg(minor=1, fields=mf.fields, dst=OWN, src=5)
 ch("clock-backwards", "The clock goes back from 10000 to 0 ms (a chunk of another transfer): every transfer's last activity becomes 0, so chunk 2 at 3500 ms is transfer-timed-out",
    ["chk-clock", "chk-stale"], "lab", [(10000, C2[0]), (0, chunk1(mb, 1, 2, 1, pf[:7])), (3500, C2[1])],
    [ACC, ACC, consumed("transfer-timed-out")])
+m_old = Msg(minor=0, fields=[STRIP, POS, F(0x10, h("7f 20 00"), False)])  # same bytes, minor 0
+assert wire(m_old.fields) == pf
+ch("clock-backwards-then-other-header", "The clock goes back from 10000 to 0 ms through another sender's chunk; at 3500 ms a chunk 1 of another header (minor 0) under the first transfer's key finds it stale (rule 3, every transfer's clock was lowered) and starts a new transfer: chunk-accepted, not transfer-restarted",
+   ["chk-clock", "chk-stale", "rcv-chunk-rules"], "lab",
+   [(10000, C2[0]), (0, chunk1(mb, 1, 2, 1, pf[:7])), (3500, chunk1(m_old, 1, 2, 1, pf[:7])), (3500, chunk1(m_old, 1, 2, 2, pf[7:]))],
+   [ACC, ACC, ACC, cview(m_old)])
 ch("clock-backwards-same-transfer", "Chunk 2 at 0 ms after chunk 1 at 10000 ms: the timer restarts at 0, not stale, delivered",
    ["chk-clock"], "lab", [(10000, C2[0]), (0, C2[1])], [ACC, cview(mf)])
 

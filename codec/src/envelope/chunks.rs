@@ -110,15 +110,20 @@ impl<const TRANSFERS: usize, const BYTES: usize> ChunkReceiver<TRANSFERS, BYTES>
             firsts,
             spare,
         } = self;
-        // The transfer's entry, its clock re-anchored as the reassembler does (MOX-CHK-041).
+        // Every chunk that gets this far moves the clock of every transfer in flight
+        // (MOX-CHK-041), in the reassembler and in the first-chunk entries alike, before any
+        // rule looks at staleness; the conflicting-chunk path below never calls `accept`.
+        reassembler.reanchor_clock(now_ms);
+        for entry in entries_mut(firsts, spare).flatten() {
+            entry.last_ms = entry.last_ms.min(now_ms);
+        }
+        // The transfer's entry.
         let mut first = None;
         if reassembler.is_in_flight(key) && !single {
-            for entry in entries_mut(firsts, spare).flatten() {
-                if entry.key == key {
-                    entry.last_ms = entry.last_ms.min(now_ms);
-                    first = Some(*entry);
-                }
-            }
+            first = entries(firsts, spare)
+                .flatten()
+                .find(|entry| entry.key == key)
+                .copied();
         }
         let stale = first.is_some_and(|f| now_ms.saturating_sub(f.last_ms) > timeout);
         let differs = first.is_some_and(|f| !same_message(&f.header, &header));

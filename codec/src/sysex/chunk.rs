@@ -1236,7 +1236,12 @@ impl<const TRANSFERS: usize, const BYTES: usize> Reassembler<TRANSFERS, BYTES> {
 
     /// A clock that went backwards restarts every transfer's stale timer at `now_ms`, so a
     /// transfer outlives the jump by at most the stale timeout (`MOX-CHK-041`).
-    fn reanchor_clock(&mut self, now_ms: u64) {
+    /// Lowers the last activity of every transfer in flight to `now_ms` when the clock went
+    /// backwards (`MOX-CHK-041`). [`accept`](Self::accept) and
+    /// [`poll_expired`](Self::poll_expired) do it themselves; a caller that handles a
+    /// chunk without passing it to `accept` (the envelope's header checks) calls it so that
+    /// every chunk moves the clock the same way.
+    pub fn reanchor_clock(&mut self, now_ms: u64) {
         for slot in &mut self.slots {
             if slot.in_use && slot.last_activity_ms > now_ms {
                 slot.last_activity_ms = now_ms;
