@@ -164,6 +164,10 @@ def run_bridge(case, _receivers):
             body = oracle.sysex_shape(unit)[1]
         elif direction == "osc-to-sysex":
             carrier = bytes.fromhex(case.get("carrier", "7d"))
+            if unit[:8] == b"#bundle\x00":
+                # several SysEx messages: the bytes sent are their concatenation
+                return {"result": "valid", "value": b"".join(
+                    oracle.bridge_osc_packet_to_sysex(unit, carrier)).hex()}
             out = oracle.bridge_osc_to_sysex(unit, carrier)
             body = oracle.osc_mox_shape(unit)
         else:
