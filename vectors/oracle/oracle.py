@@ -819,6 +819,45 @@ def bridge_osc_to_sysex(msg, carrier):
     return encode_sysex(carrier, shape)
 
 
+def bridge_osc_packet_to_sysex(packet, carrier):
+    """MOX-BRG-002 for any OSC packet: a `/mox` message is converted alone; for a bundle,
+    each `/mox` element in order, nested bundles included, while fallback elements and
+    elements of no group are dropped (A18, as the revised MOX-BRG-002 says). A `/mox`
+    element that is not MOX (MOX-OSC-004) or not 7-bit cannot be converted and is dropped
+    too, and so is one whose CRC is wrong (MOX-BRG-004). Returns the SysEx messages; raises Fail when a single message cannot be bridged
+    or a bundle yields nothing."""
+    packet = bytes(packet)
+    if not _is_bundle(packet):
+        return [bridge_osc_to_sysex(packet, carrier)]
+    out = []
+    _bridge_bundle(packet, carrier, out, 0)
+    if not out:
+        raise Fail("not-mox")
+    return out
+
+
+def _bridge_bundle(buf, carrier, out, depth):
+    if depth >= 8 or len(buf) < 16:
+        return
+    pos = 16
+    while pos + 4 <= len(buf):
+        size = int.from_bytes(buf[pos:pos + 4], "big", signed=True)
+        pos += 4
+        if size <= 0 or size % 4 or pos + size > len(buf):
+            return                       # the rest cannot be delimited
+        el = buf[pos:pos + size]
+        pos += size
+        if _is_bundle(el):
+            _bridge_bundle(el, carrier, out, depth + 1)
+        elif osc_address(el) == "/mox":
+            try:
+                sysex = bridge_osc_to_sysex(el, carrier)
+            except Fail:
+                continue
+            if bridge_check(osc_mox_shape(el)) is None:     # a verifying bridge (BRG-004)
+                out.append(sysex)
+
+
 def bridge_check(body):
     """What a verifying bridge finds (MOX-BRG-003/-004): None when it forwards, else the
     class that stops it. Format != 00 is forwarded (SHOULD), a bad CRC is not."""

@@ -87,8 +87,8 @@ def receiver_of(case, receivers):
 def reencode_problem(r, original):
     """README "RECEPTION": a delivered message re-encodes to the input's bytes (SysEx) or
     blob (OSC) exactly (MOX-MOD-004). Returns None or a description of the difference."""
-    if r["outcome"] != "delivered":
-        return None
+    if r["outcome"] != "delivered" or r["header"]["H"]:
+        return None             # a reassembled message has no single input to re-encode
     body = oracle.encode_body(r["header"], r["fields"])
     if r["carrier"] is not None:
         again = oracle.encode_sysex(r["carrier"], body)
@@ -164,6 +164,10 @@ def run_bridge(case, _receivers):
             body = oracle.sysex_shape(unit)[1]
         elif direction == "osc-to-sysex":
             carrier = bytes.fromhex(case.get("carrier", "7d"))
+            if unit[:8] == b"#bundle\x00":
+                # several SysEx messages: the bytes sent are their concatenation
+                return {"result": "valid", "value": b"".join(
+                    oracle.bridge_osc_packet_to_sysex(unit, carrier)).hex()}
             out = oracle.bridge_osc_to_sysex(unit, carrier)
             body = oracle.osc_mox_shape(unit)
         else:
