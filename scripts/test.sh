@@ -38,6 +38,8 @@ done
 
 step "spec: worked examples recomputed"
 python3 spec/tools/check_examples.py
+# Requirement coverage (a report); fails when a vector cites an id the spec does not define.
+python3 spec/tools/coverage.py
 
 step "independent oracle over the envelope vectors"
 python3 vectors/oracle/run.py

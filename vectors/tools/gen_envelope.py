@@ -439,7 +439,58 @@ def add(area, name, kind, desc, reqs, source, fields, expected, receiver=None):
         c["receiver"] = receiver
     c.update(fields)
     c["expected"] = expected
+    for rid in pipeline_requirements(kind, expected):
+        if rid not in c["requirements"]:
+            c["requirements"].append(rid)
     FILES.setdefault(area, []).append(c)
+
+
+# Every reception also exercises the pipeline step of spec §15.3 that decided it; the case
+# cites that step's requirement too (derived from the hand-labelled outcome, never computed).
+HEADER_CLASSES = {"truncated-header", "varint-overlong", "varint-too-long"}
+
+
+def step_requirement(reception, osc):
+    out, cls = reception.get("outcome"), reception.get("class")
+    if out == "not-mox":
+        return ["MOX-RCV-020"]
+    if out == "malformed":
+        if cls == "not-seven-bit":
+            return ["MOX-RCV-021"] if osc else []
+        if cls == "reserved-bit-set":
+            return ["MOX-RCV-024"]
+        if cls in HEADER_CLASSES:
+            return ["MOX-RCV-025"]
+        return ["MOX-RCV-060"]
+    return {"ignored": ["MOX-RCV-022"], "discarded": ["MOX-RCV-023"],
+            "other-destination": ["MOX-RCV-026"], "rejected": ["MOX-RCV-027"],
+            "consumed": ["MOX-RCV-028"], "dropped": ["MOX-RCV-070"],
+            "delivered": ["MOX-RCV-029"] + (["MOX-RCV-071"] if (reception.get("reply") or {}).get("code") == "24" else [])
+            }.get(out, [])
+
+
+def receptions(kind, value):
+    if kind == "envelope-sysex":
+        yield value
+    elif kind == "envelope-chunked":
+        yield from value
+    elif kind == "envelope-osc":
+        for element in value:
+            if element.get("action") == "mox" and "result" in element:
+                yield element["result"]
+
+
+def pipeline_requirements(kind, expected):
+    if kind not in ("envelope-sysex", "envelope-osc", "envelope-chunked"):
+        return []
+    values = [expected["value"]] if expected.get("result") == "valid" else \
+        [o["value"] for o in expected.get("outcomes", []) if "value" in o]
+    out = []
+    for value in values:
+        for reception in receptions(kind, value):
+            if isinstance(reception, dict):
+                out += step_requirement(reception, kind == "envelope-osc")
+    return list(dict.fromkeys(out))
 
 
 def valid(v):
