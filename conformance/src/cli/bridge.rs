@@ -321,14 +321,14 @@ fn with_reference<R>(
         if bytes.first() == Some(&0xF0) {
             return Ok(receiver.receive_sysex(bytes));
         }
-        match Packet::decode(bytes) {
-            Ok(Packet::Message(message)) => Ok(receiver.receive_osc(&message)),
-            Ok(Packet::Bundle(_)) => Err(CliError::Malformed(
+        if bytes.starts_with(b"#bundle\0") {
+            return Err(CliError::Malformed(
                 "a bundle: give one /mox message (its fallback elements are already plain)"
                     .to_owned(),
-            )),
-            Err(e) => Err(CliError::Malformed(format!("not an OSC packet: {e}"))),
+            ));
         }
+        // The binding's own reading of a /mox message (MOX-OSC-004, -005).
+        Ok(receiver.receive_osc_unit(bytes))
     };
     let mut receiver = reference_receiver(0);
     let mut outcome = receive(&receiver)?;
