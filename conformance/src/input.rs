@@ -48,6 +48,21 @@ impl ByteInput {
 }
 
 /// Parses hex digits, ignoring whitespace.
+/// A text argument given inline, in a file, or (no argument, or file `-`) on stdin: the JSON
+/// descriptions of `mox osc encode` and `mox envelope encode`.
+pub(crate) fn read_text(
+    inline: Option<String>,
+    file: Option<std::path::PathBuf>,
+) -> Result<String, CliError> {
+    match (inline, file) {
+        (Some(text), _) => Ok(text),
+        (None, Some(path)) if path.as_os_str() != "-" => std::fs::read_to_string(&path)
+            .map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display()))),
+        _ => std::io::read_to_string(std::io::stdin())
+            .map_err(|e| CliError::Io(format!("cannot read stdin: {e}"))),
+    }
+}
+
 pub(crate) fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     if digits.len() % 2 != 0 {

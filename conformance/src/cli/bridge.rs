@@ -239,11 +239,13 @@ pub(crate) fn run(command: BridgeCommand) -> Result<ExitCode, CliError> {
             format,
         } => {
             let message = input.read()?;
-            let mut packet = sysex_to_osc(&message)
-                .map_err(|refusal| CliError::Malformed(refusal.describe()))?;
-            if with_fallback {
-                packet = with_fallback_group(&message)?;
-            }
+            let packet = if with_fallback {
+                // Only a delivered message (CRC verified) of a reference extension has a
+                // fallback; anything else is refused with its outcome.
+                with_fallback_group(&message)?
+            } else {
+                sysex_to_osc(&message).map_err(|refusal| CliError::Malformed(refusal.describe()))?
+            };
             write_units(&[packet], format)?;
             Ok(ExitCode::SUCCESS)
         }

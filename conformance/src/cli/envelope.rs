@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use super::bridge::{parse_carrier, write_units, OutputFormat};
 use super::CliError;
-use crate::input::{parse_hex, to_hex, ByteInput};
+use crate::input::{parse_hex, read_text, to_hex, ByteInput};
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum EnvelopeCommand {
@@ -104,13 +104,7 @@ pub(crate) fn run(command: EnvelopeCommand) -> Result<ExitCode, CliError> {
             grease_one_in,
             format,
         } => {
-            let text = match (json, file) {
-                (Some(json), _) => json,
-                (None, Some(path)) if path.as_os_str() != "-" => std::fs::read_to_string(&path)
-                    .map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?,
-                _ => std::io::read_to_string(std::io::stdin())
-                    .map_err(|e| CliError::Io(format!("cannot read stdin: {e}")))?,
-            };
+            let text = read_text(json, file)?;
             let grease = grease_seed.map(|seed| (seed, grease_one_in));
             let bytes = encode(&text, binding, carrier, grease)?;
             write_units(&[bytes], format)?;

@@ -8,7 +8,7 @@ use mox_codec::osc::{DecodeConfig, Packet};
 use mox_vectors::PacketValue;
 
 use super::CliError;
-use crate::input::{to_hex, ByteInput};
+use crate::input::{read_text, to_hex, ByteInput};
 
 #[derive(Subcommand, Debug)]
 pub(crate) enum OscCommand {
@@ -80,13 +80,7 @@ pub(crate) fn run(command: OscCommand) -> Result<ExitCode, CliError> {
             decode(&input.read()?, &config, format)
         }
         OscCommand::Encode { json, file, raw } => {
-            let text = match (json, file) {
-                (Some(json), _) => json,
-                (None, Some(path)) if path.as_os_str() != "-" => std::fs::read_to_string(&path)
-                    .map_err(|e| CliError::Io(format!("cannot read {}: {e}", path.display())))?,
-                _ => std::io::read_to_string(std::io::stdin())
-                    .map_err(|e| CliError::Io(format!("cannot read stdin: {e}")))?,
-            };
+            let text = read_text(json, file)?;
             encode(&text, raw)
         }
         OscCommand::Match { pattern, address } => match_pattern(&pattern, &address),

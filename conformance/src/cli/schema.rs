@@ -82,25 +82,13 @@ pub(crate) fn run(command: SchemaCommand) -> Result<ExitCode, CliError> {
         }
         SchemaCommand::Doc { file, output } => {
             let checked = load(&file)?;
-            let ext = match (&checked.extension, checked.errors) {
-                (Some(ext), 0) => ext,
-                _ => {
-                    report(&checked);
-                    return Err(fail(&file, &checked));
-                }
-            };
+            let ext = valid(&file, &checked)?;
             let page = ext_schema::doc::render(ext, &display_name(&file));
             write_out(output.as_deref(), &page)
         }
         SchemaCommand::Gen { file, output } => {
             let checked = load(&file)?;
-            let ext = match (&checked.extension, checked.errors) {
-                (Some(ext), 0) => ext,
-                _ => {
-                    report(&checked);
-                    return Err(fail(&file, &checked));
-                }
-            };
+            let ext = valid(&file, &checked)?;
             let source = ext_schema::gen::generate(ext, &display_name(&file)).map_err(|e| {
                 CliError::CheckFailed(format!("{}: cannot generate: {e}", file.display()))
             })?;
@@ -139,6 +127,21 @@ fn read(file: &Path) -> Result<String, CliError> {
 
 fn load(file: &Path) -> Result<ext_schema::Checked, CliError> {
     Ok(ext_schema::load(&read(file)?, &display_name(file)))
+}
+
+/// The extension of a file without errors; otherwise its findings go to stderr and the
+/// command fails (`doc` and `gen` render nothing for an invalid file).
+fn valid<'c>(
+    file: &Path,
+    checked: &'c ext_schema::Checked,
+) -> Result<&'c ext_schema::model::Extension, CliError> {
+    match (&checked.extension, checked.errors) {
+        (Some(ext), 0) => Ok(ext),
+        _ => {
+            report(checked);
+            Err(fail(file, checked))
+        }
+    }
 }
 
 fn report(checked: &ext_schema::Checked) {

@@ -36,44 +36,37 @@ pub(crate) struct Checked {
 pub(crate) fn load(source: &str, file: &str) -> Checked {
     let doc = match DeTable::parse(source) {
         Ok(doc) => doc,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            return Checked {
-                extension: None,
-                rendered: vec![render(
-                    source,
-                    file,
-                    Severity::Error,
-                    "MOX-SCH-001",
-                    e.message().trim(),
-                    span,
-                )],
-                errors: 1,
-                warnings: 0,
-            };
-        }
+        Err(e) => return unparsed(source, file, "MOX-SCH-001", e.message(), e.span()),
     };
     let extension: Extension = match toml::from_str(source) {
         Ok(ext) => ext,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            return Checked {
-                extension: None,
-                rendered: vec![render(
-                    source,
-                    file,
-                    Severity::Error,
-                    "MOX-SCH-002",
-                    e.message().trim(),
-                    span,
-                )],
-                errors: 1,
-                warnings: 0,
-            };
-        }
+        Err(e) => return unparsed(source, file, "MOX-SCH-002", e.message(), e.span()),
     };
     let diagnostics = check::check(&extension);
     finish(source, file, &doc, extension, diagnostics)
+}
+
+/// The result for a file that does not parse (`requirement` says at which level).
+fn unparsed(
+    source: &str,
+    file: &str,
+    requirement: &str,
+    message: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> Checked {
+    Checked {
+        extension: None,
+        rendered: vec![render(
+            source,
+            file,
+            Severity::Error,
+            requirement,
+            message.trim(),
+            span.unwrap_or(0..0),
+        )],
+        errors: 1,
+        warnings: 0,
+    }
 }
 
 /// Like [`load`], and when the file is valid also compares it with `previous`, an earlier
