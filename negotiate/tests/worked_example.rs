@@ -19,14 +19,25 @@ fn initiator_side_of_the_worked_example() {
     assert!(rng.used_all());
 
     let reply = sysex_body(&hex(REPLY));
-    assert_eq!(a.handle_body(t(40), &reply, 72, &mut rng), Ok(mox_negotiate::Handled::ReplyOk));
+    assert_eq!(
+        a.handle_body(t(40), &reply, 72, &mut rng),
+        Ok(mox_negotiate::Handled::ReplyOk)
+    );
     assert_eq!(drain(&mut a), vec![(0x42, sysex_body(&hex(CONFIRM)))]);
     assert_eq!(
         events(&mut a),
-        vec![Event::Established { peer: 0x42, role: Role::Initiator, session: (0x00A1_B2C3, 0x005D_1E2F) }]
+        vec![Event::Established {
+            peer: 0x42,
+            role: Role::Initiator,
+            session: (0x00A1_B2C3, 0x005D_1E2F)
+        }]
     );
     let agreement = a.agreement().unwrap();
-    let majors: Vec<_> = agreement.extensions.iter().map(|x| (x.ext, x.major, x.peer_minor)).collect();
+    let majors: Vec<_> = agreement
+        .extensions
+        .iter()
+        .map(|x| (x.ext, x.major, x.peer_minor))
+        .collect();
     assert_eq!(majors, vec![(FADER, 1, 3), (GRID, 1, 0)]);
     assert_eq!(agreement.features.as_slice(), &[1]);
     assert_eq!(a.peer_limits().max_size, 256);
@@ -56,7 +67,11 @@ fn responder_side_of_the_worked_example() {
     assert!(drain(&mut b).is_empty());
     assert_eq!(
         events(&mut b),
-        vec![Event::Established { peer: 0x0123_4567, role: Role::Responder, session: (0x00A1_B2C3, 0x005D_1E2F) }]
+        vec![Event::Established {
+            peer: 0x0123_4567,
+            role: Role::Responder,
+            session: (0x00A1_B2C3, 0x005D_1E2F)
+        }]
     );
     assert_eq!(b.peer_limits().max_size, 512);
     assert_eq!(b.peer_limits().reassembly, 1024);
