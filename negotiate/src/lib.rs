@@ -73,6 +73,8 @@
 
 mod config;
 mod machine;
+#[cfg(feature = "sim")]
+pub mod sim;
 mod types;
 mod wire;
 

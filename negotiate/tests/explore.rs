@@ -1,0 +1,667 @@
+//! Exhaustive exploration of two real machines over a bounded faulty network (issue 6,
+//! deliverable 4; design §7).
+//!
+//! The explored state is the whole world: both `Machine`s, their RNG streams (so every
+//! transition is deterministic), the messages in flight, the clock, the fault budgets and
+//! the property watch. From each state every enabled action is taken:
+//!
+//! - deliver any message in flight (any order: reordering; any time up to its latest
+//!   delivery time: delay);
+//! - lose one, or duplicate one (budgets);
+//! - advance the clock to one machine's deadline and fire it (discrete-event time: between
+//!   deadlines only deliveries happen, which covers every delay shorter or longer than a
+//!   timer);
+//! - partition the link (everything sent while partitioned is lost) and heal it;
+//! - reboot a node (a fresh machine with a new RNG stream: a new node id);
+//! - reconfigure node A (new offers);
+//! - tamper: a relay that drops the last non-GREASE field of a hello or reply in flight and
+//!   re-checks the CRC (the downgrade of spec §8.5).
+//!
+//! Faults happen only up to `fault_horizon`; the run continues to `horizon`, long enough
+//! for the two ends to converge. Visited states are kept as 128-bit fingerprints; the
+//! search is depth-first, so a violation comes with the path that led to it.
+//!
+//! `cargo test --release -p mox-negotiate --features sim,planted --test explore -- --nocapture`
+//! prints the bounds and the number of states explored per scenario.
+#![cfg(all(feature = "sim", feature = "planted"))]
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+use mox_codec::envelope::{encode_body, Body, ExtensionId, FieldId, Limits as CodecLimits, Owner};
+use mox_negotiate::heapless::Vec as HVec;
+use mox_negotiate::sim::{describe, SimRng, Side, Step, Violation, Watch};
+use mox_negotiate::{Binding, Config, Instant, Machine, Offer, Plant, State, Timers};
+
+const E: usize = 2;
+const M: usize = 3;
+const F: usize = 2;
+type Mach = Machine<E, M, F>;
+type Conf = Config<E, M, F>;
+
+const FADER: ExtensionId = ExtensionId::new(Owner::MOX, 1);
+const GRID: ExtensionId = ExtensionId::new(Owner::MOX, 2);
+
+/// How far the search goes.
+#[derive(Clone, Copy, Debug)]
+struct Bounds {
+    /// Most messages in flight; a send beyond it cuts the path (counted, never silent).
+    queue: usize,
+    loss: u8,
+    duplicate: u8,
+    reboots: u8,
+    partition: bool,
+    reconfigure: bool,
+    tamper: u8,
+    /// Latest delivery of a message, ms after its send.
+    max_delay: u64,
+    /// No fault after this time, ms.
+    fault_horizon: u64,
+    /// The run ends here, ms; the ends must have converged.
+    horizon: u64,
+    /// Stop (and fail) beyond this many states: the bound is then not exhausted.
+    max_states: usize,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+struct Msg {
+    to: Side,
+    latest: u64,
+    body: Vec<u8>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct World {
+    machines: [Mach; 2],
+    rngs: [SimRng; 2],
+    boots: [u8; 2],
+    net: Vec<Msg>,
+    now: u64,
+    loss: u8,
+    duplicate: u8,
+    reboots: u8,
+    /// 0 unused, 1 partitioned, 2 healed.
+    partition: u8,
+    reconfigure: u8,
+    tamper: u8,
+    watch: Watch,
+}
+
+#[derive(Clone, Debug)]
+enum Action {
+    Deliver(Side, String),
+    Lose(Side, String),
+    Duplicate(Side, String),
+    Timer(Side, u64),
+    Reboot(Side),
+    Partition,
+    Heal,
+    Reconfigure,
+    Tamper(Side, String),
+}
+
+struct Scenario {
+    name: &'static str,
+    configs: [Conf; 2],
+    /// A's offers after `reconfigure`.
+    reconfigured: HVec<Offer<M>, E>,
+    seeds: [SimRng; 2],
+    /// The two ends can agree on something: the run must end established together.
+    compatible: bool,
+    bounds: Bounds,
+}
+
+#[derive(Debug, Default)]
+struct Report {
+    states: usize,
+    transitions: usize,
+    cut_by_queue: usize,
+    terminal: usize,
+    max_depth: usize,
+}
+
+enum Outcome {
+    Exhausted(Report),
+    Violated {
+        violation: Violation,
+        path: Vec<Action>,
+        report: Report,
+    },
+}
+
+fn fingerprint(world: &World) -> u128 {
+    let mut low = std::collections::hash_map::DefaultHasher::new();
+    world.hash(&mut low);
+    let mut high = std::collections::hash_map::DefaultHasher::new();
+    0xA5u8.hash(&mut high);
+    world.hash(&mut high);
+    (u128::from(high.finish()) << 64) | u128::from(low.finish())
+}
+
+fn timers() -> Timers {
+    Timers {
+        rto_initial: 20,
+        rto_max: 80,
+        max_hello: 3,
+        max_reply: 3,
+        reprobe_initial: 1_000,
+        reprobe_max: 2_000,
+        reprobe_jitter_pct: 25,
+        min_retry_after: 20,
+    }
+}
+
+fn config(offers: &[(ExtensionId, &[(u8, u8)])]) -> Conf {
+    let mut config = Conf::new(Binding::Sysex);
+    config.timers = timers();
+    for (ext, majors) in offers {
+        config.offers.push(Offer::with(*ext, majors)).unwrap();
+    }
+    config.features.push(1).unwrap();
+    config
+}
+
+/// The time after the last fault within which the ends must be established together: a
+/// handshake that may be under way, a whole re-probe wait, and two more handshakes with
+/// their delays (a simultaneous open can cost one).
+fn convergence_time(t: &Timers, max_delay: u64) -> u64 {
+    let sends = t.max_hello.max(t.max_reply);
+    let handshake: u64 = (1..=sends).map(|k| u64::from(t.rto(k))).sum::<u64>() + 2 * max_delay;
+    let reprobe = u64::from(t.reprobe_max) * (100 + u64::from(t.reprobe_jitter_pct)) / 100;
+    3 * handshake + reprobe + 4 * max_delay
+}
+
+fn bounds(fault_horizon: u64, max_states: usize) -> Bounds {
+    let max_delay = 30;
+    Bounds {
+        queue: 4,
+        loss: 2,
+        duplicate: 1,
+        reboots: 1,
+        partition: true,
+        reconfigure: true,
+        tamper: 1,
+        max_delay,
+        fault_horizon,
+        horizon: fault_horizon + convergence_time(&timers(), max_delay),
+        max_states,
+    }
+}
+
+struct Explorer<'s> {
+    scenario: &'s Scenario,
+    visited: HashSet<u128>,
+    report: Report,
+}
+
+impl<'s> Explorer<'s> {
+    fn initial(&self) -> Result<World, Violation> {
+        let s = self.scenario;
+        let mut world = World {
+            machines: [Mach::new(s.configs[0].clone()), Mach::new(s.configs[1].clone())],
+            rngs: s.seeds.clone(),
+            boots: [0, 0],
+            net: Vec::new(),
+            now: 0,
+            loss: s.bounds.loss,
+            duplicate: s.bounds.duplicate,
+            reboots: s.bounds.reboots,
+            partition: 0,
+            reconfigure: u8::from(s.bounds.reconfigure),
+            tamper: s.bounds.tamper,
+            watch: Watch::new(),
+        };
+        for side in [Side::A, Side::B] {
+            let i = side.index();
+            world.machines[i].start(Instant(0), &mut world.rngs[i]);
+            self.drain(&mut world, side, false)?;
+        }
+        Ok(world)
+    }
+
+    /// Collects what `side` sent and raised, puts the bodies in flight and checks the
+    /// properties. `Ok(false)`: the queue bound cut this path.
+    fn drain(&self, world: &mut World, side: Side, timer: bool) -> Result<bool, Violation> {
+        let i = side.index();
+        let mut sent = Vec::new();
+        let mut buf = [0u8; 512];
+        while let Ok(Some(t)) = world.machines[i].poll_transmit(&mut buf) {
+            sent.push(buf[..t.len].to_vec());
+        }
+        let mut events = Vec::new();
+        while let Some(event) = world.machines[i].poll_event() {
+            events.push(event);
+        }
+        let step = Step {
+            side,
+            now: world.now,
+            timer,
+            sent: &sent,
+            events: &events,
+        };
+        world
+            .watch
+            .step(&step, [&world.machines[0], &world.machines[1]])?;
+        let mut fits = true;
+        if world.partition != 1 {
+            for body in sent {
+                if world.net.len() >= self.scenario.bounds.queue {
+                    fits = false;
+                    break;
+                }
+                world.net.push(Msg {
+                    to: side.other(),
+                    latest: world.now + self.scenario.bounds.max_delay,
+                    body,
+                });
+            }
+        }
+        world.net.sort();
+        Ok(fits)
+    }
+
+    fn successors(&mut self, world: &World) -> Result<Vec<(Action, World)>, (Action, Violation)> {
+        let b = self.scenario.bounds;
+        let faults = world.now <= b.fault_horizon;
+        let mut out = Vec::new();
+        let mut push = |explorer: &mut Self, action: Action, next: Result<(World, bool), Violation>| {
+            match next {
+                Ok((w, true)) => {
+                    out.push((action, w));
+                    Ok(())
+                }
+                Ok((_, false)) => {
+                    explorer.report.cut_by_queue += 1;
+                    Ok(())
+                }
+                Err(v) => Err((action, v)),
+            }
+        };
+        for (i, msg) in world.net.iter().enumerate() {
+            if i > 0 && world.net[i - 1] == *msg {
+                continue; // identical copies: one successor serves
+            }
+            let label = describe(&msg.body);
+            // Deliver.
+            let mut w = world.clone();
+            let msg = w.net.remove(i);
+            let r = msg.to.index();
+            let unit = msg.body.len() + 6;
+            let _ = w.machines[r].handle_body(Instant(w.now), &msg.body, unit, &mut w.rngs[r]);
+            let next = self.drain(&mut w, msg.to, false).map(|fits| (w, fits));
+            push(self, Action::Deliver(msg.to, label.clone()), next)?;
+            if faults && world.loss > 0 {
+                let mut w = world.clone();
+                w.net.remove(i);
+                w.loss -= 1;
+                push(self, Action::Lose(msg.to, label.clone()), Ok((w, true)))?;
+            }
+            if faults && world.duplicate > 0 && world.net.len() < b.queue {
+                let mut w = world.clone();
+                w.net.push(w.net[i].clone());
+                w.net.sort();
+                w.duplicate -= 1;
+                push(self, Action::Duplicate(msg.to, label.clone()), Ok((w, true)))?;
+            }
+            if faults && world.tamper > 0 {
+                if let Some(body) = tamper(&msg.body) {
+                    let mut w = world.clone();
+                    w.net[i].body = body;
+                    w.net.sort();
+                    w.tamper -= 1;
+                    push(self, Action::Tamper(msg.to, label), Ok((w, true)))?;
+                }
+            }
+        }
+        // Time: fire the earliest deadline, one machine at a time, unless a message must
+        // be delivered (or lost) first, or the link is still partitioned past the faults.
+        let deadlines: Vec<(u64, Side)> = [Side::A, Side::B]
+            .into_iter()
+            .filter_map(|s| world.machines[s.index()].poll_timeout().map(|d| (d.0, s)))
+            .collect();
+        if let Some(&(next, _)) = deadlines.iter().min() {
+            let next = next.max(world.now);
+            let blocked = world.net.iter().any(|m| m.latest < next)
+                || (world.partition == 1 && next > b.fault_horizon);
+            if next <= b.horizon && !blocked {
+                for &(deadline, side) in &deadlines {
+                    if deadline.max(world.now) != next {
+                        continue;
+                    }
+                    let mut w = world.clone();
+                    w.now = next;
+                    let i = side.index();
+                    w.machines[i].handle_timeout(Instant(next), &mut w.rngs[i]);
+                    let r = self.drain(&mut w, side, true).map(|fits| (w, fits));
+                    push(self, Action::Timer(side, next), r)?;
+                }
+            }
+        }
+        if faults {
+            if world.reboots > 0 {
+                for side in [Side::A, Side::B] {
+                    let mut w = world.clone();
+                    let i = side.index();
+                    w.reboots -= 1;
+                    w.boots[i] += 1;
+                    w.machines[i] = Mach::new(self.scenario.configs[i].clone());
+                    w.rngs[i] = SimRng::new(0xB007 + u64::from(w.boots[i]) * 7919 + i as u64);
+                    w.watch.reboot(side);
+                    w.machines[i].start(Instant(w.now), &mut w.rngs[i]);
+                    let r = self.drain(&mut w, side, false).map(|fits| (w, fits));
+                    push(self, Action::Reboot(side), r)?;
+                }
+            }
+            if b.partition && world.partition == 0 {
+                let mut w = world.clone();
+                w.partition = 1;
+                push(self, Action::Partition, Ok((w, true)))?;
+            }
+            if world.reconfigure > 0 {
+                let mut w = world.clone();
+                w.reconfigure -= 1;
+                let offers = self.scenario.reconfigured.clone();
+                let _ = w.machines[0].reconfigure(Instant(w.now), offers, &mut w.rngs[0]);
+                let r = self.drain(&mut w, Side::A, false).map(|fits| (w, fits));
+                push(self, Action::Reconfigure, r)?;
+            }
+        }
+        if world.partition == 1 {
+            let mut w = world.clone();
+            w.partition = 2;
+            push(self, Action::Heal, Ok((w, true)))?;
+        }
+        Ok(out)
+    }
+
+    /// The end of a path: nothing in flight and no deadline before the horizon.
+    fn check_terminal(&self, world: &World) -> Result<(), Violation> {
+        let machines = [&world.machines[0], &world.machines[1]];
+        let together = world.watch.together(machines);
+        let any_deadline = machines.iter().any(|m| m.poll_timeout().is_some());
+        if self.scenario.compatible {
+            if together {
+                return Ok(());
+            }
+            if !any_deadline {
+                return Err(Violation::Deadlock { now: world.now });
+            }
+            return Err(Violation::NotConverged {
+                now: world.now,
+                a: machines[0].state(),
+                b: machines[1].state(),
+            });
+        }
+        // Nothing in common: neither end may believe it is established with an agreement.
+        if machines.iter().any(|m| m.agreement().is_some_and(|a| !a.extensions.is_empty())) {
+            return Err(Violation::NotConverged {
+                now: world.now,
+                a: machines[0].state(),
+                b: machines[1].state(),
+            });
+        }
+        if !any_deadline && machines.iter().all(|m| m.state() != State::Closed) {
+            return Err(Violation::Deadlock { now: world.now });
+        }
+        Ok(())
+    }
+
+    fn run(mut self) -> Outcome {
+        let start = match self.initial() {
+            Ok(w) => w,
+            Err(violation) => {
+                return Outcome::Violated {
+                    violation,
+                    path: Vec::new(),
+                    report: self.report,
+                }
+            }
+        };
+        self.visited.insert(fingerprint(&start));
+        self.report.states = 1;
+        // Depth-first: the stack is the path to the current state.
+        let mut stack: Vec<(Option<Action>, Vec<(Action, World)>)> = Vec::new();
+        let first = match self.successors(&start) {
+            Ok(s) => s,
+            Err((action, violation)) => {
+                return Outcome::Violated {
+                    violation,
+                    path: vec![action],
+                    report: self.report,
+                }
+            }
+        };
+        if first.is_empty() {
+            if let Err(violation) = self.check_terminal(&start) {
+                return Outcome::Violated {
+                    violation,
+                    path: Vec::new(),
+                    report: self.report,
+                };
+            }
+        }
+        stack.push((None, first));
+        while let Some((_, pending)) = stack.last_mut() {
+            let Some((action, world)) = pending.pop() else {
+                stack.pop();
+                continue;
+            };
+            self.report.transitions += 1;
+            if !self.visited.insert(fingerprint(&world)) {
+                continue;
+            }
+            self.report.states += 1;
+            if self.report.states > self.scenario.bounds.max_states {
+                break;
+            }
+            let path = || {
+                stack
+                    .iter()
+                    .filter_map(|(a, _)| a.clone())
+                    .chain(std::iter::once(action.clone()))
+                    .collect::<Vec<_>>()
+            };
+            match self.successors(&world) {
+                Ok(next) if next.is_empty() => {
+                    self.report.terminal += 1;
+                    if let Err(violation) = self.check_terminal(&world) {
+                        return Outcome::Violated {
+                            violation,
+                            path: path(),
+                            report: self.report,
+                        };
+                    }
+                }
+                Ok(next) => {
+                    stack.push((Some(action), next));
+                    self.report.max_depth = self.report.max_depth.max(stack.len());
+                }
+                Err((last, violation)) => {
+                    let mut p = path();
+                    p.push(last);
+                    return Outcome::Violated {
+                        violation,
+                        path: p,
+                        report: self.report,
+                    };
+                }
+            }
+        }
+        Outcome::Exhausted(self.report)
+    }
+}
+
+/// A relay's edit: drop the last non-GREASE field of a hello (an offer, a feature list…)
+/// or of a reply, keeping the body well formed and its CRC right.
+fn tamper(body: &[u8]) -> Option<Vec<u8>> {
+    let parsed = Body::parse(body, &CodecLimits::DEFAULT).ok()?;
+    let header = *parsed.header();
+    if header.extension != ExtensionId::CORE || !matches!(header.msg_type, 0x40 | 0x41) {
+        return None;
+    }
+    let fields: Vec<(FieldId, &[u8])> = parsed.fields().map(|f| (f.id(), f.value())).collect();
+    let drop = fields.iter().rposition(|(id, _)| !id.is_grease())?;
+    let kept: Vec<(FieldId, &[u8])> = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != drop)
+        .map(|(_, f)| *f)
+        .collect();
+    let mut out = [0u8; 512];
+    let len = encode_body(&header, kept.iter().copied(), &mut out).ok()?;
+    Some(out[..len].to_vec())
+}
+
+fn scenario(name: &'static str, a: Conf, b: Conf, seeds: [SimRng; 2], compatible: bool, bounds: Bounds) -> Scenario {
+    let mut reconfigured = HVec::new();
+    // A drops mox.grid and keeps mox.fader 1: a renegotiation that drops an agreed
+    // extension when grid was agreed (row 27), hitless otherwise (row 26).
+    reconfigured.push(Offer::with(FADER, &[(1, 2)])).unwrap();
+    Scenario {
+        name,
+        configs: [a, b],
+        reconfigured,
+        seeds,
+        compatible,
+        bounds,
+    }
+}
+
+fn compatible_configs() -> (Conf, Conf) {
+    (
+        config(&[(FADER, &[(2, 0), (1, 3)]), (GRID, &[(1, 0)])]),
+        config(&[(FADER, &[(1, 2)]), (GRID, &[(1, 1)])]),
+    )
+}
+
+fn explore(scenario: &Scenario) -> Outcome {
+    Explorer {
+        scenario,
+        visited: HashSet::new(),
+        report: Report::default(),
+    }
+    .run()
+}
+
+fn print_outcome(scenario: &Scenario, outcome: &Outcome) {
+    let b = scenario.bounds;
+    let bounds = format!(
+        "queue {} loss {} dup {} reboot {} partition {} reconfigure {} tamper {} delay ≤{} ms faults ≤{} ms horizon {} ms",
+        b.queue, b.loss, b.duplicate, b.reboots, b.partition, b.reconfigure, b.tamper, b.max_delay, b.fault_horizon, b.horizon
+    );
+    match outcome {
+        Outcome::Exhausted(r) => println!(
+            "{}: exhausted: {} states, {} transitions, {} terminal, depth {}, {} paths cut by the queue bound [{bounds}]",
+            scenario.name, r.states, r.transitions, r.terminal, r.max_depth, r.cut_by_queue
+        ),
+        Outcome::Violated { violation, path, report } => {
+            println!(
+                "{}: VIOLATION after {} states: {violation} [{bounds}]",
+                scenario.name, report.states
+            );
+            for (i, action) in path.iter().enumerate() {
+                println!("  {i:>3}. {action:?}");
+            }
+        }
+    }
+}
+
+/// Seeds: A's id above B's, below B's, and equal (a collision: both streams forced to the
+/// same first draw, the node id).
+fn seed_pairs() -> Vec<[SimRng; 2]> {
+    vec![
+        [SimRng::new(1), SimRng::new(2)],
+        [SimRng::new(3), SimRng::new(4)],
+        [SimRng::with_first(5, 0x0123_4567), SimRng::with_first(6, 0x0123_4567)],
+    ]
+}
+
+fn assert_exhausted(scenario: &Scenario) {
+    let outcome = explore(scenario);
+    print_outcome(scenario, &outcome);
+    match outcome {
+        Outcome::Exhausted(report) => assert!(
+            report.states <= scenario.bounds.max_states,
+            "{}: the bound was not exhausted within {} states",
+            scenario.name,
+            scenario.bounds.max_states
+        ),
+        Outcome::Violated { violation, .. } => panic!("{}: {violation}", scenario.name),
+    }
+}
+
+fn fault_horizon() -> u64 {
+    std::env::var("MOX_EXPLORE_FAULT_HORIZON_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60)
+}
+
+const MAX_STATES: usize = 20_000_000;
+
+#[test]
+fn compatible_nodes_always_agree_and_converge() {
+    let (a, b) = compatible_configs();
+    for (n, seeds) in seed_pairs().into_iter().enumerate() {
+        let name = ["compatible, A above B", "compatible, A below B", "compatible, equal ids"][n];
+        let s = scenario(name, a.clone(), b.clone(), seeds, true, bounds(fault_horizon(), MAX_STATES));
+        assert_exhausted(&s);
+    }
+}
+
+#[test]
+fn disjoint_nodes_never_establish_an_agreement() {
+    let a = config(&[(FADER, &[(2, 0)])]);
+    let b = config(&[(FADER, &[(1, 0)])]);
+    for (n, seeds) in seed_pairs().into_iter().take(2).enumerate() {
+        let name = ["disjoint, A above B", "disjoint, A below B"][n];
+        let s = scenario(name, a.clone(), b.clone(), seeds, false, bounds(fault_horizon(), MAX_STATES));
+        assert_exhausted(&s);
+    }
+}
+
+/// The checker's teeth: each planted bug must be found.
+#[test]
+fn every_planted_bug_is_caught() {
+    let (a, b) = compatible_configs();
+    let plants: &[(Plant, Side)] = &[
+        (Plant::OwnHighestMajor, Side::B),
+        (Plant::SkipReplyValidation, Side::A),
+        (Plant::ForgetRetryLimit, Side::A),
+        (Plant::InvertTieBreak, Side::A),
+        (Plant::SkipConfirmDigest, Side::B),
+        (Plant::SkipNonceEcho, Side::A),
+        (Plant::SkipGoodbyeSession, Side::A),
+        (Plant::NoDuplicateRateLimit, Side::B),
+        (Plant::GreaseSelectable, Side::B),
+    ];
+    let mut missed = Vec::new();
+    for &(plant, side) in plants {
+        let mut caught = false;
+        for seeds in seed_pairs() {
+            let mut configs = [a.clone(), b.clone()];
+            configs[side.index()].plant = plant;
+            if plant == Plant::OwnHighestMajor || plant == Plant::GreaseSelectable {
+                // A responder that has something better than what was offered.
+                configs[1] = config(&[(FADER, &[(3, 0), (1, 2)]), (GRID, &[(1, 1)])]);
+                configs[1].plant = plant;
+            }
+            let [ca, cb] = configs;
+            let s = scenario("planted", ca, cb, seeds, true, bounds(fault_horizon(), 2_000_000));
+            let outcome = explore(&s);
+            if let Outcome::Violated { violation, path, report } = &outcome {
+                println!(
+                    "plant {plant:?} on {side}: caught after {} states by {violation} ({} steps)",
+                    report.states,
+                    path.len()
+                );
+                caught = true;
+                break;
+            }
+        }
+        if !caught {
+            missed.push(plant);
+        }
+    }
+    assert!(missed.is_empty(), "planted bugs not caught: {missed:?}");
+}
