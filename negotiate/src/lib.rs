@@ -66,8 +66,8 @@
 //! ```
 //!
 //! # Decisions where the design leaves a choice
-//! See the crate README section in `negotiate/README.md`; each is also documented at the
-//! item it concerns.
+//! Listed in `negotiate/README.md` (jitter draw on every entry into Fallback, listen-only
+//! start, first-hello truncation with worst-case GREASE, sub-state errors, …).
 #![no_std]
 #![forbid(unsafe_code)]
 

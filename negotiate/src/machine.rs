@@ -767,9 +767,12 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 continue;
             }
             let candidates = offer.majors().filter(|(m, _)| {
-                (grease_ok || !mox_codec::envelope::grease::is_grease_value(u32::from(*m)))
-                    && (own.minor_of(*m).is_some() || grease_ok)
-                    && !own.sunset.contains(m)
+                let selectable = if mox_codec::envelope::grease::is_grease_value(u32::from(*m)) {
+                    grease_ok
+                } else {
+                    own.minor_of(*m).is_some()
+                };
+                selectable && !own.sunset.contains(m)
             });
             let deprecated = |m: u8| own.is_deprecated(m) || hello.deprecates(&offer.ext, m);
             let chosen = candidates
