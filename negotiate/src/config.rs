@@ -207,6 +207,8 @@ pub enum Plant {
     SkipConfirmDigest,
     /// 6: the reply's nonce echo is not checked.
     SkipNonceEcho,
+    /// 7: an unconfirmed hello replaces the session (the old agreement is dropped at once).
+    UnconfirmedHelloReplaces,
     /// 8: the goodbye session check is skipped.
     SkipGoodbyeSession,
     /// 9: duplicates are answered without the rate limit.
