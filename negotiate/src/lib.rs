@@ -85,6 +85,10 @@ pub use types::{
     NodeId, Nonce, Role, Transmit, TransmitError,
 };
 
+// Design §5.2: the default machine fits 1 KiB on every target this crate is built for
+// (thumbv6m included), checked at compile time.
+const _: () = assert!(core::mem::size_of::<Machine<4, 4, 4>>() <= 1024);
+
 /// Re-exported so that callers name the same versions.
 pub use heapless;
 pub use rand_core;
