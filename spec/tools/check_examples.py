@@ -515,6 +515,25 @@ expect("§8.12 reply lines cover the reply", " ".join(reply_lines).replace("  ",
        == hx(reply_msg))
 for line in reply_lines:
     expect_line8("§8.12 reply diagram", line)
+# The annotations of both diagrams, each built from the value it names.
+G = mox_ref.u_groups
+for line, note in [
+        (hx(neg_ref.tlv(0, G(a_nonce, 4))), "nonce 0x%08X" % a_nonce),
+        (hx(neg_ref.tlv(0x18, G(512, 4))), "max size 512"),
+        (hx(neg_ref.tlv(0x28, [4])), "transfers 4"),
+        (hx(neg_ref.tlv(0, G(b_nonce, 4))), "nonce 0x%08X" % b_nonce),
+        (hx(neg_ref.tlv(8, G(a_nonce, 4))), "nonce echo 0x%08X" % a_nonce),
+        (hx(neg_ref.tlv(0x10, G(HELLO_DIGEST, 2))), "hello digest 0x%04X" % HELLO_DIGEST),
+        (hx(neg_ref.tlv(0x18, FADER + [1, 3])), "agreed mox.fader 1 (responder minor 3)"),
+        (hx(neg_ref.tlv(0x18, GRID + [1, 0])), "agreed mox.grid 1 (minor 0)"),
+        (hx(neg_ref.tlv(0x20, G(256, 4))), "max size 256"),
+        (hx(neg_ref.tlv(0x28, G(0, 3))), "reassembly 0"),
+        (hx(neg_ref.tlv(0x30, [0])), "transfers 0"),
+        (hx(neg_ref.tlv(8 << 3, G(1, 2))), "features in effect: 1"),
+        (hx(neg_ref.tlv(23 << 3 | 4, [])), "GREASE field (number 23, U=1), empty"),
+        ("42 00 00 00  67 0A 0D 09", "source 0x%02X, destination 0x%08X" % (B_ID, A_ID))]:
+    expect("§8.12 annotation %s" % note,
+           re.search(r"^" + re.escape(line) + r"\s+" + re.escape(note), CH8, re.M) is not None)
 REPLY_DIGEST = neg_ref.digest(reply_body)
 expect_in_ch8("§8.12 reply digest", "Reply digest `0x%04X` (wire `%s`)"
               % (REPLY_DIGEST, hx(mox_ref.u_groups(REPLY_DIGEST, 2))))
