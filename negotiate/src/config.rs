@@ -207,6 +207,8 @@ pub enum Plant {
     SkipConfirmDigest,
     /// 6: the reply's nonce echo is not checked.
     SkipNonceEcho,
+    /// 7: an unconfirmed hello replaces the session (the old agreement is dropped at once).
+    UnconfirmedHelloReplaces,
     /// 8: the goodbye session check is skipped.
     SkipGoodbyeSession,
     /// 9: duplicates are answered without the rate limit.
@@ -490,3 +492,41 @@ impl fmt::Display for ConfigError {
 }
 
 impl core::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mox_codec::envelope::Owner;
+
+    #[test]
+    fn rto_doubles_with_cap_and_defaults_pass_check() {
+        let t = Timers::DEFAULT;
+        let seq: [u32; 6] = core::array::from_fn(|i| t.rto(i as u8 + 1));
+        assert_eq!(seq, [250, 500, 1000, 2000, 4000, 4000]);
+        assert_eq!(t.rto(255), 4000);
+        assert_eq!(Config::<4, 4, 4>::new(Binding::Sysex).check(), Ok(()));
+        let mut bad = Config::<4, 4, 4>::new(Binding::Sysex);
+        bad.timers.rto_initial = 10;
+        assert_eq!(bad.check(), Err(ConfigError::RtoInitial));
+        bad = Config::new(Binding::Sysex);
+        bad.features.push(263).unwrap();
+        assert_eq!(bad.check(), Err(ConfigError::Grease));
+        assert_eq!(ConfigError::TooLarge.code(), 620);
+    }
+
+    #[test]
+    fn first_hello_truncates_to_the_floor() {
+        let mut config = Config::<8, 4, 4>::new(Binding::Sysex);
+        for n in 1..=8 {
+            let offer = Offer::with(
+                ExtensionId::new(Owner::MOX, n),
+                &[(4, 0), (3, 0), (2, 0), (1, 0)],
+            );
+            config.offers.push(offer).unwrap();
+        }
+        let fit = config.first_hello_offers();
+        assert!((1..8).contains(&fit), "{fit}");
+        assert!(wire::hello_worst_len(&config, fit) <= 122);
+        assert!(wire::hello_worst_len(&config, fit + 1) > 122);
+    }
+}

@@ -66,8 +66,8 @@
 //! ```
 //!
 //! # Decisions where the design leaves a choice
-//! See the crate README section in `negotiate/README.md`; each is also documented at the
-//! item it concerns.
+//! Listed in `negotiate/README.md` (jitter draw on every entry into Fallback, listen-only
+//! start, first-hello truncation with worst-case GREASE, sub-state errors, …).
 #![no_std]
 #![forbid(unsafe_code)]
 
@@ -86,6 +86,10 @@ pub use types::{
     Agreed, Agreement, Event, FallbackReason, Gate, GoodbyeReason, Handled, Ignored, Instant,
     NodeId, Nonce, Role, Transmit, TransmitError,
 };
+
+// Design §5.2: the default machine fits 1 KiB on every target this crate is built for
+// (thumbv6m included), checked at compile time.
+const _: () = assert!(core::mem::size_of::<Machine<4, 4, 4>>() <= 1024);
 
 /// Re-exported so that callers name the same versions.
 pub use heapless;

@@ -434,7 +434,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     init.k = init.k.saturating_add(1);
                     let k = init.k;
                     self.out.push(Pending::Hello);
-                    self.deadline = Some(now + u64::from(timers.rto(k)));
+                    self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
                 } else {
                     // Row 4.
                     let reason = if init.saw_digest_mismatch {
@@ -456,7 +456,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     resp.sent_at = now;
                     let k = resp.k;
                     self.out.push(Pending::Reply);
-                    self.deadline = Some(now + u64::from(timers.rto(k)));
+                    self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
                 } else {
                     // Row 14.
                     let (reason, goodbye) = if resp.saw_digest_mismatch {
@@ -486,7 +486,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                         init.k = init.k.saturating_add(1);
                         let k = init.k;
                         self.out.push(Pending::Hello);
-                        self.deadline = Some(now + u64::from(timers.rto(k)));
+                        self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
                     } else {
                         // Row 29.
                         self.clear();
@@ -499,7 +499,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                         resp.sent_at = now;
                         let k = resp.k;
                         self.out.push(Pending::Reply);
-                        self.deadline = Some(now + u64::from(timers.rto(k)));
+                        self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
                     } else {
                         // Row 24 (and row 25's goodbye after an F-dig).
                         if resp.saw_digest_mismatch {
@@ -681,6 +681,10 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     self.init = None;
                 }
                 // Rows 22, 25 (as 18): sub-state Answering'.
+                if self.plant(PlantStub::UnconfirmedHelloReplaces) {
+                    self.session = None;
+                    self.state = State::Answering;
+                }
                 self.answer(now, received.src, &hello, key.2, rng);
             }
             State::Idle | State::Closed => return Err(Ignored::NotExpected),
@@ -731,7 +735,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             sent_at: now,
         });
         self.out.push(Pending::Reply);
-        self.deadline = Some(now + u64::from(self.config.timers.rto_initial));
+        self.deadline = Some(now.saturating_add(u64::from(self.config.timers.rto_initial)));
     }
 
     /// The responder's selection (§1.6). Offers of extensions this node does not implement
@@ -767,9 +771,12 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 continue;
             }
             let candidates = offer.majors().filter(|(m, _)| {
-                (grease_ok || !mox_codec::envelope::grease::is_grease_value(u32::from(*m)))
-                    && (own.minor_of(*m).is_some() || grease_ok)
-                    && !own.sunset.contains(m)
+                let selectable = if mox_codec::envelope::grease::is_grease_value(u32::from(*m)) {
+                    grease_ok
+                } else {
+                    own.minor_of(*m).is_some()
+                };
+                selectable && !own.sunset.contains(m)
             });
             let deprecated = |m: u8| own.is_deprecated(m) || hello.deprecates(&offer.ext, m);
             let chosen = candidates
@@ -1049,7 +1056,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         self.clear();
         self.fall_back(now, FallbackReason::PeerLeft { reason }, rng);
         if reason == GoodbyeReason::IdCollision && self.deadline.is_some() {
-            self.deadline = Some(now + u64::from(self.config.timers.rto_initial));
+            self.deadline = Some(now.saturating_add(u64::from(self.config.timers.rto_initial)));
         }
         Ok(Handled::Goodbye)
     }
@@ -1099,7 +1106,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     .retry_after
                     .unwrap_or(0)
                     .max(self.config.timers.min_retry_after);
-                self.deadline = Some(now + u64::from(wait));
+                self.deadline = Some(now.saturating_add(u64::from(wait)));
                 return Ok(Handled::Error);
             }
             return Err(Ignored::NotExpected); // E-notif.
@@ -1182,7 +1189,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             let j = u64::from(self.config.timers.reprobe_jitter_pct.min(50));
             let r = u64::from(rng.next_u32());
             let delay = u64::from(self.reprobe_base) * (100 - j + r % (2 * j + 1)) / 100;
-            self.deadline = Some(now + delay);
+            self.deadline = Some(now.saturating_add(delay));
         }
     }
 
@@ -1214,7 +1221,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             malformed_retried: false,
         });
         self.out.push(Pending::Hello);
-        self.deadline = Some(now + u64::from(self.config.timers.rto_initial));
+        self.deadline = Some(now.saturating_add(u64::from(self.config.timers.rto_initial)));
     }
 
     // -----------------------------------------------------------------------------------
@@ -1353,6 +1360,7 @@ enum PlantStub {
     InvertTieBreak,
     SkipConfirmDigest,
     SkipNonceEcho,
+    UnconfirmedHelloReplaces,
     SkipGoodbyeSession,
     NoDuplicateRateLimit,
     GreaseSelectable,

@@ -323,11 +323,7 @@ impl<'a> Hello<'a> {
                         return None;
                     }
                 }
-                id::H_IDENTITY => {
-                    if !(9..=11).contains(&v.len()) {
-                        return None;
-                    }
-                }
+                id::H_IDENTITY if !(9..=11).contains(&v.len()) => return None,
                 _ => {}
             }
         }
@@ -1140,4 +1136,49 @@ pub(crate) fn hello_worst_len<const E: usize, const M: usize, const F: usize>(
         len += 2;
     }
     len
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The windowed CRC equals the codec's one-shot CRC of the canonical bytes, for every
+    /// length around the 62/64-byte window edges.
+    #[test]
+    fn digest_equals_one_shot_crc_of_canonical_form() {
+        let mut body = [0u8; 300];
+        let mut state = 0x1234_5678u32;
+        for byte in body.iter_mut() {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            *byte = ((state >> 24) & 0x7F) as u8;
+        }
+        for len in 3..body.len() {
+            for first in [0x02u8, 0x03] {
+                body[0] = first;
+                let part = &body[..len];
+                let mut canonical = [0u8; 300];
+                canonical[0] = 0x02;
+                let end = if first & 1 != 0 { len - 2 } else { len };
+                canonical[1..end].copy_from_slice(&part[1..end]);
+                assert_eq!(
+                    digest(part),
+                    crc::crc14(&canonical[..end]),
+                    "len {len} hdr {first}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn extension_ids_round_trip() {
+        for ext in [
+            ExtensionId::new(Owner::MOX, 1),
+            ExtensionId::new(Owner::MOX, 1015),
+            ExtensionId::new(Owner::ThreeByte(0x21, 0x09), 70_000),
+        ] {
+            let (bytes, len) = ext_bytes(&ext);
+            assert_eq!(read_ext(&bytes[..len]), Some((ext, len)));
+        }
+        assert_eq!(read_ext(&[0x00, 0x01]), None, "a 3-byte owner cut short");
+    }
 }

@@ -64,3 +64,19 @@ fn two_initiators_establish_and_agree() {
     assert_eq!(a.peer_limits().max_size, 256);
     assert_eq!(b.peer_limits().max_size, 512);
 }
+
+#[test]
+fn too_small_buffer_keeps_the_entry() {
+    let mut a = M4::try_new(config_a()).unwrap();
+    let mut rng = Script::new(&A_DRAWS);
+    a.start(t(0), &mut rng);
+    let mut small = [0u8; 10];
+    assert_eq!(
+        a.poll_transmit(&mut small),
+        Err(mox_negotiate::TransmitError::BufferTooSmall { needed: 67 })
+    );
+    let mut buf = [0u8; 67];
+    let sent = a.poll_transmit(&mut buf).unwrap().unwrap();
+    assert_eq!((sent.len, sent.dst), (67, 0x0FFF_FFFF));
+    assert_eq!(a.poll_transmit(&mut buf), Ok(None));
+}

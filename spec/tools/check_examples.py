@@ -410,6 +410,206 @@ expect_in_text("§4.8 text", "ends chunk 1 as `consumed` (`chunk-accepted`) and 
                "`delivered`")
 expect_in_text("§4.8 text", "ends as `consumed` (`chunk-out-of-sequence`), with reply `21`")
 
+
+# --- chapter 8: the negotiation example, built from the draws of §8.12 --------------------
+
+import neg_ref  # noqa: E402  (the executable reading of chapter 8's messages and §8.10)
+
+CH8 = TEXT.split("## 8. Negotiation")[1].split("## 9. Errors")[0]
+CH8_FLAT = re.sub(r"\s+", " ", CH8)
+
+
+def expect_in_ch8(name, s):
+    computed(s)
+    expect(name, s in CH8_FLAT, "not found in chapter 8: %s" % s)
+
+
+def expect_line8(name, line):
+    pattern = re.compile(r"^" + re.escape(line) + r"(\s|$)", re.M)
+    expect(name, pattern.search(CH8) is not None, "line not found in chapter 8: %r" % line)
+
+
+def draws_in_text(label, end):
+    """The decimal draws the text lists between `label` and `end`."""
+    part = CH8_FLAT.split(label)[1].split(end)[0].replace("(start)", "")
+    return [int(x) for x in re.findall(r"\d+", part)]
+
+
+A_ID, B_ID = 0x01234567, 0x42
+FADER, GRID = [0x7E] + v7(1), [0x7E] + v7(2)
+a_draws = draws_in_text("From the draws ", "(new handshake)")
+expect("§8.12 A's draws", a_draws == [19088743, 10597058, 0, 21840, 1, 1, 2, 2, 1, 1, 16, 1],
+       repr(a_draws))
+d = neg_ref.Draws(a_draws)
+expect("§8.12 A's node id (item 1)", d.next() % 0x0FFFFF00 == A_ID)
+a_nonce, hello_fields = neg_ref.new_hello(
+    d, A_ID, neg_ref.BROADCAST, [neg_ref.Offer(FADER, [(2, 0), (1, 3)]),
+                                 neg_ref.Offer(GRID, [(1, 0)])],
+    max_size=512, reassembly=1024, transfers=4, features=[1])
+expect("§8.12 A's draws all used", d.exhausted())
+expect("§8.12 A's nonce", a_nonce == 0x00A1B2C3, hex(a_nonce))
+hello_body = neg_ref.body(neg_ref.T_HELLO, A_ID, neg_ref.BROADCAST, hello_fields)
+hello = neg_ref.sysex(hello_body)
+expect("§8.12 hello size", len(hello) == 73 and len(hello_body) == 67, len(hello))
+expect_in_ch8("§8.12 hello", "Hello: `%s`" % hx(hello))
+expect_in_ch8("§8.12 hello size in text", "F7 (73 bytes)")
+expect_in_ch8("§8.12 hello crc note", "CRC-14/DARC of the %d body bytes before it"
+              % (len(hello_body) - 2))
+HELLO_DIGEST = neg_ref.digest(hello_body)
+expect("§8.12 canonical body", neg_ref.canonical(hello_body) == [0x02] + hello_body[1:-2])
+expect_in_ch8("§8.12 hello digest", "**hello digest `0x%04X`** (wire `%s`)"
+              % (HELLO_DIGEST, hx(mox_ref.u_groups(HELLO_DIGEST, 2))))
+expect_in_ch8("§8.12 canonical text", "same %d body bytes with the header byte `02` instead of "
+              "`03`" % (len(hello_body) - 2))
+osc_hello = osc_string("/mox") + osc_string(",b") + osc_blob(hello_body)
+expect("§8.12 hello on OSC", len(osc_hello) == 84 and osc_hello[16:16 + 67] == bytes(hello_body)
+       and osc_hello[83:] == b"\0", len(osc_hello))
+expect_in_ch8("§8.12 OSC prefix", "blob of an %d-byte `/mox` message: `%s`, the %d body bytes "
+              "from `%02X` to `%02X`, and %s pad byte `00`"
+              % (len(osc_hello), hx(osc_hello[:16]), len(hello_body), hello_body[0],
+                 hello_body[-1], "one" if len(osc_hello) - 16 - len(hello_body) == 1 else "?"))
+# The annotated lines of the diagram are the hello's fields, in order.
+hello_lines = ["F0 7D 4D 4F 58", "03", "7E 00 01 00 40", hx(mox_ref.u_groups(A_ID, 4)),
+               "7F 7F 7F 7F"] + [hx(neg_ref.tlv(f, v)) for f, v in hello_fields] \
+    + [hx(hello_body[-2:]), "F7"]
+expect("§8.12 hello lines cover the hello", " ".join(hello_lines) == hx(hello))
+for line in hello_lines:
+    expect_line8("§8.12 hello diagram", line)
+# The annotations name what the fields hold.
+for line, note in [("38 01 55", "GREASE field (number 7, flags 000)"),
+                   ("08 08 7E 01 02 00 17 00 01 03", "offer mox.fader: 2.0, GREASE 23.0, 1.3"),
+                   ("08 04 7E 17 27 00", "offer GREASE extension 7E 17: GREASE major 39"),
+                   ("18 04 00 04 00 00", "max size 512"), ("20 03 00 08 00", "reassembly 1024"),
+                   ("30 04 01 00 07 02", "features 1, GREASE 263")]:
+    expect("§8.12 hello annotation %s" % note,
+           re.search(re.escape(line) + r"\s+" + re.escape(note), CH8) is not None)
+expect("§8.12 GREASE values", neg_ref.grease_field(21840) == (0x38, [0x55])
+       and neg_ref.grease_extension(1) == [0x7E, 0x17] and neg_ref.grease_major(2) == 39
+       and neg_ref.grease_major(1) == 23 and neg_ref.grease_feature(16) == 263
+       and mox_ref.u_groups(263, 2) == [0x07, 0x02])
+expect_in_ch8("§8.12 feature wire", "GREASE feature 263 (`07 02`)")
+expect_in_ch8("§8.12 GREASE offer text", "the GREASE offer `7E 17` (number 23) with major 39")
+expect_in_ch8("§8.2 offer example", "7E 01 | 02 00 | 17 00 | 01 03")
+expect("§8.2 offer example is the fader offer", [v for f, v in hello_fields if f == 0x08][0]
+       == [0x7E, 0x01, 0x02, 0x00, 0x17, 0x00, 0x01, 0x03])
+
+b_draws = draws_in_text("is unknown, so it gets no entry. From the draws ", ":")
+expect("§8.12 B's draws", b_draws == [6102574, 0, 57, 9], repr(b_draws))
+expect_in_ch8("§8.12 B's start draw", "(`0x42`, start draw 66)")
+expect("§8.12 B's node id (item 1)", 66 % 0x0FFFFF00 == B_ID)
+d = neg_ref.Draws(b_draws)
+SUPPORTED_B = {tuple(FADER): {1: 3}, tuple(GRID): {1: 0}}
+b_nonce, reply_fields = neg_ref.answer(d, hello_body, SUPPORTED_B, max_size=256, reassembly=0,
+                                       transfers=0, features=[1])
+expect("§8.12 B's draws all used", d.exhausted())
+expect("§8.12 B's nonce", b_nonce == 0x005D1E2F, hex(b_nonce))
+expect("§8.12 selection", neg_ref.select([v for f, v in hello_fields if f == 0x08], SUPPORTED_B)
+       == [(FADER, 1, 3), (GRID, 1, 0)])
+reply_body = neg_ref.body(neg_ref.T_REPLY, B_ID, A_ID, reply_fields)
+reply_msg = neg_ref.sysex(reply_body)
+expect("§8.12 reply size", len(reply_msg) == 72, len(reply_msg))
+expect_in_ch8("§8.12 reply", "Reply: `%s`" % hx(reply_msg))
+reply_lines = ["F0 7D 4D 4F 58 03 7E 00 01 00 41", "42 00 00 00  67 0A 0D 09"] \
+    + [hx(neg_ref.tlv(f, v)) for f, v in reply_fields] + [hx(reply_body[-2:]), "F7"]
+expect("§8.12 reply lines cover the reply", " ".join(reply_lines).replace("  ", " ")
+       == hx(reply_msg))
+for line in reply_lines:
+    expect_line8("§8.12 reply diagram", line)
+# The annotations of both diagrams, each built from the value it names.
+G = mox_ref.u_groups
+for line, note in [
+        (hx(neg_ref.tlv(0, G(a_nonce, 4))), "nonce 0x%08X" % a_nonce),
+        (hx(neg_ref.tlv(0x18, G(512, 4))), "max size 512"),
+        (hx(neg_ref.tlv(0x28, [4])), "transfers 4"),
+        (hx(neg_ref.tlv(0, G(b_nonce, 4))), "nonce 0x%08X" % b_nonce),
+        (hx(neg_ref.tlv(8, G(a_nonce, 4))), "nonce echo 0x%08X" % a_nonce),
+        (hx(neg_ref.tlv(0x10, G(HELLO_DIGEST, 2))), "hello digest 0x%04X" % HELLO_DIGEST),
+        (hx(neg_ref.tlv(0x18, FADER + [1, 3])), "agreed mox.fader 1 (responder minor 3)"),
+        (hx(neg_ref.tlv(0x18, GRID + [1, 0])), "agreed mox.grid 1 (minor 0)"),
+        (hx(neg_ref.tlv(0x20, G(256, 4))), "max size 256"),
+        (hx(neg_ref.tlv(0x28, G(0, 3))), "reassembly 0"),
+        (hx(neg_ref.tlv(0x30, [0])), "transfers 0"),
+        (hx(neg_ref.tlv(8 << 3, G(1, 2))), "features in effect: 1"),
+        (hx(neg_ref.tlv(23 << 3 | 4, [])), "GREASE field (number 23, U=1), empty"),
+        ("42 00 00 00  67 0A 0D 09", "source 0x%02X, destination 0x%08X" % (B_ID, A_ID))]:
+    expect("§8.12 annotation %s" % note,
+           re.search(r"^" + re.escape(line) + r"\s+" + re.escape(note), CH8, re.M) is not None)
+REPLY_DIGEST = neg_ref.digest(reply_body)
+expect_in_ch8("§8.12 reply digest", "Reply digest `0x%04X` (wire `%s`)"
+              % (REPLY_DIGEST, hx(mox_ref.u_groups(REPLY_DIGEST, 2))))
+confirm_body = neg_ref.body(neg_ref.T_CONFIRM, A_ID, B_ID, neg_ref.confirm_fields(reply_body))
+confirm = neg_ref.sysex(confirm_body)
+CONFIRM_CRC = mox_ref.crc14_darc(bytes(confirm_body[:-2]))
+expect_in_ch8("§8.12 confirm", "Confirm: `%s`" % hx(confirm))
+expect_in_ch8("§8.12 confirm note", "(%d bytes: nonce echo `0x%08X`, reply digest `0x%04X`, CRC "
+              "`0x%04X`)" % (len(confirm), b_nonce, REPLY_DIGEST, CONFIRM_CRC))
+expect_in_ch8("§8.12 GREASE of the reply", "number 23, `U=1`, empty (`%s`)"
+              % hx(neg_ref.tlv(*neg_ref.grease_field(57))))
+expect_in_ch8("§8.12 node id", "Node A (`0x%08X`, wire `%s`)"
+              % (A_ID, hx(mox_ref.u_groups(A_ID, 4))))
+
+# §8.1.5: the descriptions accept the three messages, every field known.
+descs = json.loads(CH8.split("#### 8.1.5")[1].split("```json")[1].split("```")[0])
+core_rx = mox_ref.Receiver.from_json({"node_id": B_ID, "extensions": [
+    {"owner": [126], "number": 0, "majors": [{"major": 1, "minor": 0,
+                                              "messages": [core_error] + descs}]}]})
+expect("§8.1.5 types", [m["type"] for m in descs] == [2, 3, 64, 65])
+for name, unit, rx_id, n_grease in [("hello", hello, B_ID, 1), ("reply", reply_msg, A_ID, 1),
+                                    ("confirm", confirm, B_ID, 0)]:
+    core_rx.node_id = rx_id
+    r = mox_ref.receive_sysex(bytes(unit), core_rx)
+    known = [f for f in (r.fields or []) if f[1]]
+    unknown = [f for f in (r.fields or []) if not f[1]]
+    expect("§8.1.5 %s delivered" % name, r.outcome == "delivered" and r.reply is None
+           and all((f[0] >> 3) % 16 != 7 for f in known) and len(unknown) == n_grease
+           and all((f[0] >> 3) % 16 == 7 for f in unknown), repr(r) + repr(r.fields))
+goodbye = neg_ref.sysex(neg_ref.body(neg_ref.T_GOODBYE, A_ID, B_ID,
+                                     [(0x00, [0x05]), (0x08, mox_ref.u_groups(b_nonce, 4))]))
+core_rx.node_id = B_ID
+r = mox_ref.receive_sysex(bytes(goodbye), core_rx)
+expect("§8.1.5 goodbye", r.outcome == "delivered" and all(f[1] for f in r.fields), repr(r))
+# The tables' ids are the descriptions' ids.
+for n, fid in [(8, "40 01"), (9, "48 01"), (10, "50 01")]:
+    expect("§8.1 id of field %d" % n, hx(v7(n << 3)) == fid)
+    computed(fid)
+for mtype, fields in [(64, ["`00`", "`08`", "`10`", "`18`", "`20`", "`28`", "`30`", "`40 01`"]),
+                      (65, ["`00`", "`08`", "`10`", "`18`", "`20`", "`28`", "`30`", "`40 01`",
+                            "`48 01`", "`50 01`"])]:
+    desc = next((m for m in descs if m["type"] == mtype), {"fields": []})
+    expect("§8.1.5 ids of type %d" % mtype, ["`%s`" % hx(v7(f["id"])) for f in desc["fields"]]
+           == fields)
+
+# MOX-NEG-063: the largest first hello of 4 extensions x 4 majors, 4 features, 2 GREASE fields
+# of 6 bytes (2-byte id, 3 value bytes), a GREASE offer with a 2-byte number, carrier 7D.
+big_offers = [[0x7E] + v7(e) + [b for m in range(4) for b in (m + 1, 0)] for e in (1, 2, 3, 4)]
+big_offers[0] += [0x77, 0x00]                      # the GREASE major (2 bytes)
+big_fields = [(0x00, mox_ref.u_groups(0x0FFFFFFE, 4)), (0x1BC, [1, 2, 3]), (0x1BC, [1, 2, 3])] \
+    + [(0x08, o) for o in big_offers] + [(0x08, [0x7E] + v7(1015) + [0x77, 0x00]),
+                                         (0x18, mox_ref.u_groups(512, 4)),
+                                         (0x20, mox_ref.u_groups(1024, 3)), (0x28, [4]),
+                                         (0x30, [0x01, 0] * 4 + [0x77, 0x7F])]
+expect("grease field of 6 bytes", len(neg_ref.tlv(0x1BC, [1, 2, 3])) == 6
+       and (0x1BC >> 3) % 16 == 7)
+big = neg_ref.sysex(neg_ref.body(neg_ref.T_HELLO, 1, neg_ref.BROADCAST, big_fields))
+expect_in_ch8("MOX-NEG-063 largest hello", "the largest hello is %d bytes" % len(big))
+expect("MOX-NEG-063 largest hello fits", len(big) <= 128, len(big))
+expect_in_ch8("MOX-NEG-063 GREASE sizes", "`max_fields` fields of 6 bytes, a GREASE offer of "
+              "%d bytes" % len(neg_ref.tlv(0x08, [0x7E] + v7(1015) + [0x77, 0x00])))
+
+# MOX-NEG-091: the default schedule.
+sends, t_now = [], 0
+for k in range(1, 5):
+    sends.append(t_now)
+    t_now += min(250 * 2 ** (k - 1), 4000)
+expect("MOX-NEG-091 schedule", sends == [0, 250, 750, 1750] and t_now == 3750)
+expect_in_ch8("MOX-NEG-091 text", "hellos go out at 0, 250, 750 and 1 750 ms and the give-up "
+              "comes at 3 750 ms")
+
+# §8.7.6: row n is MOX-NEG-2nn, rows 1-40 in order, and every row id is a requirement id.
+rows8 = re.findall(r"^\| \*\*MOX-NEG-(\d{3})\*\* \| (\d+) \|", CH8, re.M)
+expect("§8.7.6 rows", [(int(a), int(b)) for a, b in rows8]
+       == [(200 + n, n) for n in range(1, 41)], repr(rows8[:3]))
+
 # --- completeness: every multi-byte hex string in back-quotes was built above -------------
 
 computed(hx(b"MOX"), hx(fader), hx(request), hx(request_rc), hx(reply), hx(chunk1), hx(chunk2),
