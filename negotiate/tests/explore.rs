@@ -100,6 +100,22 @@ enum Action {
     Tamper(Side, String),
 }
 
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Action::Deliver(to, what) => write!(f, "deliver to {to}: {what}"),
+            Action::Lose(to, what) => write!(f, "lose (to {to}): {what}"),
+            Action::Duplicate(to, what) => write!(f, "duplicate (to {to}): {what}"),
+            Action::Timer(side, t) => write!(f, "{side}'s timer at {t} ms"),
+            Action::Reboot(side) => write!(f, "reboot {side}"),
+            Action::Partition => f.write_str("partition the link"),
+            Action::Heal => f.write_str("heal the link"),
+            Action::Reconfigure => f.write_str("reconfigure A"),
+            Action::Tamper(to, what) => write!(f, "a relay trims (to {to}): {what}"),
+        }
+    }
+}
+
 struct Scenario {
     name: &'static str,
     configs: [Conf; 2],
@@ -560,7 +576,7 @@ fn print_outcome(scenario: &Scenario, outcome: &Outcome) {
                 scenario.name, report.states
             );
             for (i, action) in path.iter().enumerate() {
-                println!("  {i:>3}. {action:?}");
+                println!("  {i:>3}. {action}");
             }
         }
     }
@@ -603,7 +619,7 @@ const MAX_STATES: usize = 20_000_000;
 fn compatible_nodes_always_agree_and_converge() {
     let (a, b) = compatible_configs();
     for (n, seeds) in seed_pairs().into_iter().enumerate() {
-        let name = ["compatible, A above B", "compatible, A below B", "compatible, equal ids"][n];
+        let name = ["compatible, seeds 1/2", "compatible, seeds 3/4", "compatible, equal ids"][n];
         let s = scenario(name, a.clone(), b.clone(), seeds, true, bounds(fault_horizon(), MAX_STATES));
         assert_exhausted(&s);
     }
@@ -614,7 +630,7 @@ fn disjoint_nodes_never_establish_an_agreement() {
     let a = config(&[(FADER, &[(2, 0)])]);
     let b = config(&[(FADER, &[(1, 0)])]);
     for (n, seeds) in seed_pairs().into_iter().take(2).enumerate() {
-        let name = ["disjoint, A above B", "disjoint, A below B"][n];
+        let name = ["disjoint, seeds 1/2", "disjoint, seeds 3/4"][n];
         let s = scenario(name, a.clone(), b.clone(), seeds, false, bounds(fault_horizon(), MAX_STATES));
         assert_exhausted(&s);
     }
