@@ -1428,6 +1428,173 @@ c.step(10000, TIMEOUT, [(BROADCAST, hb)], deadline=10500,
 c.step(10500, TIMEOUT, [(BROADCAST, hb)], deadline=11500, note="row 3")
 
 
+
+# ---- more rows of the table -----------------------------------------------------------------
+
+def initiator_established_with(c, peer, peer_nonce, cfgname="a-fader21-grid"):
+    """The MUT (A_ID) completes a handshake as initiator with `peer` (rows 1, 5)."""
+    c.rng.node_id(A_ID)
+    hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, cfgname, A_GREASE)
+    c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+    rb = reply(peer, A_ID, peer_nonce, A_NONCE, digest(hb), [(FADER, 1, 3), (GRID, 1, 0)],
+               B_LIMITS, [1])
+    c.step(40, recv(rb), [(peer, confirm(A_ID, peer, peer_nonce, digest(rb)))],
+           [established(peer, "initiator", A_NONCE, peer_nonce)], deadline=None, note="row 5")
+    return hb, rb
+
+
+c = case("simultaneous::renegotiation-both",
+         "Both renegotiate at once; the MUT has the higher id: the peer's hello is ignored in "
+         "the Probing' sub-state and the MUT's own handshake completes",
+         neg(103, 112) + row(1, 5, 26, 30, 28), "a-fader21-grid")
+initiator_established(c)
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2C9, "a-grid21", g_simple(2, 2, 1, 2))
+c.step(5000, reconfigure("a-grid21"), [(B_ID, hb2)], deadline=5250, note="row 26")
+bh2 = peer_hello(B_ID, 0x00676767, B_OFFERS, B_LIMITS, dst=A_ID)
+c.step(5010, recv(bh2), [], deadline=5250, note="row 30 as row 10: src 0x42 < own id")
+rb2 = reply(B_ID, A_ID, 0x00686868, 0x00A1B2C9, digest(hb2), [(FADER, 1, 3), (GRID, 1, 0)],
+            B_LIMITS, [1])
+c.step(5040, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x00686868, digest(rb2)))],
+       [established(B_ID, "initiator", 0x00A1B2C9, 0x00686868)], deadline=None, note="row 28")
+
+c = case("simultaneous::renegotiation-yield",
+         "Both renegotiate at once; the peer has the higher id: the MUT abandons its Probing' "
+         "hello, answers in Answering' and is Established as responder on the confirm",
+         neg(103, 112) + row(1, 5, 26, 30, 23), "a-fader21-grid")
+initiator_established_with(c, P_HI, 0x00101010)
+hb2 = mut_hello(c, A_ID, P_HI, 0x00A1B2CA, "a-grid21", g_simple(2, 2, 1, 2))
+c.step(5000, reconfigure("a-grid21"), [(P_HI, hb2)], deadline=5250, note="row 26")
+ph2 = peer_hello(P_HI, 0x00202020, [(GRID, [(2, 0), (1, 0)]), (FADER, [(1, 1)])], dst=A_ID)
+rb2 = mut_reply(c, "a-grid21", A_ID, P_HI, 0x00303030, 0x00202020, ph2,
+                [(GRID, 2, 0), (FADER, 1, 3)], [1], grease_fields=[GF(7, 0, b"", 9)])
+c.step(5010, recv(ph2), [(P_HI, rb2)], deadline=5260,
+       note="row 30 as row 9: yield; the selection uses the new offers (grid 2.0)")
+c.step(5050, recv(confirm(P_HI, A_ID, 0x00303030, digest(rb2))), [],
+       [established(P_HI, "responder", 0x00202020, 0x00303030)], deadline=None,
+       agreement=agreement([(GRID, 2, 0), (FADER, 1, 1)], [1], (512, 1024, 4)),
+       note="row 23: same peer id: no peer_rebooted")
+
+c = case("errors::peer-lost-session",
+         "Established; the peer answers an agreed-extension message with error 0A "
+         "not-negotiated: it lost the session, so the MUT falls back and starts a new handshake "
+         "to the peer at once",
+         neg(83, 100) + row(1, 5, 32), "a-fader21-grid")
+initiator_established(c)
+lost = body(T_ERROR, B_ID, A_ID, [field(0, b"\x0a"), field(8, FADER), field(0x10, b"\x01\x00"),
+                                  field(0x18, b"\x01")])
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2CB, "a-fader21-grid", g_simple(2, 2, 1, 5))
+c.step(3000, recv(lost), [(B_ID, hb2)], [fell_back("peer-lost-session")], deadline=3250,
+       note="row 32: E-lost (0A about fader 1.0, agreed); no jitter: next state Probing")
+
+c = case("errors::refused-while-answering",
+         "Answering; the initiator sends error 02 about the MUT's reply: FellBack{refused 02}, "
+         "with a re-probe deadline",
+         neg(82) + row(1, 9, 19), "r-fader21")
+responder_start(c, "r-fader21")
+ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
+rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)], [1],
+               grease_fields=R_REPLY_GREASE)
+c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 9")
+delay = c.rng.jitter(10000, 25, 25)
+c.step(60, recv(error(P_HI, MUT_R, 0x02, T_REPLY)), [], [fell_back("refused", code=2)],
+       deadline=60 + delay, note="row 19; entering Fallback draws the jitter (§B.2 item 4)")
+
+c = case("network::goodbye-id-collision",
+         "Established; the peer says goodbye(id-collision) (session 0) from its id: "
+         "FellBack{peer-left id-collision} and a re-probe already after rto_initial",
+         neg(30, 31, 32) + row(1, 5, 31), "a-fader21-grid")
+initiator_established(c)
+c.rng.jitter(10000, 25, 25)
+c.step(2000, recv(goodbye(B_ID, BROADCAST, "id-collision", 0)), [],
+       [fell_back("peer-left", goodbye="id-collision")], deadline=2250,
+       note="row 31: deadline now + rto_initial; the jitter draw of §B.2 item 4 still happens")
+
+c = case("network::latest-hello-wins",
+         "Answering one initiator, a hello from another arrives: the MUT answers the newer one "
+         "(new nonce, k = 1); the first initiator's confirm is then stale",
+         neg(101) + row(1, 9, 18, 15), "r-fader21")
+responder_start(c, "r-fader21")
+ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
+rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)], [1],
+               grease_fields=R_REPLY_GREASE)
+c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 9")
+P2 = 0x0BBBBBBB
+p2h = peer_hello(P2, 0x00BBBBBB, [(FADER, [(1, 1)])])
+p2r = mut_reply(c, "r-fader21", MUT_R, P2, 0x00C0FFEF, 0x00BBBBBB, p2h, [(FADER, 1, 2)], [1],
+                grease_fields=R_REPLY_GREASE)
+c.step(100, recv(p2h), [(P2, p2r)], deadline=350, note="row 18: latest wins")
+c.step(120, recv(confirm(P_HI, MUT_R, MUT_R_REPLY, digest(rb))), [], deadline=350,
+       note="F-stale: src is not the candidate peer")
+c.step(150, recv(confirm(P2, MUT_R, 0x00C0FFEF, digest(p2r))), [],
+       [established(P2, "responder", 0x00BBBBBB, 0x00C0FFEF)], deadline=None, note="row 15")
+
+c = case("reneg::reconfigure-unanswered",
+         "Established; a hitless renegotiation gets no answer: after max_hello hellos in the "
+         "Probing' sub-state the MUT falls back (silent)",
+         neg(112, 92) + row(1, 5, 26, 3, 29), "a-fader21-grid")
+initiator_established(c)
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2CC, "a-grid21", g_simple(2, 2, 1, 2))
+c.step(5000, reconfigure("a-grid21"), [(B_ID, hb2)], deadline=5250, note="row 26")
+for t, dl in ((5250, 5750), (5750, 6750), (6750, 8750)):
+    c.step(t, TIMEOUT, [(B_ID, hb2)], deadline=dl,
+           note="row 3 applied to the Probing' sub-state (DECISIONS D22)")
+delay = c.rng.jitter(10000, 25, 25)
+c.step(8750, TIMEOUT, [], [fell_back("silent")], deadline=8750 + delay, note="row 29")
+
+c = case("reneg::reconfigure-in-fallback",
+         "reconfigure in Fallback changes neither state nor deadline; the next re-probe offers "
+         "the new set",
+         neg(112) + row(1, 3, 4, 40, 33), "a-short")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-short", g_simple(2, 2, 1, 1))
+c.step(0, START, [(BROADCAST, hb)], deadline=100, note="row 1")
+c.step(100, TIMEOUT, [(BROADCAST, hb)], deadline=300, note="row 3")
+delay = c.rng.jitter(1000, 25, 25)
+c.step(300, TIMEOUT, [], [fell_back("silent")], deadline=1300, note="row 4")
+c.step(500, reconfigure("a-grid21"), [], deadline=1300, note="row 40: stored, nothing sent")
+hb2 = mut_hello(c, A_ID, BROADCAST, 0x00A1B2CD, "a-grid21", g_simple(2, 2, 1, 1))
+c.step(1300, TIMEOUT, [(BROADCAST, hb2)], deadline=1400, note="row 33 with the new offers")
+
+c = case("reneg::close-while-probing",
+         "close while probing: nothing is sent, no event, no deadline; input is then ignored "
+         "until start, which keeps the node id",
+         neg(33) + row(1, 38, 39), "a-fader21-grid")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
+c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+c.step(100, CLOSE, [], [], deadline=None, note="row 38")
+c.step(200, recv(peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])), [], deadline=None,
+       note="Closed: inputs other than start are ignored")
+hb2 = mut_hello(c, A_ID, BROADCAST, 0x00A1B2CE, "a-fader21-grid", g_simple(2, 2, 1, 4))
+c.step(300, START, [(BROADCAST, hb2)], deadline=550, note="row 39: no id draw")
+
+c = case("silence::idle-before-start",
+         "Before start the machine has no id: a hello and a timeout are ignored and nothing is "
+         "drawn",
+         row(2, 1), "a-fader21-grid")
+c.step(0, recv(peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])), [], deadline=None,
+       note="row 2")
+c.step(10, TIMEOUT, [], deadline=None, note="row 2")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
+c.step(20, START, [(BROADCAST, hb)], deadline=270, note="row 1")
+
+c = case("silence::fallback-ignores-replies",
+         "In Fallback a late reply, a confirm, a goodbye and an error are all ignored (row 35)",
+         neg(113) + row(1, 3, 4, 35), "a-short")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-short", g_simple(2, 2, 1, 1))
+c.step(0, START, [(BROADCAST, hb)], deadline=100, note="row 1")
+c.step(100, TIMEOUT, [(BROADCAST, hb)], deadline=300, note="row 3")
+delay = c.rng.jitter(1000, 25, 25)
+c.step(300, TIMEOUT, [], [fell_back("silent")], deadline=1300, note="row 4")
+late = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3)], B_LIMITS, [1])
+c.step(400, recv(late), [], deadline=1300, note="row 35: R-*")
+c.step(410, recv(confirm(B_ID, A_ID, A_NONCE, 0x1234)), [], deadline=1300, note="row 35: F-*")
+c.step(420, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE)), [], deadline=1300,
+       note="row 35: G-*")
+c.step(430, recv(error(B_ID, A_ID, 0x02, T_HELLO)), [], deadline=1300, note="row 35: E-*")
+
 # ============================================================================================
 
 def build():
