@@ -26,6 +26,7 @@ OTHER_KINDS = {
     "sysex-message", "sysex-stream", "sysex-7bit", "sysex-checksum",
     "sysex-chunk-split", "sysex-chunk-reassemble",
     "usb-midi-encode", "ump-encode", "usb-midi-decode", "ump-decode", "syx-file",
+    "negotiate-transcript",  # the negotiation machine, not the envelope pipeline
 }
 
 class CaseError(Exception):

@@ -32,6 +32,7 @@ mod load;
 #[macro_use]
 mod model;
 pub mod envelope;
+pub mod negotiate;
 mod run;
 mod scalar;
 mod schema;
@@ -44,7 +45,10 @@ pub use model::{
     MatchCase, MessageValue, PacketCase, PacketConfig, PacketValue, StreamCase, StreamEncodeCase,
     StreamEvent, TimeTagValue, VectorFile, Verdict,
 };
-pub use run::{run_case, run_case_with, Failure, KindSummary, Outcome, Summary, DEFAULT_MAX_FRAME};
+pub use run::{
+    run_case, run_case_with, Failure, KindSummary, Outcome, Summary, DEFAULT_MAX_FRAME,
+    NEGOTIATE_CODEC_PART,
+};
 pub use scalar::{
     Bits32, Bits64, DecimalI64, ErrorClass, Hex, HumanFloat, MATCH_ERROR_CLASSES,
     PACKET_ERROR_CLASSES, STREAM_ERROR_CLASSES,

@@ -10,6 +10,7 @@ use crate::envelope::Receiver;
 use crate::model::{
     Case, Expected, Framing, Item, Kind, Manifest, PacketValue, StreamEvent, Verdict,
 };
+use crate::negotiate::NegotiateConfig;
 use crate::scalar::ErrorClass;
 
 /// The largest `max_frame` a stream case may ask for: the runner allocates a buffer that
@@ -34,6 +35,8 @@ pub struct CorpusFile {
     pub path: String,
     /// The receiver descriptions its envelope cases refer to by name.
     pub receivers: BTreeMap<String, Receiver>,
+    /// The machine configurations its negotiation transcripts refer to by name.
+    pub configs: BTreeMap<String, NegotiateConfig>,
     /// Its cases, in file order.
     pub cases: Vec<Case>,
 }
@@ -169,6 +172,8 @@ struct RawFile {
     corpus_version: String,
     #[serde(default)]
     receivers: BTreeMap<String, Receiver>,
+    #[serde(default)]
+    configs: BTreeMap<String, NegotiateConfig>,
     cases: Vec<serde_json::Value>,
 }
 
@@ -259,6 +264,9 @@ impl Corpus {
             for rule in crate::envelope::check_receivers(&raw.receivers) {
                 problems.push(problem(path, None, ProblemKind::Rule(rule)));
             }
+            for rule in crate::negotiate::check_configs(&raw.configs) {
+                problems.push(problem(path, None, ProblemKind::Rule(rule)));
+            }
             let mut cases = Vec::with_capacity(raw.cases.len());
             for (position, value) in raw.cases.into_iter().enumerate() {
                 let label = match value.get("id").and_then(|id| id.as_str()) {
@@ -291,6 +299,7 @@ impl Corpus {
                 }
                 let mut rules = check_case(&case);
                 crate::envelope::check_case(&case, &raw.receivers, &mut rules);
+                crate::negotiate::check_case(&case, &raw.configs, &mut rules);
                 for rule in rules {
                     problems.push(problem(path, Some(&label), ProblemKind::Rule(rule)));
                 }
@@ -299,6 +308,7 @@ impl Corpus {
             files.push(CorpusFile {
                 path: path.clone(),
                 receivers: raw.receivers,
+                configs: raw.configs,
                 cases,
             });
         }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{
     EnvelopeBridgeCase, EnvelopeChunkedCase, EnvelopeOscCase, EnvelopeSysExCase, Receiver,
 };
+use crate::negotiate::{NegotiateConfig, NegotiateTranscriptCase};
 use crate::scalar::{Bits32, Bits64, DecimalI64, ErrorClass, Hex, HumanFloat};
 use crate::sysex::{
     ChecksumCase, ChunkReassembleCase, ChunkSplitCase, SevenBitCase, SysExMessageCase,
@@ -37,6 +38,9 @@ pub struct VectorFile {
     /// Named receiver descriptions that the envelope cases of this file refer to.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub receivers: BTreeMap<String, Receiver>,
+    /// Named machine configurations that the negotiation transcripts of this file refer to.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub configs: BTreeMap<String, NegotiateConfig>,
     /// The cases.
     pub cases: Vec<Case>,
 }
@@ -109,7 +113,7 @@ macro_rules! case_kinds {
             /// The behaviour flag, if the result is implementation-defined.
             pub fn flag(&self) -> Option<&str> {
                 match self {
-                    $(Case::$variant(c) => c.expected.flag(),)*
+                    $(Case::$variant(c) => CaseFlag::flag(c),)*
                 }
             }
         }
@@ -136,6 +140,52 @@ case_kinds! {
     EnvelopeOsc(EnvelopeOscCase) = "envelope-osc", "Receive one OSC packet with MOX messages.";
     EnvelopeChunked(EnvelopeChunkedCase) = "envelope-chunked", "Receive chunked MOX SysEx messages.";
     EnvelopeBridge(EnvelopeBridgeCase) = "envelope-bridge", "Bridge one MOX message between SysEx and OSC.";
+    NegotiateTranscript(NegotiateTranscriptCase) = "negotiate-transcript", "Drive one negotiation machine through a scripted transcript.";
+}
+
+/// The behaviour flag of a case: the cases with an `expected` result have one when it is
+/// `acceptable`; a transcript's expectations are its steps and are never
+/// implementation-defined.
+trait CaseFlag {
+    fn flag(&self) -> Option<&str>;
+}
+
+macro_rules! flag_from_expected {
+    ($($ty:ty),*) => {
+        $(impl CaseFlag for $ty {
+            fn flag(&self) -> Option<&str> {
+                self.expected.flag()
+            }
+        })*
+    };
+}
+
+flag_from_expected!(
+    PacketCase,
+    StreamCase,
+    StreamEncodeCase,
+    MatchCase,
+    SysExMessageCase,
+    SysExStreamCase,
+    SevenBitCase,
+    ChecksumCase,
+    UsbEncodeCase,
+    UsbDecodeCase,
+    UmpEncodeCase,
+    UmpDecodeCase,
+    SyxCase,
+    ChunkSplitCase,
+    ChunkReassembleCase,
+    EnvelopeSysExCase,
+    EnvelopeOscCase,
+    EnvelopeChunkedCase,
+    EnvelopeBridgeCase
+);
+
+impl CaseFlag for NegotiateTranscriptCase {
+    fn flag(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl Kind {
@@ -149,6 +199,8 @@ impl Kind {
             // Receptions are values: their classes are checked inside (envelope::check_case).
             Kind::EnvelopeSysEx | Kind::EnvelopeOsc | Kind::EnvelopeChunked => &[],
             Kind::EnvelopeBridge => crate::envelope::BRIDGE_ERROR_CLASSES,
+            // A transcript has no verdict, so no error class.
+            Kind::NegotiateTranscript => &[],
             other => crate::sysex::error_classes(other),
         }
     }

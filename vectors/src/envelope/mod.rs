@@ -91,7 +91,7 @@ pub(crate) const ALL_CLASS_LISTS: &[&[&str]] = &[
 /// What a requirement id matches (`MOX-FLD-007`).
 pub const REQUIREMENT_PATTERN: &str = "^MOX-[A-Z]{3}-[0-9]{3}$";
 
-fn is_requirement(id: &str) -> bool {
+pub(crate) fn is_requirement(id: &str) -> bool {
     let b = id.as_bytes();
     b.len() == 11
         && id.starts_with("MOX-")

@@ -531,6 +531,7 @@ pub(crate) fn check_case(case: &crate::Case, rules: &mut Vec<String>) {
         | Case::EnvelopeSysEx(_)
         | Case::EnvelopeOsc(_)
         | Case::EnvelopeChunked(_)
-        | Case::EnvelopeBridge(_) => {}
+        | Case::EnvelopeBridge(_)
+        | Case::NegotiateTranscript(_) => {}
     }
 }

@@ -44,7 +44,8 @@ pub(crate) fn run_case(case: &Case) -> Outcome {
         | Case::EnvelopeSysEx(_)
         | Case::EnvelopeOsc(_)
         | Case::EnvelopeChunked(_)
-        | Case::EnvelopeBridge(_) => Outcome::Fail {
+        | Case::EnvelopeBridge(_)
+        | Case::NegotiateTranscript(_) => Outcome::Fail {
             reason: "not a SysEx case".to_owned(),
         },
     }
