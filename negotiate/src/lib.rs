@@ -73,6 +73,7 @@
 
 mod config;
 mod machine;
+pub mod receiver;
 #[cfg(feature = "sim")]
 pub mod sim;
 mod types;

@@ -738,13 +738,19 @@ pub enum Entry {
 
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let time = |f: &mut fmt::Formatter<'_>, t: u64| write!(f, "{:>6}.{:03} s  ", t / 1000, t % 1000);
+        let time =
+            |f: &mut fmt::Formatter<'_>, t: u64| write!(f, "{:>6}.{:03} s  ", t / 1000, t % 1000);
         match self {
             Entry::Start { t, side, id } => {
                 time(f, *t)?;
                 write!(f, "{side}  start, node id {}", node_name(*id))
             }
-            Entry::Send { t, side, body, fate } => {
+            Entry::Send {
+                t,
+                side,
+                body,
+                fate,
+            } => {
                 time(f, *t)?;
                 write!(f, "{side}  → {} ({} B)", describe(body), body.len())?;
                 match fate {

@@ -30,7 +30,7 @@ use std::hash::{Hash, Hasher};
 
 use mox_codec::envelope::{encode_body, Body, ExtensionId, FieldId, Limits as CodecLimits, Owner};
 use mox_negotiate::heapless::Vec as HVec;
-use mox_negotiate::sim::{describe, SimRng, Side, Step, Violation, Watch};
+use mox_negotiate::sim::{describe, Side, SimRng, Step, Violation, Watch};
 use mox_negotiate::{Binding, Config, Instant, Machine, Offer, Plant, State, Timers};
 
 const E: usize = 2;
@@ -214,7 +214,10 @@ impl<'s> Explorer<'s> {
     fn initial(&self) -> Result<World, Violation> {
         let s = self.scenario;
         let mut world = World {
-            machines: [Mach::new(s.configs[0].clone()), Mach::new(s.configs[1].clone())],
+            machines: [
+                Mach::new(s.configs[0].clone()),
+                Mach::new(s.configs[1].clone()),
+            ],
             rngs: s.seeds.clone(),
             boots: [0, 0],
             net: Vec::new(),
@@ -280,7 +283,9 @@ impl<'s> Explorer<'s> {
         let b = self.scenario.bounds;
         let faults = world.now <= b.fault_horizon;
         let mut out = Vec::new();
-        let mut push = |explorer: &mut Self, action: Action, next: Result<(World, bool), Violation>| {
+        let mut push = |explorer: &mut Self,
+                        action: Action,
+                        next: Result<(World, bool), Violation>| {
             match next {
                 Ok((w, true)) => {
                     out.push((action, w));
@@ -317,7 +322,11 @@ impl<'s> Explorer<'s> {
                 w.net.push(w.net[i].clone());
                 w.net.sort();
                 w.duplicate -= 1;
-                push(self, Action::Duplicate(msg.to, label.clone()), Ok((w, true)))?;
+                push(
+                    self,
+                    Action::Duplicate(msg.to, label.clone()),
+                    Ok((w, true)),
+                )?;
             }
             if faults && world.tamper > 0 {
                 if let Some(body) = tamper(&msg.body) {
@@ -409,7 +418,10 @@ impl<'s> Explorer<'s> {
             });
         }
         // Nothing in common: neither end may believe it is established with an agreement.
-        if machines.iter().any(|m| m.agreement().is_some_and(|a| !a.extensions.is_empty())) {
+        if machines
+            .iter()
+            .any(|m| m.agreement().is_some_and(|a| !a.extensions.is_empty()))
+        {
             return Err(Violation::NotConverged {
                 now: world.now,
                 a: machines[0].state(),
@@ -528,7 +540,14 @@ fn tamper(body: &[u8]) -> Option<Vec<u8>> {
     Some(out[..len].to_vec())
 }
 
-fn scenario(name: &'static str, a: Conf, b: Conf, seeds: [SimRng; 2], compatible: bool, bounds: Bounds) -> Scenario {
+fn scenario(
+    name: &'static str,
+    a: Conf,
+    b: Conf,
+    seeds: [SimRng; 2],
+    compatible: bool,
+    bounds: Bounds,
+) -> Scenario {
     let mut reconfigured = HVec::new();
     // A drops mox.grid and keeps mox.fader 1: a renegotiation that drops an agreed
     // extension when grid was agreed (row 27), hitless otherwise (row 26).
@@ -588,7 +607,10 @@ fn seed_pairs() -> Vec<[SimRng; 2]> {
     vec![
         [SimRng::new(1), SimRng::new(2)],
         [SimRng::new(3), SimRng::new(4)],
-        [SimRng::with_first(5, 0x0123_4567), SimRng::with_first(6, 0x0123_4567)],
+        [
+            SimRng::with_first(5, 0x0123_4567),
+            SimRng::with_first(6, 0x0123_4567),
+        ],
     ]
 }
 
@@ -619,8 +641,19 @@ const MAX_STATES: usize = 20_000_000;
 fn compatible_nodes_always_agree_and_converge() {
     let (a, b) = compatible_configs();
     for (n, seeds) in seed_pairs().into_iter().enumerate() {
-        let name = ["compatible, seeds 1/2", "compatible, seeds 3/4", "compatible, equal ids"][n];
-        let s = scenario(name, a.clone(), b.clone(), seeds, true, bounds(fault_horizon(), MAX_STATES));
+        let name = [
+            "compatible, seeds 1/2",
+            "compatible, seeds 3/4",
+            "compatible, equal ids",
+        ][n];
+        let s = scenario(
+            name,
+            a.clone(),
+            b.clone(),
+            seeds,
+            true,
+            bounds(fault_horizon(), MAX_STATES),
+        );
         assert_exhausted(&s);
     }
 }
@@ -631,7 +664,14 @@ fn disjoint_nodes_never_establish_an_agreement() {
     let b = config(&[(FADER, &[(1, 0)])]);
     for (n, seeds) in seed_pairs().into_iter().take(2).enumerate() {
         let name = ["disjoint, seeds 1/2", "disjoint, seeds 3/4"][n];
-        let s = scenario(name, a.clone(), b.clone(), seeds, false, bounds(fault_horizon(), MAX_STATES));
+        let s = scenario(
+            name,
+            a.clone(),
+            b.clone(),
+            seeds,
+            false,
+            bounds(fault_horizon(), MAX_STATES),
+        );
         assert_exhausted(&s);
     }
 }
@@ -663,9 +703,21 @@ fn every_planted_bug_is_caught() {
                 configs[1].plant = plant;
             }
             let [ca, cb] = configs;
-            let s = scenario("planted", ca, cb, seeds, true, bounds(fault_horizon(), 2_000_000));
+            let s = scenario(
+                "planted",
+                ca,
+                cb,
+                seeds,
+                true,
+                bounds(fault_horizon(), 2_000_000),
+            );
             let outcome = explore(&s);
-            if let Outcome::Violated { violation, path, report } = &outcome {
+            if let Outcome::Violated {
+                violation,
+                path,
+                report,
+            } = &outcome
+            {
                 println!(
                     "plant {plant:?} on {side}: caught after {} states by {violation} ({} steps)",
                     report.states,

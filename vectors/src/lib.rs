@@ -45,10 +45,7 @@ pub use model::{
     MatchCase, MessageValue, PacketCase, PacketConfig, PacketValue, StreamCase, StreamEncodeCase,
     StreamEvent, TimeTagValue, VectorFile, Verdict,
 };
-pub use run::{
-    run_case, run_case_with, Failure, KindSummary, Outcome, Summary, DEFAULT_MAX_FRAME,
-    NEGOTIATE_CODEC_PART,
-};
+pub use run::{run_case, run_case_with, Failure, KindSummary, Outcome, Summary, DEFAULT_MAX_FRAME};
 pub use scalar::{
     Bits32, Bits64, DecimalI64, ErrorClass, Hex, HumanFloat, MATCH_ERROR_CLASSES,
     PACKET_ERROR_CLASSES, STREAM_ERROR_CLASSES,

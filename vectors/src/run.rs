@@ -11,16 +11,10 @@ use crate::convert::{encode_packet, EncodeError};
 use crate::envelope::Receiver;
 use crate::load::{Corpus, CorpusFile};
 use crate::model::{
-    Case, Expected, Framing, Kind, MatchCase, PacketCase, PacketValue, StreamCase,
-    StreamEncodeCase, StreamEvent, Verdict,
+    Case, Expected, Framing, MatchCase, PacketCase, PacketValue, StreamCase, StreamEncodeCase,
+    StreamEvent, Verdict,
 };
 use crate::scalar::{ErrorClass, Hex};
-
-/// How [`Summary`] names the `negotiate-transcript` cases: this crate checks only their codec
-/// part ([`crate::negotiate::check_bodies`]), never the machine, and says so wherever the
-/// totals are printed.
-pub const NEGOTIATE_CODEC_PART: &str =
-    "negotiate-transcript (codec part only: bodies and framing; machine not run)";
 
 /// The largest frame a stream decoder accepts when a case gives no `max_frame`.
 pub const DEFAULT_MAX_FRAME: u32 = 65_536;
@@ -99,11 +93,7 @@ impl Corpus {
     pub fn run(&self) -> Summary {
         let mut summary = Summary::default();
         for (file, case) in self.cases() {
-            let name = match case.kind() {
-                Kind::NegotiateTranscript => NEGOTIATE_CODEC_PART,
-                kind => kind.as_str(),
-            };
-            let kind = summary.by_kind.entry(name).or_default();
+            let kind = summary.by_kind.entry(case.kind().as_str()).or_default();
             match file.run_case(case) {
                 Outcome::Pass => {
                     kind.passed += 1;
@@ -127,6 +117,12 @@ impl Corpus {
 impl CorpusFile {
     /// Runs one case of this file against `mox-codec`, with the file's receivers.
     pub fn run_case(&self, case: &Case) -> Outcome {
+        if let Case::NegotiateTranscript(c) = case {
+            return match crate::negotiate::run::run_all(c, &self.configs) {
+                Ok(()) => Outcome::Pass,
+                Err(reason) => Outcome::Fail { reason },
+            };
+        }
         run_case_with(case, &self.receivers)
     }
 }
@@ -151,9 +147,13 @@ pub fn run_case_with(case: &Case, receivers: &BTreeMap<String, Receiver>) -> Out
         | Case::EnvelopeOsc(_)
         | Case::EnvelopeChunked(_)
         | Case::EnvelopeBridge(_) => crate::envelope::run::run_case(case, receivers),
-        // The codec's part only: the machine runner lives with `mox-negotiate`.
+        // Transcripts need their file's configs: see `CorpusFile::run_case`.
         Case::NegotiateTranscript(c) => match crate::negotiate::check_bodies(c) {
-            Ok(()) => Outcome::Pass,
+            Ok(()) => Outcome::Fail {
+                reason: "a negotiate-transcript case runs with its file's configs \
+                         (CorpusFile::run_case)"
+                    .to_owned(),
+            },
             Err(reason) => Outcome::Fail { reason },
         },
         other => crate::sysex::run::run_case(other),

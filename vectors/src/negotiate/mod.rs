@@ -4,7 +4,7 @@
 //!
 //! This module holds the model, the loader's checks and the codec's part of a transcript
 //! ([`check_bodies`]: every body frames on each binding and decodes as a `mox.core` message).
-//! The machine runner is not here: it belongs with the machine.
+//! [`run`] drives the `mox-negotiate` machine through each transcript.
 use std::collections::{BTreeMap, BTreeSet};
 
 use mox_codec::envelope::{self, Body, Limits};
@@ -13,6 +13,7 @@ use mox_codec::sysex::message::ManufacturerId;
 use crate::Case;
 
 pub mod model;
+pub mod run;
 
 pub use model::{
     Agreement, Binding, Event, FallbackReason, FellBack, GoodbyeReason, GreaseSettings, Id28,
