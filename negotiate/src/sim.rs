@@ -635,6 +635,9 @@ pub struct Impairment {
     pub reboot_a_at: Option<u64>,
     /// B reboots at this time, ms.
     pub reboot_b_at: Option<u64>,
+    /// From this time on the link is perfect (no loss, no duplicates, the shortest delay):
+    /// the network has healed, and the two ends must converge.
+    pub faults_until: Option<u64>,
 }
 
 impl Impairment {
@@ -647,6 +650,7 @@ impl Impairment {
         partition: None,
         reboot_a_at: None,
         reboot_b_at: None,
+        faults_until: None,
     };
 }
 
@@ -770,7 +774,7 @@ impl fmt::Display for Entry {
                 let what = describe(body);
                 let kind = what.split(' ').next().unwrap_or("");
                 match result {
-                    Ok(handled) => write!(f, "{side}  ← {kind}: {handled:?}"),
+                    Ok(handled) => write!(f, "{side}  ← {kind}: {}", input_class(*handled)),
                     Err(ignored) => write!(f, "{side}  ← {kind}: ignored ({ignored})"),
                 }
             }
@@ -799,6 +803,24 @@ impl fmt::Display for Entry {
                 write!(f, "   VIOLATION {violation}")
             }
         }
+    }
+}
+
+/// The spec's name of the input class a body was acted on as (§8.7.2).
+fn input_class(handled: Handled) -> &'static str {
+    match handled {
+        Handled::HelloNew => "H-new",
+        Handled::HelloDup => "H-dup",
+        Handled::ReplyOk => "R-ok",
+        Handled::ReplyDup => "R-dup",
+        Handled::ReplyDigestMismatch => "R-dig",
+        Handled::ReplyInvalid => "R-inv",
+        Handled::ConfirmOk => "F-ok",
+        Handled::ConfirmDigestMismatch => "F-dig",
+        Handled::Goodbye => "G-ok",
+        Handled::Error => "E (own hello or reply)",
+        Handled::ErrorLost => "E-lost",
+        Handled::Collision => "H-coll",
     }
 }
 
@@ -1088,15 +1110,20 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
                 return Fate::Partitioned;
             }
         }
+        let healed = imp.faults_until.is_some_and(|t| self.now >= t);
         let roll = self.link.next_u32() % 100;
-        if roll < u32::from(imp.loss_pct) {
+        if roll < u32::from(imp.loss_pct) && !healed {
             return Fate::Lost;
         }
-        let span = u64::from(imp.delay_max_ms.saturating_sub(imp.delay_min_ms)) + 1;
+        let span = if healed {
+            1
+        } else {
+            u64::from(imp.delay_max_ms.saturating_sub(imp.delay_min_ms)) + 1
+        };
         let base = self.now + u64::from(imp.delay_min_ms);
         let first = base + u64::from(self.link.next_u32()) % span;
         let dup_roll = self.link.next_u32() % 100;
-        if dup_roll < u32::from(imp.duplicate_pct) {
+        if dup_roll < u32::from(imp.duplicate_pct) && !healed {
             let second = base + u64::from(self.link.next_u32()) % span;
             return Fate::Duplicated(first, second);
         }

@@ -2,6 +2,7 @@
 //! here.
 mod bridge;
 mod envelope;
+mod negotiate;
 mod osc;
 mod schema;
 mod sysex;
@@ -42,6 +43,9 @@ enum Command {
     /// The golden vector corpus.
     #[command(subcommand)]
     Vectors(vectors::VectorsCommand),
+    /// Version and capability negotiation (spec chapter 8): `--simulate` runs two machines
+    /// over a simulated lossy link and prints the timeline.
+    Negotiate(negotiate::NegotiateArgs),
 }
 
 /// Why a command failed; each maps to an exit code.
@@ -85,5 +89,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Schema(command) => schema::run(command),
         Command::Sysex(command) => sysex::run(command),
         Command::Vectors(command) => vectors::run(command),
+        Command::Negotiate(args) => negotiate::run(args),
     }
 }
