@@ -373,8 +373,15 @@ impl<const E: usize, const M: usize, const F: usize> Config<E, M, F> {
     /// because the draws depend on it, so the worst case is assumed: `max_fields` GREASE
     /// fields of 2-byte id and 3 value bytes, a GREASE offer with a 2-byte number.
     pub fn first_hello_offers(&self) -> usize {
+        self.hello_offers_within(self.first_hello_budget())
+    }
+
+    /// How many of the offers (with majors) a hello carries whose body may take `budget`
+    /// bytes, with the worst-case GREASE (MOX-NEG-063). A renegotiation hello to an
+    /// established peer has the peer's declared max size minus the framing as its budget.
+    pub fn hello_offers_within(&self, budget: u32) -> usize {
         let offered = self.offers.iter().filter(|o| !o.majors.is_empty()).count();
-        let budget = self.first_hello_budget() as usize;
+        let budget = budget as usize;
         (0..=offered)
             .rev()
             .find(|&n| wire::hello_worst_len(self, n) <= budget)
@@ -528,5 +535,28 @@ mod tests {
         assert!((1..8).contains(&fit), "{fit}");
         assert!(wire::hello_worst_len(&config, fit) <= 122);
         assert!(wire::hello_worst_len(&config, fit + 1) > 122);
+    }
+
+    /// MOX-NEG-063's figure: owner 7E, 4 extensions x 4 majors, 4 features, 2 GREASE
+    /// fields, carrier 7D: the largest hello is 123 bytes; a three-byte owner adds 2 per
+    /// offer.
+    #[test]
+    fn largest_hello_is_the_spec_figure() {
+        let mut config = Config::<4, 4, 4>::new(Binding::Sysex);
+        for n in 1..=4 {
+            let offer = Offer::with(
+                ExtensionId::new(Owner::MOX, n),
+                &[(4, 0), (3, 0), (2, 0), (1, 0)],
+            );
+            config.offers.push(offer).unwrap();
+        }
+        for f in 1..=4 {
+            config.features.push(f).unwrap();
+        }
+        let framing = Binding::Sysex.overhead() as usize;
+        assert_eq!(wire::hello_worst_len(&config, 4) + framing, 123);
+        assert_eq!(config.first_hello_offers(), 4);
+        config.offers[0].ext = ExtensionId::new(Owner::ThreeByte(1, 2), 1);
+        assert_eq!(wire::hello_worst_len(&config, 4) + framing, 125);
     }
 }

@@ -106,6 +106,9 @@ struct Initiator {
     k: u8,
     saw_digest_mismatch: bool,
     saw_invalid: bool,
+    /// An `E-retry` was taken since the last hello send (row 12: at most one per send).
+    retry_taken: bool,
+    /// A `41` was taken in this handshake (row 12: at most one per handshake).
     malformed_retried: bool,
 }
 
@@ -135,11 +138,21 @@ struct Session<const E: usize, const F: usize> {
     peer_nonce: Nonce,
     agreement: Agreement<E, F>,
     peer_limits: Limits,
-    /// Initiator: digest of the accepted reply (`R-dup`) and of the confirm's echo.
-    reply_digest: u16,
-    confirm_sent_at: u64,
     /// Responder: the hello this session answered, `(src, nonce, digest)` (row 21).
     hello: Option<(NodeId, Nonce, u16)>,
+}
+
+/// The reply accepted by the last `R-ok` and its confirm, kept while established by that
+/// `R-ok` or in the Fallback it entered (`no-common-version`), to answer `R-dup` (rows 20,
+/// 35).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Accepted {
+    peer: NodeId,
+    /// The reply's nonce, the confirm's echo.
+    nonce: Nonce,
+    digest: u16,
+    /// When the confirm was last sent (MOX-NEG-095).
+    sent_at: u64,
 }
 
 /// The negotiation machine of one point-to-point link (design §3, §5): sans-IO, no
@@ -156,13 +169,20 @@ pub struct Machine<const E: usize = 4, const M: usize = 4, const F: usize = 4> {
     config: Config<E, M, F>,
     state: State,
     id: Option<NodeId>,
+    /// The id held before the last collision, for echoes (MOX-NEG-105).
+    prev_id: Option<NodeId>,
     now: u64,
     deadline: Option<u64>,
     reprobe_base: u32,
     init: Option<Initiator>,
     resp: Option<Responder<E, F>>,
     session: Option<Session<E, F>>,
+    /// `(source, nonce, digest)` of the candidate's hello; it outlives the answer until a
+    /// new handshake or a new answer (§8.7.2), so that `H-dup` is told from `H-new`.
+    candidate: Option<(NodeId, Nonce, u16)>,
+    accepted: Option<Accepted>,
     refused: Vec<(ExtensionId, u8), E>,
+    /// Digests of the last 4 distinct bodies sent, most recent first (MOX-NEG-105).
     echo: [Option<u16>; 4],
     out: Queue<Pending, 4>,
     events: Queue<Event, 4>,
@@ -185,12 +205,15 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             config,
             state: State::Idle,
             id: None,
+            prev_id: None,
             now: 0,
             deadline: None,
             reprobe_base,
             init: None,
             resp: None,
             session: None,
+            candidate: None,
+            accepted: None,
             refused: Vec::new(),
             echo: [None; 4],
             out: Queue::new(),
@@ -329,13 +352,15 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         }
     }
 
-    /// `C` (rows 37, 38): goodbye(`shutdown`) when established, then `Closed`.
+    /// `C` (rows 37, 38): goodbye(`shutdown`) to the peer when established, or to the
+    /// candidate when answering (the answer is abandoned), then `Closed`.
     pub fn close(&mut self, now: Instant) {
         self.clamp(now);
         match self.state {
             State::Idle | State::Closed => return,
             State::Established => {
-                // Row 37.
+                // Row 37: the peer only; a candidate of a sub-state is not told (row 38
+                // names the main state Answering).
                 if let (Some(session), Some(id)) = (&self.session, self.id) {
                     self.out.push(Pending::Goodbye {
                         src: id,
@@ -348,16 +373,22 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     reason: FallbackReason::Closed,
                 });
             }
-            _ => {} // Row 38.
+            State::Answering => self.abandon(GoodbyeReason::Shutdown), // Row 38.
+            State::Probing | State::Fallback => {}                     // Row 38.
         }
         self.clear();
         self.state = State::Closed;
     }
 
-    /// `U` (rows 26, 27, 40): new offers. Established: renegotiate hitlessly when every
-    /// agreed major is still offered (row 26, sub-state Probing'), else goodbye and start
-    /// over (row 27). Probing: a new handshake. Elsewhere the offers are stored for the
-    /// next hello.
+    /// `U` (rows 26, 27, 40): new offers, stored in every state first (§8.7.5).
+    /// Established: renegotiate hitlessly when every agreed major is still offered (row 26,
+    /// sub-state Probing', an Answering' answer abandoned), else goodbye and start over
+    /// (row 27). Probing: a new handshake to the same destination. Answering: the answer is
+    /// abandoned when its selection names a major no longer offered (row 40).
+    ///
+    /// An answer-only machine (`initiate = false`, MOX-NEG-114) never starts a handshake:
+    /// row 26 only abandons an Answering' answer and stays Established, rows 27 and 40 end
+    /// in Fallback without a deadline.
     ///
     /// # Errors
     /// The new configuration fails [`Config::check`]; nothing changes.
@@ -378,21 +409,38 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 let dst = self.init.as_ref().map_or(BROADCAST, |i| i.dst);
                 self.new_handshake(now, dst, rng);
             }
+            State::Answering => {
+                // Row 40.
+                let Some(resp) = &self.resp else {
+                    return Ok(());
+                };
+                if self.supports_all(&resp.agreement) {
+                    return Ok(()); // The next hello uses the new offers.
+                }
+                let candidate = resp.peer;
+                self.abandon(GoodbyeReason::Reconfigured);
+                self.deadline = None;
+                if self.config.initiate {
+                    self.new_handshake(now, candidate, rng);
+                    self.state = State::Probing;
+                } else {
+                    self.state = State::Fallback;
+                }
+            }
             State::Established => {
                 let Some(session) = &self.session else {
                     return Ok(());
                 };
-                let peer = session.peer;
-                let still = session.agreement.extensions.iter().all(|a| {
-                    self.config
-                        .offer(&a.ext)
-                        .is_some_and(|o| o.minor_of(a.major).is_some())
-                });
-                if still {
-                    // Row 26: sub-state Probing'; an Answering' sub-state is dropped (one
-                    // handshake slot at a time).
-                    self.resp = None;
-                    self.new_handshake(now, peer, rng);
+                let (peer, peer_nonce) = (session.peer, session.peer_nonce);
+                if self.supports_all(&session.agreement) {
+                    // Row 26.
+                    if self.resp.is_some() {
+                        self.abandon(GoodbyeReason::Reconfigured);
+                        self.deadline = None;
+                    }
+                    if self.config.initiate {
+                        self.new_handshake(now, peer, rng);
+                    }
                 } else {
                     // Row 27.
                     if let Some(id) = self.id {
@@ -400,20 +448,46 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                             src: id,
                             dst: peer,
                             reason: GoodbyeReason::Reconfigured,
-                            session: session.peer_nonce,
+                            session: peer_nonce,
                         });
                     }
                     self.events.push(Event::FellBack {
                         reason: FallbackReason::Reconfigured,
                     });
                     self.clear();
-                    self.new_handshake(now, peer, rng);
-                    self.state = State::Probing;
+                    if self.config.initiate {
+                        self.new_handshake(now, peer, rng);
+                        self.state = State::Probing;
+                    } else {
+                        self.state = State::Fallback;
+                    }
                 }
             }
-            _ => {}
+            State::Idle | State::Fallback | State::Closed => {}
         }
         Ok(())
+    }
+
+    /// Whether the offers in effect still support every (extension, major) of `agreement`.
+    fn supports_all(&self, agreement: &Agreement<E, F>) -> bool {
+        agreement.extensions.iter().all(|a| {
+            self.config
+                .offer(&a.ext)
+                .is_some_and(|o| o.minor_of(a.major).is_some())
+        })
+    }
+
+    /// "Abandon the answer" (§8.7.5): goodbye(`reason`, the candidate's nonce) to the
+    /// candidate, which may already be established by its confirm; the answer is dropped.
+    fn abandon(&mut self, reason: GoodbyeReason) {
+        if let (Some(resp), Some(id)) = (self.resp.take(), self.id) {
+            self.out.push(Pending::Goodbye {
+                src: id,
+                dst: resp.peer,
+                reason,
+                session: resp.peer_nonce,
+            });
+        }
     }
 
     /// `T`: fires the deadline once when `now` has reached it (MOX-NEG-096); the next
@@ -426,17 +500,19 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         }
         let timers = self.config.timers;
         let forget = self.plant(PlantStub::ForgetRetryLimit);
+        let sub_state = self.state == State::Established;
         match self.state {
-            State::Probing => {
+            State::Probing | State::Established if self.init.is_some() => {
                 let Some(init) = &mut self.init else { return };
                 if init.k < timers.max_hello || forget {
-                    // Row 3.
+                    // Row 3 (row 30 in Probing').
                     init.k = init.k.saturating_add(1);
+                    init.retry_taken = false;
                     let k = init.k;
                     self.out.push(Pending::Hello);
                     self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
                 } else {
-                    // Row 4.
+                    // Rows 4, 29.
                     let reason = if init.saw_digest_mismatch {
                         FallbackReason::DigestMismatch
                     } else if init.saw_invalid {
@@ -444,21 +520,21 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     } else {
                         FallbackReason::Silent
                     };
-                    self.init = None;
+                    self.clear();
                     self.fall_back(now, reason, rng);
                 }
             }
-            State::Answering => {
+            State::Answering | State::Established if self.resp.is_some() => {
                 let Some(resp) = &mut self.resp else { return };
                 if resp.k < timers.max_reply || forget {
-                    // Row 13.
+                    // Row 13 (row 25 in Answering').
                     resp.k = resp.k.saturating_add(1);
                     resp.sent_at = now;
                     let k = resp.k;
                     self.out.push(Pending::Reply);
                     self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
                 } else {
-                    // Row 14.
+                    // Rows 14, 24: abandon the answer, both with the same reason.
                     let (reason, goodbye) = if resp.saw_digest_mismatch {
                         (
                             FallbackReason::DigestMismatch,
@@ -467,52 +543,9 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     } else {
                         (FallbackReason::NoConfirm, GoodbyeReason::NoConfirm)
                     };
-                    if let Some(id) = self.id {
-                        self.out.push(Pending::Goodbye {
-                            src: id,
-                            dst: resp.peer,
-                            reason: goodbye,
-                            session: resp.peer_nonce,
-                        });
-                    }
-                    self.resp = None;
-                    self.fall_back(now, reason, rng);
-                }
-            }
-            State::Established => {
-                if let Some(init) = &mut self.init {
-                    if init.k < timers.max_hello || forget {
-                        // Row 25 (as row 3) for Probing'.
-                        init.k = init.k.saturating_add(1);
-                        let k = init.k;
-                        self.out.push(Pending::Hello);
-                        self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
-                    } else {
-                        // Row 29.
-                        self.clear();
-                        self.fall_back(now, FallbackReason::Silent, rng);
-                    }
-                } else if let Some(resp) = &mut self.resp {
-                    if resp.k < timers.max_reply || forget {
-                        // Row 25 (as row 13).
-                        resp.k = resp.k.saturating_add(1);
-                        resp.sent_at = now;
-                        let k = resp.k;
-                        self.out.push(Pending::Reply);
-                        self.deadline = Some(now.saturating_add(u64::from(timers.rto(k))));
-                    } else {
-                        // Row 24 (and row 25's goodbye after an F-dig).
-                        if resp.saw_digest_mismatch {
-                            if let Some(id) = self.id {
-                                self.out.push(Pending::Goodbye {
-                                    src: id,
-                                    dst: resp.peer,
-                                    reason: GoodbyeReason::DigestMismatch,
-                                    session: resp.peer_nonce,
-                                });
-                            }
-                        }
-                        self.resp = None;
+                    self.abandon(goodbye);
+                    if !sub_state {
+                        self.fall_back(now, reason, rng);
                     }
                 }
             }
@@ -522,10 +555,15 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     .reprobe_base
                     .saturating_mul(2)
                     .min(timers.reprobe_max.max(timers.reprobe_initial));
+                self.accepted = None;
                 self.new_handshake(now, BROADCAST, rng);
                 self.state = State::Probing;
             }
-            State::Idle | State::Closed => {}
+            State::Idle
+            | State::Closed
+            | State::Probing
+            | State::Answering
+            | State::Established => {}
         }
     }
 
@@ -567,19 +605,28 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         if addresses.destination != id && addresses.destination != BROADCAST {
             return Err(Ignored::OtherDestination);
         }
+        // X-dst: only hellos and goodbyes (id-collision) are sent to broadcast.
+        if addresses.destination == BROADCAST
+            && header.msg_type != msg::HELLO
+            && header.msg_type != msg::GOODBYE
+        {
+            return Err(Ignored::OtherDestination);
+        }
         let received = Received {
             body: parsed,
             src: addresses.source,
-            dst: addresses.destination,
             msg_type: header.msg_type,
         };
-        if received.src == id {
-            // H-echo / M-echo, else H-coll (row 36).
+        if received.src == id || Some(received.src) == self.prev_id {
+            // H-echo / M-echo (MOX-NEG-105), else H-coll (row 36) from the own id; from
+            // the old id a body that is not an echo is classified as any other.
             if self.echo.contains(&Some(wire::digest(body))) {
                 return Err(Ignored::Echo);
             }
-            self.collision(now, id, rng);
-            return Ok(Handled::Collision);
+            if received.src == id {
+                self.collision(now, id, rng);
+                return Ok(Handled::Collision);
+            }
         }
         if received.has_unknown_critical(wire::known_ids(received.msg_type)) {
             return Err(Ignored::UnknownCritical);
@@ -612,6 +659,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             session: 0,
         });
         self.id = Some(new);
+        self.prev_id = Some(old);
         self.events.push(Event::IdChanged { old, new });
         let was_established = self.state == State::Established;
         if was_established {
@@ -639,27 +687,33 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             return Err(Ignored::BadHello); // H-bad.
         };
         let key = (received.src, hello.nonce, wire::digest(body));
-        let answering = self
-            .resp
-            .as_ref()
-            .is_some_and(|r| (r.peer, r.peer_nonce, r.hello_digest) == key);
-        if answering {
-            // Rows 17, 25: resend the reply, rate-limited (§B.3).
-            return self.resend_reply(now);
+        let session_hello = self.session.as_ref().is_some_and(|s| s.hello == Some(key));
+        if self.candidate == Some(key) || session_hello {
+            // H-dup.
+            if self.resp.is_some() && self.candidate == Some(key) {
+                // Rows 17, 25: resend the reply, rate-limited (MOX-NEG-095).
+                return self.resend_reply(now);
+            }
+            // Row 21; elsewhere H-dup is not listed, so ignored.
+            return Err(Ignored::Duplicate);
         }
-        if self.session.as_ref().is_some_and(|s| s.hello == Some(key)) {
-            return Err(Ignored::Duplicate); // Row 21.
-        }
-        // H-new.
+        // H-new. Tie-break (rows 9, 10, 30): yield to a higher id, and whenever the own
+        // hello is addressed to a node other than this hello's source, which cannot hear it
+        // (MOX-NEG-103).
         let id = self.id.unwrap_or(0);
-        let wins = if self.plant(PlantStub::InvertTieBreak) {
+        let higher = if self.plant(PlantStub::InvertTieBreak) {
             received.src < id
         } else {
             received.src > id
         };
+        let elsewhere = self
+            .init
+            .as_ref()
+            .is_some_and(|i| i.dst != BROADCAST && i.dst != received.src);
+        let yields = higher || elsewhere;
         match self.state {
             State::Probing => {
-                if !wins {
+                if !yields {
                     return Err(Ignored::TieBreak); // Row 10.
                 }
                 // Row 9.
@@ -669,13 +723,14 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             }
             State::Answering | State::Fallback => {
                 // Rows 18, 34.
+                self.accepted = None;
                 self.answer(now, received.src, &hello, key.2, rng);
                 self.state = State::Answering;
             }
             State::Established => {
                 if self.init.is_some() {
-                    // Row 30 (applied to any H-new while in Probing').
-                    if !wins {
+                    // Row 30: as rows 9-10, yielding into Answering'.
+                    if !yields {
                         return Err(Ignored::TieBreak);
                     }
                     self.init = None;
@@ -717,6 +772,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         rng: &mut impl Rng,
     ) {
         let (agreement, refused) = self.select(hello);
+        self.candidate = Some((peer, hello.nonce, hello_digest));
         let nonce = 1 + rng.next_u32() % wire::U28_MAX;
         let n = wire::reply_field_count(agreement.extensions.len(), refused.len());
         let draws = wire::draw_reply_grease(rng, self.config.grease, n);
@@ -793,8 +849,14 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     });
                 }
                 None => {
-                    // MOX-NEG-023: 0E when a sunset major was the only match.
-                    let sunset = offer.majors().any(|(m, _)| own.sunset.contains(&m));
+                    // MOX-NEG-023: 0E when every offered major this node implements is
+                    // one it has sunset (and there is one), else 02.
+                    let mut implemented = offer.majors().filter(|(m, _)| {
+                        !mox_codec::envelope::grease::is_grease_value(u32::from(*m))
+                            && (own.minor_of(*m).is_some() || own.sunset.contains(m))
+                    });
+                    let sunset = implemented.clone().next().is_some()
+                        && implemented.all(|(m, _)| own.sunset.contains(&m));
                     let code = if sunset {
                         code::VERSION_SUNSET
                     } else {
@@ -823,54 +885,59 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         body: &[u8],
         rng: &mut impl Rng,
     ) -> Result<Handled, Ignored> {
-        let Some((echo, hello_digest)) = wire::reply_match(received) else {
-            return Err(Ignored::Stale);
-        };
         let digest = wire::digest(body);
-        let unlimited = self.config_plant_no_rate_limit();
-        // R-dup (row 20).
-        if let Some(session) = &mut self.session {
-            if session.role == Role::Initiator && session.reply_digest == digest {
+        let unlimited = self.plant(PlantStub::NoDuplicateRateLimit);
+        // R-dup (rows 20, 35): `accepted` is kept only while established by that R-ok or
+        // in the Fallback it entered.
+        if let Some(accepted) = &mut self.accepted {
+            if accepted.digest == digest {
                 let limit = u64::from(self.config.timers.rto_initial);
-                if !unlimited && now.saturating_sub(session.confirm_sent_at) < limit {
+                if !unlimited && now.saturating_sub(accepted.sent_at) < limit {
                     return Err(Ignored::RateLimited);
                 }
-                session.confirm_sent_at = now;
+                accepted.sent_at = now;
                 self.out.push(Pending::Confirm {
-                    dst: session.peer,
-                    echo: session.peer_nonce,
-                    digest: session.reply_digest,
+                    dst: accepted.peer,
+                    echo: accepted.nonce,
+                    digest,
                 });
                 return Ok(Handled::ReplyDup);
             }
         }
+        let Some((echo, hello_digest)) = wire::reply_match(received) else {
+            return Err(Ignored::Stale); // R-stale: no readable echo or digest.
+        };
         let skip_echo = self.plant(PlantStub::SkipNonceEcho);
         let skip_validation = self.plant(PlantStub::SkipReplyValidation);
         let Some(init) = &mut self.init else {
             return Err(Ignored::Stale); // R-stale: not probing.
         };
+        if init.dst != BROADCAST && init.dst != received.src {
+            return Err(Ignored::Stale); // R-stale: the hello went to another node.
+        }
         if echo != init.nonce && !skip_echo {
             return Err(Ignored::Stale); // R-stale.
         }
         if init.digest != Some(hello_digest) {
-            init.saw_digest_mismatch = true; // Row 6.
+            init.saw_digest_mismatch = true; // Rows 6, 30.
             return Ok(Handled::ReplyDigestMismatch);
         }
         let offers = usize::from(init.offers);
-        let reply = wire::Reply::parse(received);
-        let checked = match reply {
-            Ok(reply) if skip_validation => Ok(reply),
-            Ok(reply) => self.validate(&reply, offers).map(|()| reply),
-            Err(field) => Err(field),
+        let checked = if skip_validation {
+            Ok(())
+        } else {
+            self.validate(received, offers)
         };
-        let reply = match checked {
+        let reply = checked.and_then(|()| wire::Reply::parse(received));
+        let reply = match reply {
             Ok(reply) => reply,
             Err(field) => {
-                // Row 7: error 08 when eligible (MOX-ERR-020), then count.
+                // Rows 7, 30: error 08 when eligible (MOX-ERR-020; the destination is the
+                // own id, broadcast replies being X-dst), then count.
                 if let Some(init) = &mut self.init {
                     init.saw_invalid = true;
                 }
-                if Some(received.dst) == self.id && received.src < NODE_ID_RANGE {
+                if received.src < NODE_ID_RANGE {
                     self.out.push(Pending::Error {
                         dst: received.src,
                         field,
@@ -912,10 +979,18 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             echo: reply.nonce,
             digest,
         });
+        let accepted = Accepted {
+            peer: received.src,
+            nonce: reply.nonce,
+            digest,
+            sent_at: now,
+        };
         if agreement.extensions.is_empty() {
-            // MOX-NEG-024.
+            // MOX-NEG-024, "establish" with an empty agreement: the old agreement is
+            // dropped, Fallback, and the confirm is re-sent for a duplicate (row 35).
             self.clear();
             self.fall_back(now, FallbackReason::NoCommonVersion, rng);
+            self.accepted = Some(accepted);
             return Ok(Handled::ReplyOk);
         }
         self.resp = None;
@@ -926,20 +1001,18 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             peer_nonce: reply.nonce,
             agreement,
             peer_limits: reply.limits.read_as(self.config.binding),
-            reply_digest: digest,
-            confirm_sent_at: now,
             hello: None,
         });
         self.established(received.src, Role::Initiator, (init.nonce, reply.nonce));
+        self.accepted = Some(accepted);
         Ok(Handled::ReplyOk)
     }
 
-    fn config_plant_no_rate_limit(&self) -> bool {
-        self.plant(PlantStub::NoDuplicateRateLimit)
-    }
-
-    /// The initiator's checks of §1.6 (MOX-NEG-051); `Err` names the offending field.
-    fn validate(&self, reply: &wire::Reply<'_>, offers: usize) -> Result<(), u32> {
+    /// The initiator's checks of MOX-NEG-051, in one pass over the fields in wire order:
+    /// `Err` names the first offending field; an absent field (checked after the pass, in
+    /// table order) is named by its id. `refused` entries are not checked (MOX-NEG-023).
+    fn validate(&self, received: &Received<'_>, offers: usize) -> Result<(), u32> {
+        use mox_codec::envelope::grease::is_grease_value;
         let included = || {
             self.config
                 .offers
@@ -948,31 +1021,67 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 .take(offers)
         };
         let mut last: Option<usize> = None;
-        for entry in reply.agreed() {
-            if entry.ext.is_grease()
-                || mox_codec::envelope::grease::is_grease_value(u32::from(entry.major))
-            {
-                return Err(wire::id::R_AGREED);
-            }
-            let Some(index) = included().position(|o| o.ext == entry.ext) else {
-                return Err(wire::id::R_AGREED);
+        let mut seen = [false; 5]; // nonce, max size, reassembly, transfers, features
+        for field in received.body.fields() {
+            let v = field.value();
+            let fid = field.id().value();
+            let slot = match fid {
+                wire::id::R_NONCE => Some((0, 4)),
+                wire::id::R_MAX => Some((1, 4)),
+                wire::id::R_REASSEMBLY => Some((2, 3)),
+                wire::id::R_TRANSFERS => Some((3, 1)),
+                _ => None,
             };
-            let offered = included()
-                .nth(index)
-                .is_some_and(|o| o.minor_of(entry.major).is_some());
-            if !offered || last.is_some_and(|l| index <= l) {
-                return Err(wire::id::R_AGREED);
+            let ok = if let Some((i, width)) = slot {
+                let value = wire::uint(v, width);
+                let fine = !seen[i] && value.is_some() && (i != 0 || value != Some(0));
+                seen[i] = true;
+                fine
+            } else if fid == wire::id::R_FEATURES {
+                let mut fine = !seen[4] && v.len() % 2 == 0 && !wire::has_repeated_pair(v);
+                seen[4] = true;
+                for pair in v.chunks_exact(2) {
+                    let feature = u16::from(pair[0]) | (u16::from(pair[1]) << 7);
+                    fine &= !is_grease_value(u32::from(feature))
+                        && self.config.features.contains(&feature);
+                }
+                fine
+            } else if fid == wire::id::R_AGREED {
+                match wire::read_agreed(v) {
+                    Some(entry) if !is_grease_value(u32::from(entry.major)) => {
+                        match included().position(|o| o.ext == entry.ext) {
+                            Some(index) => {
+                                let offered = included()
+                                    .nth(index)
+                                    .is_some_and(|o| o.minor_of(entry.major).is_some());
+                                // In offer order, and no extension twice.
+                                let ordered = last.is_none_or(|l| index > l);
+                                last = Some(index);
+                                offered && ordered
+                            }
+                            None => false, // Not offered (GREASE extensions included).
+                        }
+                    }
+                    _ => false,
+                }
+            } else {
+                true
+            };
+            if !ok {
+                return Err(fid);
             }
-            last = Some(index);
         }
-        for feature in reply.feature_ids() {
-            if mox_codec::envelope::grease::is_grease_value(u32::from(feature))
-                || !self.config.features.contains(&feature)
-            {
-                return Err(wire::id::R_FEATURES);
-            }
+        let ids = [
+            wire::id::R_NONCE,
+            wire::id::R_MAX,
+            wire::id::R_REASSEMBLY,
+            wire::id::R_TRANSFERS,
+            wire::id::R_FEATURES,
+        ];
+        match seen.iter().zip(ids).find(|(seen, _)| !**seen) {
+            Some((_, id)) => Err(id),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn on_confirm(
@@ -981,18 +1090,16 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         received: &Received<'_>,
         rng: &mut impl Rng,
     ) -> Result<Handled, Ignored> {
-        let Some((echo, digest)) = wire::confirm(received) else {
-            return Err(Ignored::Stale);
-        };
+        let (echo, digest) = wire::confirm(received);
         let skip_digest = self.plant(PlantStub::SkipConfirmDigest);
         let Some(resp) = &mut self.resp else {
-            return Err(Ignored::Stale); // F-stale.
+            return Err(Ignored::Stale); // F-stale: not answering.
         };
-        if received.src != resp.peer || echo != resp.nonce {
-            return Err(Ignored::Stale);
+        if received.src != resp.peer || echo != Some(resp.nonce) {
+            return Err(Ignored::Stale); // F-stale.
         }
-        if resp.reply_digest != Some(digest) && !skip_digest {
-            resp.saw_digest_mismatch = true; // Rows 16, 25.
+        if (digest.is_none() || resp.reply_digest != digest) && !skip_digest {
+            resp.saw_digest_mismatch = true; // F-dig: rows 16, 25.
             return Ok(Handled::ConfirmDigestMismatch);
         }
         // F-ok: rows 15, 23.
@@ -1000,18 +1107,19 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             return Err(Ignored::Stale);
         };
         self.refused = resp.refused.clone();
-        if resp.agreement.extensions.is_empty() {
-            self.clear();
-            self.fall_back(now, FallbackReason::NoCommonVersion, rng);
-            return Ok(Handled::ConfirmOk);
-        }
         if let Some(old) = &self.session {
+            // Row 23: the candidate becomes the peer, then establish (which may fall back).
             if old.peer != resp.peer {
                 self.events.push(Event::PeerRebooted {
                     old: old.peer,
                     new: resp.peer,
                 });
             }
+        }
+        if resp.agreement.extensions.is_empty() {
+            self.clear();
+            self.fall_back(now, FallbackReason::NoCommonVersion, rng);
+            return Ok(Handled::ConfirmOk);
         }
         self.init = None;
         self.session = Some(Session {
@@ -1021,8 +1129,6 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             peer_nonce: resp.peer_nonce,
             agreement: resp.agreement,
             peer_limits: resp.peer_limits,
-            reply_digest: 0,
-            confirm_sent_at: 0,
             hello: Some((resp.peer, resp.peer_nonce, resp.hello_digest)),
         });
         self.established(resp.peer, Role::Responder, (resp.peer_nonce, resp.nonce));
@@ -1035,22 +1141,23 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         received: &Received<'_>,
         rng: &mut impl Rng,
     ) -> Result<Handled, Ignored> {
-        let Some((reason, session_nonce)) = wire::goodbye(received) else {
-            return Err(Ignored::OtherGoodbye);
-        };
         if self.state != State::Established {
-            return Err(Ignored::NotExpected); // Rows 8, 35.
+            return Err(Ignored::NotExpected); // MOX-NEG-031; rows 8, 35.
         }
+        let (reason, session_nonce) = wire::goodbye(received);
+        // MOX-NEG-030: absent or unknown reads as shutdown.
+        let reason = reason.map_or(GoodbyeReason::Shutdown, GoodbyeReason::from_value);
         let skip = self.plant(PlantStub::SkipGoodbyeSession);
-        let reason = GoodbyeReason::from_value(reason);
         let Some(session) = &self.session else {
             return Err(Ignored::OtherGoodbye);
         };
-        // §1.4 (MOX-NEG-031); a goodbye from the own id was H-coll already.
+        // MOX-NEG-031; a goodbye from the own id was H-coll already.
         let ok = received.src == session.peer
-            && (skip || session_nonce == session.own_nonce || reason == GoodbyeReason::IdCollision);
+            && (skip
+                || session_nonce == Some(session.own_nonce)
+                || reason == GoodbyeReason::IdCollision);
         if !ok {
-            return Err(Ignored::OtherGoodbye);
+            return Err(Ignored::OtherGoodbye); // G-other.
         }
         // Row 31.
         self.clear();
@@ -1075,46 +1182,53 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         let retry = (0x40..0x60).contains(&error.code);
         let about_core = error.ext == ExtensionId::CORE && error.major == 1;
         if about_core && error.msg_type == msg::HELLO {
+            // MOX-NEG-082: only from the node the own hello was addressed to; a broadcast
+            // hello is not eligible for errors, so any error "about" it is X-other.
             let Some(init) = &mut self.init else {
                 return Err(Ignored::NotExpected);
             };
-            if init.dst != BROADCAST && init.dst != received.src {
+            if init.dst == BROADCAST || init.dst != received.src {
                 return Err(Ignored::NotExpected);
             }
             if do_not_retry {
+                self.init = None;
                 if self.state == State::Probing {
                     // Row 11.
-                    self.init = None;
                     self.fall_back(now, FallbackReason::Refused { code: error.code }, rng);
                 } else {
-                    // Probing' (choice): the refused renegotiation ends; the session stays
-                    // (MOX-NEG-100 does not let one error end it).
-                    self.init = None;
+                    // Row 30: Probing' ends, the old agreement stays (MOX-NEG-100).
                     self.deadline = None;
                 }
                 return Ok(Handled::Error);
             }
             if retry {
-                // Row 12.
+                // Row 12: at most one taken per send, a second 41 in the handshake ignored.
+                if init.retry_taken || (error.code == code::MALFORMED && init.malformed_retried) {
+                    return Err(Ignored::NotExpected);
+                }
+                init.retry_taken = true;
                 if error.code == code::MALFORMED {
-                    if init.malformed_retried {
-                        return Err(Ignored::NotExpected);
-                    }
                     init.malformed_retried = true;
                 }
+                let timers = self.config.timers;
+                // Clamped to min_retry_after-rto_max; the floor wins should a
+                // configuration put it above rto_max.
                 let wait = error
                     .retry_after
-                    .unwrap_or(0)
-                    .max(self.config.timers.min_retry_after);
+                    .unwrap_or(timers.min_retry_after)
+                    .min(timers.rto_max)
+                    .max(timers.min_retry_after);
                 self.deadline = Some(now.saturating_add(u64::from(wait)));
                 return Ok(Handled::Error);
             }
-            return Err(Ignored::NotExpected); // E-notif.
+            return Err(Ignored::NotExpected); // E-notif: row 8.
         }
         if about_core && error.msg_type == msg::REPLY {
             let Some(resp) = &self.resp else {
                 return Err(Ignored::NotExpected);
             };
+            // Only E-dnr has a row while answering (19, 25); retry and notification
+            // errors about the reply are not listed, so ignored.
             if resp.peer != received.src || !do_not_retry {
                 return Err(Ignored::NotExpected);
             }
@@ -1123,7 +1237,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 // Row 19.
                 self.fall_back(now, FallbackReason::Refused { code: error.code }, rng);
             } else {
-                // Answering' (choice, as Probing' above): the sub-state ends.
+                // Row 25: Answering' ends.
                 self.deadline = None;
             }
             return Ok(Handled::Error);
@@ -1160,17 +1274,20 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
     // -----------------------------------------------------------------------------------
     // Shared actions
 
-    /// Drops every handshake and the session (not the id, the config or the queues).
+    /// Drops every handshake, the session and the accepted reply (not the id, the
+    /// candidate's hello, the config or the queues).
     fn clear(&mut self) {
         self.init = None;
         self.resp = None;
         self.session = None;
+        self.accepted = None;
         self.deadline = None;
     }
 
     fn established(&mut self, peer: NodeId, role: Role, session: (Nonce, Nonce)) {
         self.state = State::Established;
         self.deadline = None;
+        self.accepted = None; // An initiator sets it again after this.
         self.reprobe_base = self.config.timers.reprobe_initial; // MOX-NEG-093.
         self.events.push(Event::Established {
             peer,
@@ -1185,6 +1302,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         self.events.push(Event::FellBack { reason });
         self.state = State::Fallback;
         self.deadline = None;
+        self.accepted = None; // Row 5 with an empty agreement sets it again after this.
         if self.reprobing() {
             let j = u64::from(self.config.timers.reprobe_jitter_pct.min(50));
             let r = u64::from(rng.next_u32());
@@ -1194,19 +1312,18 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
     }
 
     /// A new handshake as initiator (§3.4 "new handshake", §B.2 item 2): nonce, GREASE,
-    /// `k := 1`, hello queued, deadline `now + rto_initial`. A first hello (to broadcast)
-    /// carries the offers that fit the floor (MOX-NEG-063); a renegotiation all of them.
+    /// `k := 1`, hello queued, deadline `now + rto_initial`; the candidate is cleared.
+    /// The hello carries the most preferred offers that fit one unit of the floor size, or,
+    /// addressed to the established peer, of the peer's declared max size (MOX-NEG-063).
     fn new_handshake(&mut self, now: u64, dst: NodeId, rng: &mut impl Rng) {
         let nonce = 1 + rng.next_u32() % wire::U28_MAX;
-        let offers = if dst == BROADCAST {
-            self.config.first_hello_offers()
-        } else {
-            self.config
-                .offers
-                .iter()
-                .filter(|o| !o.majors.is_empty())
-                .count()
+        let unit = match &self.session {
+            Some(session) if session.peer == dst => session.peer_limits.max_size,
+            _ => self.config.binding.floor(),
         };
+        let budget = unit.saturating_sub(self.config.binding.overhead());
+        let offers = self.config.hello_offers_within(budget);
+        self.candidate = None;
         let shape = wire::HelloShape::of(&self.config, offers);
         let draws = wire::draw_hello_grease(rng, self.config.grease, &shape);
         self.init = Some(Initiator {
@@ -1218,6 +1335,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             k: 1,
             saw_digest_mismatch: false,
             saw_invalid: false,
+            retry_taken: false,
             malformed_retried: false,
         });
         self.out.push(Pending::Hello);
@@ -1320,7 +1438,16 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 Ok(len) => {
                     self.out.pop();
                     let digest = wire::digest(buf.get(..len).unwrap_or_default());
-                    self.echo.rotate_right(1);
+                    // The last 4 *distinct* bodies (MOX-NEG-105): a retransmission moves its
+                    // digest to the front instead of pushing an older one out.
+                    let at = self
+                        .echo
+                        .iter()
+                        .position(|d| *d == Some(digest))
+                        .unwrap_or(self.echo.len() - 1);
+                    if let Some(slots) = self.echo.get_mut(..=at) {
+                        slots.rotate_right(1);
+                    }
                     self.echo[0] = Some(digest);
                     match pending {
                         Pending::Hello => {

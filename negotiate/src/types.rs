@@ -38,8 +38,6 @@ pub enum GoodbyeReason {
     ProtocolError,
     /// `05` reconfigured.
     Reconfigured,
-    /// A value this version does not know (a later core minor's).
-    Other(u8),
 }
 
 impl GoodbyeReason {
@@ -52,7 +50,6 @@ impl GoodbyeReason {
             Self::NoConfirm => 3,
             Self::ProtocolError => 4,
             Self::Reconfigured => 5,
-            Self::Other(v) => v,
         }
     }
 
@@ -65,7 +62,8 @@ impl GoodbyeReason {
             3 => Self::NoConfirm,
             4 => Self::ProtocolError,
             5 => Self::Reconfigured,
-            v => Self::Other(v),
+            // MOX-NEG-030: an unknown reason (a later core minor's) reads as shutdown.
+            _ => Self::Shutdown,
         }
     }
 }
@@ -79,7 +77,6 @@ impl fmt::Display for GoodbyeReason {
             Self::NoConfirm => f.write_str("no-confirm"),
             Self::ProtocolError => f.write_str("protocol-error"),
             Self::Reconfigured => f.write_str("reconfigured"),
-            Self::Other(v) => write!(f, "reason {v:#04x}"),
         }
     }
 }

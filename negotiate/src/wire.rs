@@ -179,7 +179,7 @@ pub(crate) fn read_ext(bytes: &[u8]) -> Option<(ExtensionId, usize)> {
     Some((ExtensionId::new(owner, number), olen + nlen))
 }
 
-fn uint(bytes: &[u8], width: usize) -> Option<u32> {
+pub(crate) fn uint(bytes: &[u8], width: usize) -> Option<u32> {
     if bytes.len() != width {
         return None;
     }
@@ -198,7 +198,6 @@ fn uint_bytes(value: u32, width: usize) -> [u8; 4] {
 pub(crate) struct Received<'a> {
     pub(crate) body: Body<'a>,
     pub(crate) src: u32,
-    pub(crate) dst: u32,
     pub(crate) msg_type: u8,
 }
 
@@ -273,7 +272,8 @@ pub(crate) struct Hello<'a> {
 fn read_offer(value: &[u8]) -> Option<OfferView<'_>> {
     let (ext, used) = read_ext(value)?;
     let pairs = value.get(used..)?;
-    if pairs.len() < 2 || pairs.len() % 2 != 0 {
+    // MOX-NEG-040: 1 to 16 pairs, so 2 to 32 bytes.
+    if pairs.len() < 2 || pairs.len() > 32 || pairs.len() % 2 != 0 {
         return None;
     }
     let mut seen = 0u128;
@@ -301,7 +301,8 @@ impl<'a> Hello<'a> {
                 id::H_REASSEMBLY => set_once(&mut reasm, uint(v, 3))?,
                 id::H_TRANSFERS => set_once(&mut transfers, uint(v, 1))?,
                 id::H_FEATURES => {
-                    if v.len() % 2 != 0 {
+                    // MOX-NEG-016: an even length, no id twice.
+                    if v.len() % 2 != 0 || has_repeated_pair(v) {
                         return None;
                     }
                     set_once(&mut features, Some(v))?;
@@ -317,12 +318,8 @@ impl<'a> Hello<'a> {
                         return None;
                     }
                 }
-                id::H_DEPRECATED => {
-                    let (_, used) = read_ext(v)?;
-                    if v.get(used..)?.contains(&0) {
-                        return None;
-                    }
-                }
+                // MOX-NEG-014: a malformed `deprecated` entry is ignored, not fatal; it
+                // only orders a choice ([`Hello::deprecates`] skips it).
                 id::H_IDENTITY if !(9..=11).contains(&v.len()) => return None,
                 _ => {}
             }
@@ -357,8 +354,10 @@ impl<'a> Hello<'a> {
             .fields()
             .filter(|f| f.id().value() == id::H_DEPRECATED)
             .any(|f| match read_ext(f.value()) {
+                // An entry without a major after the id is not an entry (MOX-NEG-014).
                 Some((e, used)) => {
-                    e == *ext && f.value().get(used..).unwrap_or_default().contains(&major)
+                    let majors = f.value().get(used..).unwrap_or_default();
+                    e == *ext && !majors.is_empty() && majors.contains(&major)
                 }
                 None => false,
             })
@@ -370,6 +369,13 @@ impl<'a> Hello<'a> {
             .chunks_exact(2)
             .map(|p| u16::from(p[0]) | (u16::from(p.get(1).copied().unwrap_or(0)) << 7))
     }
+}
+
+/// Whether a list of 2-byte feature ids holds one id twice.
+pub(crate) fn has_repeated_pair(v: &[u8]) -> bool {
+    v.chunks_exact(2)
+        .enumerate()
+        .any(|(i, p)| v.chunks_exact(2).take(i).any(|q| q == p))
 }
 
 fn set_once<T>(slot: &mut Option<T>, value: Option<T>) -> Option<()> {
@@ -432,7 +438,7 @@ impl<'a> Reply<'a> {
                     }
                 }
                 id::R_AGREED => read_agreed(v).map(|_| ()),
-                id::R_REFUSED => read_refused(v).map(|_| ()),
+                // MOX-NEG-023: `refused` only reports; a bad entry is skipped, not R-inv.
                 _ => Some(()),
             };
             ok.ok_or(fid)?;
@@ -474,7 +480,7 @@ impl<'a> Reply<'a> {
     }
 }
 
-fn read_agreed(v: &[u8]) -> Option<AgreedView> {
+pub(crate) fn read_agreed(v: &[u8]) -> Option<AgreedView> {
     let (ext, used) = read_ext(v)?;
     match v.get(used..)? {
         [major, minor] => Some(AgreedView {
@@ -494,30 +500,37 @@ fn read_refused(v: &[u8]) -> Option<(ExtensionId, u8)> {
     }
 }
 
-/// A confirm's `(nonce echo, reply digest)`.
-pub(crate) fn confirm(received: &Received<'_>) -> Option<(u32, u16)> {
-    let (mut echo, mut digest) = (None, None);
+/// The one well-formed occurrence of a field, or `None` when it is absent, repeated or
+/// of the wrong width (all read as absent: no value can be trusted).
+fn single(received: &Received<'_>, field_id: u32, width: usize) -> Option<u32> {
+    let mut found = None;
     for field in received.body.fields() {
-        match field.id().value() {
-            id::C_ECHO => set_once(&mut echo, uint(field.value(), 4))?,
-            id::C_DIGEST => set_once(&mut digest, uint(field.value(), 2))?,
-            _ => {}
+        if field.id().value() == field_id {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(uint(field.value(), width)?);
         }
     }
-    Some((echo?, digest? as u16))
+    found
 }
 
-/// A goodbye's `(reason, session)`.
-pub(crate) fn goodbye(received: &Received<'_>) -> Option<(u8, u32)> {
-    let (mut reason, mut session) = (None, None);
-    for field in received.body.fields() {
-        match field.id().value() {
-            id::G_REASON => set_once(&mut reason, uint(field.value(), 1))?,
-            id::G_SESSION => set_once(&mut session, uint(field.value(), 4))?,
-            _ => {}
-        }
-    }
-    Some((reason? as u8, session?))
+/// A confirm's `(nonce echo, reply digest)`, each `None` when absent (an absent echo is
+/// `F-stale`, an absent digest `F-dig`, MOX-NEG-101).
+pub(crate) fn confirm(received: &Received<'_>) -> (Option<u32>, Option<u16>) {
+    (
+        single(received, id::C_ECHO, 4),
+        single(received, id::C_DIGEST, 2).map(|d| d as u16),
+    )
+}
+
+/// A goodbye's `(reason, session)`, each `None` when absent (MOX-NEG-030: an absent
+/// reason reads as `shutdown`).
+pub(crate) fn goodbye(received: &Received<'_>) -> (Option<u8>, Option<u32>) {
+    (
+        single(received, id::G_REASON, 1).map(|r| r as u8),
+        single(received, id::G_SESSION, 4),
+    )
 }
 
 /// An error message's fields that the machine reads (spec §9.2).

@@ -118,25 +118,14 @@ pub fn config_b() -> Config<4, 4, 4> {
     config
 }
 
-/// A's draws for start and its first hello with the §2 GREASE (derived from §B.2 by hand:
-/// id, nonce, plan count, field 7 U=0 value 55, position 1, extension 23, position 2,
-/// major 39, major 23, position 1, feature 263, position 1).
-pub const A_DRAWS: [u32; 12] = [
-    0x0123_4567,
-    0x00A1_B2C2,
-    0,
-    0x0001_5540,
-    1,
-    1,
-    2,
-    2,
-    1,
-    1,
-    16,
-    1,
-];
-/// B's draws: id 0x42; answering: nonce, plan count, field 23 U=1 empty, position 9.
-pub const B_DRAWS: [u32; 5] = [0x42, 0x005D_1E2E, 0, 1569, 9];
+/// A's draws as spec §8.12 prints them: start 19088743, then the new handshake's
+/// 10597058, 0, 21840, 1, 1, 2, 2, 1, 1, 16, 1 (nonce, plan count, field 7 U=0 value 55,
+/// position 1, extension 23, position 2, major 39, major 23, position 1, feature 263,
+/// position 1).
+pub const A_DRAWS: [u32; 12] = [19088743, 10597058, 0, 21840, 1, 1, 2, 2, 1, 1, 16, 1];
+/// B's draws as spec §8.12 prints them: start 66, then the answer's 6102574, 0, 57, 9
+/// (nonce, plan count, field 23 U=1 empty, position 9).
+pub const B_DRAWS: [u32; 5] = [66, 6102574, 0, 57, 9];
 
 pub fn hex(text: &str) -> Vec<u8> {
     text.split_whitespace()
