@@ -17,9 +17,9 @@ use core::fmt;
 use std::string::String;
 use std::vec::Vec;
 
-use mox_codec::envelope::{Body, ExtensionId};
+use mox_codec::envelope::{encode_body, Addresses, Body, ExtensionId, FieldId, Header};
 
-use crate::{Config, Event, Handled, Ignored, Instant, Machine, NodeId, Nonce, Role, State};
+use crate::{Config, Event, Gate, Handled, Ignored, Instant, Machine, NodeId, Nonce, Role, State};
 
 /// SplitMix64 (Steele, Lea, Flood 2014): fast, deterministic and small. For tests and
 /// simulations only; a product passes a real RNG. `first` forces the first `next_u32`
@@ -395,18 +395,7 @@ impl Watch {
         {
             return Ok(());
         }
-        let same = match (machines[0].agreement(), machines[1].agreement()) {
-            (Some(a), Some(b)) => {
-                a.features == b.features
-                    && a.extensions.len() == b.extensions.len()
-                    && a.extensions
-                        .iter()
-                        .zip(b.extensions.iter())
-                        .all(|(x, y)| x.ext == y.ext && x.major == y.major)
-            }
-            (None, None) => true,
-            _ => false,
-        };
+        let same = same_agreement(machines[0], machines[1]);
         if same {
             Ok(())
         } else {
@@ -414,21 +403,42 @@ impl Watch {
         }
     }
 
-    /// Whether the two ends are established with each other in one session.
+    /// Whether the two ends are established with each other: each holds a session whose
+    /// peer is the other's current node id, with the same agreed extensions, majors and
+    /// features. The two sessions may carry different nonces: when the last confirm of a
+    /// renegotiation and the goodbye of the abandoned answer are both lost, one end keeps
+    /// the older session; that only matters to a later goodbye, and MOX-NEG-100 lets the
+    /// next handshake replace it.
     pub fn together<const E: usize, const M: usize, const F: usize>(
         &self,
         machines: [&Machine<E, M, F>; 2],
     ) -> bool {
-        match (self.nodes[0].session, self.nodes[1].session) {
-            (Some((peer_of_a, s_a)), Some((peer_of_b, s_b))) => {
-                s_a == s_b
-                    && Some(peer_of_a) == machines[1].node_id()
-                    && Some(peer_of_b) == machines[0].node_id()
-                    && machines[0].state() == State::Established
-                    && machines[1].state() == State::Established
-            }
-            _ => false,
+        let [a, b] = machines;
+        a.state() == State::Established
+            && b.state() == State::Established
+            && a.peer().is_some()
+            && a.peer() == b.node_id()
+            && b.peer() == a.node_id()
+            && same_agreement(a, b)
+    }
+}
+
+/// The same agreed extensions and majors, in order, and the same features.
+fn same_agreement<const E: usize, const M: usize, const F: usize>(
+    a: &Machine<E, M, F>,
+    b: &Machine<E, M, F>,
+) -> bool {
+    match (a.agreement(), b.agreement()) {
+        (Some(x), Some(y)) => {
+            x.features == y.features
+                && x.extensions.len() == y.extensions.len()
+                && x.extensions
+                    .iter()
+                    .zip(y.extensions.iter())
+                    .all(|(p, q)| p.ext == q.ext && p.major == q.major)
         }
+        (None, None) => true,
+        _ => false,
     }
 }
 
@@ -563,6 +573,20 @@ fn node_name(id: Option<u32>) -> String {
 /// A one-line human description of a `mox.core` body: type, addresses and the fields
 /// that matter for reading a handshake.
 pub fn describe(body: &[u8]) -> String {
+    if let Ok(parsed) = Body::parse(body, &mox_codec::envelope::Limits::DEFAULT) {
+        let h = parsed.header();
+        if h.extension != ExtensionId::CORE {
+            let to = h.addresses.map(|a| (a.source, a.destination));
+            return std::format!(
+                "app {} v{}.{} {}→{}",
+                ext_name(&h.extension),
+                h.major,
+                h.minor,
+                node_name(to.map(|t| t.0)),
+                node_name(to.map(|t| t.1))
+            );
+        }
+    }
     let Some(view) = describe_view(body) else {
         return std::format!("undecodable body ({} bytes)", body.len());
     };
@@ -615,6 +639,106 @@ pub fn describe(body: &[u8]) -> String {
 }
 
 use std::string::ToString;
+
+/// The message type of the application messages the simulation sends (a notification, so
+/// it is never answered on success).
+const APP_TYPE: u8 = 0x10;
+
+/// An application message of `ext` major `major` from `src` to `dst`, `K=1`, no fields: what
+/// an established node's application sends to its peer. It lets the simulation exercise the
+/// gate (MOX-NEG-080, -081) and the recovery of a half-open session by `0A` (MOX-NEG-083).
+pub fn app_message(ext: ExtensionId, major: u8, src: NodeId, dst: NodeId) -> Vec<u8> {
+    let mut header = Header::new(ext, major, 0, APP_TYPE);
+    header.check = true;
+    header.addresses = Some(Addresses {
+        source: src,
+        destination: dst,
+    });
+    let mut out = [0u8; 64];
+    let fields: [(FieldId, &[u8]); 0] = [];
+    let len = encode_body(&header, fields, &mut out).unwrap_or(0);
+    out[..len].to_vec()
+}
+
+/// The `error` (spec §9.2) a node sends from `src` about the message `original`.
+fn error_about(original: &Header, code: u8, src: NodeId) -> Option<Vec<u8>> {
+    let dst = original.addresses?.source;
+    let mut header = Header::new(ExtensionId::CORE, 1, 0, ERROR);
+    header.check = true;
+    header.addresses = Some(Addresses {
+        source: src,
+        destination: dst,
+    });
+    let (ext, ext_len) = crate::wire::ext_bytes(&original.extension);
+    let code = [code];
+    let version = [original.major, original.minor];
+    let msg_type = [original.msg_type];
+    let fields: [(FieldId, &[u8]); 4] = [
+        (FieldId::from_value(0)?, &code),
+        (FieldId::from_value(8)?, &ext[..ext_len]),
+        (FieldId::from_value(16)?, &version),
+        (FieldId::from_value(24)?, &msg_type),
+    ];
+    let mut out = [0u8; 64];
+    let len = encode_body(&header, fields, &mut out).ok()?;
+    Some(out[..len].to_vec())
+}
+
+/// What a node did with one received body: `mox.core` goes to the machine; any other
+/// extension's message is gated (MOX-NEG-080, -081), and `0A not-negotiated` is answered
+/// (`45 not-ready` is the application's retry and is not simulated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// A `mox.core` body and the machine's classification.
+    Core(Result<Handled, Ignored>),
+    /// An application message the gate let through.
+    AppAccepted,
+    /// An application message the gate refused, with the error reply to send.
+    AppRefused(Option<Vec<u8>>),
+    /// An application message the gate deferred (`not-ready`).
+    AppDeferred,
+    /// Not a body the node can read.
+    Undecodable,
+}
+
+/// Runs one received body through a node: its machine for `mox.core`, its gate for other
+/// extensions.
+pub fn node_receive<const E: usize, const M: usize, const F: usize>(
+    machine: &mut Machine<E, M, F>,
+    rng: &mut SimRng,
+    now: u64,
+    body: &[u8],
+    unit_len: usize,
+) -> Received {
+    let Ok(parsed) = Body::parse(body, &mox_codec::envelope::Limits::DEFAULT) else {
+        return Received::Undecodable;
+    };
+    let header = *parsed.header();
+    if header.extension == ExtensionId::CORE {
+        return Received::Core(machine.handle_body(Instant(now), body, unit_len, rng));
+    }
+    let src = header.addresses.map(|a| a.source);
+    match machine.gate(src, header.extension, header.major) {
+        Gate::Accept => Received::AppAccepted,
+        Gate::NotReady { .. } => Received::AppDeferred,
+        Gate::NotNegotiated => match machine.node_id() {
+            Some(id) => Received::AppRefused(error_about(&header, 0x0A, id)),
+            None => Received::AppRefused(None),
+        },
+    }
+}
+
+/// The application message an established machine sends to its peer now: of its first
+/// agreed extension and major. `None` when not established or nothing was agreed.
+pub fn app_message_of<const E: usize, const M: usize, const F: usize>(
+    machine: &Machine<E, M, F>,
+) -> Option<Vec<u8>> {
+    if machine.state() != State::Established {
+        return None;
+    }
+    let agreed = machine.agreement()?.extensions.first()?;
+    Some(app_message(agreed.ext, agreed.major, machine.node_id()?, machine.peer()?))
+}
 
 /// Impairments of the simulated link, applied to each body independently from the
 /// simulation's seed.
@@ -698,8 +822,8 @@ pub enum Entry {
         side: Side,
         /// The body.
         body: Vec<u8>,
-        /// What the machine made of it.
-        result: Result<Handled, Ignored>,
+        /// What the node made of it.
+        result: Received,
     },
     /// A timer fired.
     Timer {
@@ -774,8 +898,18 @@ impl fmt::Display for Entry {
                 let what = describe(body);
                 let kind = what.split(' ').next().unwrap_or("");
                 match result {
-                    Ok(handled) => write!(f, "{side}  ← {kind}: {}", input_class(*handled)),
-                    Err(ignored) => write!(f, "{side}  ← {kind}: ignored ({ignored})"),
+                    Received::Core(Ok(handled)) => {
+                        write!(f, "{side}  ← {kind}: {}", input_class(*handled))
+                    }
+                    Received::Core(Err(ignored)) => {
+                        write!(f, "{side}  ← {kind}: ignored ({ignored})")
+                    }
+                    Received::AppAccepted => write!(f, "{side}  ← {what}: accepted"),
+                    Received::AppRefused(_) => {
+                        write!(f, "{side}  ← {what}: not negotiated with its sender")
+                    }
+                    Received::AppDeferred => write!(f, "{side}  ← {what}: not ready"),
+                    Received::Undecodable => write!(f, "{side}  ← undecodable"),
                 }
             }
             Entry::Timer { t, side } => {
@@ -870,6 +1004,8 @@ pub struct Simulation<const E: usize, const M: usize, const F: usize> {
     watch: Watch,
     timeline: Vec<Entry>,
     unit_overhead: usize,
+    app_every: Option<u64>,
+    next_app: [Option<u64>; 2],
 }
 
 impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
@@ -891,7 +1027,19 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
             watch: Watch::new(),
             timeline: Vec::new(),
             unit_overhead,
+            app_every: None,
+            next_app: [None, None],
         }
+    }
+
+    /// Each established node's application sends one message of its first agreed
+    /// extension to its peer every `every_ms` (0: never). The peer's gate answers `0A` when
+    /// it holds no such session with the sender, which is how a half-open session is found
+    /// (MOX-NEG-083).
+    pub fn with_app_traffic(mut self, every_ms: u64) -> Self {
+        self.app_every = (every_ms > 0).then_some(every_ms);
+        self.next_app = [self.app_every, self.app_every];
+        self
     }
 
     /// The machine of `side`.
@@ -938,7 +1086,8 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
                 .min();
             let next_edge = partition_edges.iter().map(|e| e.0).min();
             let next_reboot = reboots.iter().map(|r| r.0).min();
-            let Some(next) = [next_flight, next_deadline, next_edge, next_reboot]
+            let next_app = self.next_app.iter().flatten().copied().min();
+            let Some(next) = [next_flight, next_deadline, next_edge, next_reboot, next_app]
                 .into_iter()
                 .flatten()
                 .min()
@@ -972,6 +1121,14 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
             {
                 let flight = self.flights.remove(i);
                 self.deliver(flight)?;
+                continue;
+            }
+            if let Some(i) = self.next_app.iter().position(|t| t.is_some_and(|t| t <= self.now)) {
+                let side = if i == 0 { Side::A } else { Side::B };
+                self.next_app[i] = self.app_every.map(|every| self.now + every);
+                if let Some(body) = app_message_of(&self.machines[i]) {
+                    self.send(side, body);
+                }
                 continue;
             }
             for side in [Side::A, Side::B] {
@@ -1021,17 +1178,43 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
 
     fn deliver(&mut self, flight: Flight) -> Result<(), Violation> {
         let side = flight.to;
-        let now = Instant(self.now);
         let unit_len = flight.body.len() + self.unit_overhead;
+        let now = self.now;
         let (machine, rng) = self.parts(side);
-        let result = machine.handle_body(now, &flight.body, unit_len, rng);
+        let result = node_receive(machine, rng, now, &flight.body, unit_len);
+        let reply = match &result {
+            Received::AppRefused(Some(reply)) => Some(reply.clone()),
+            _ => None,
+        };
         self.timeline.push(Entry::Receive {
             t: self.now,
             side,
             body: flight.body,
             result,
         });
+        if let Some(reply) = reply {
+            self.send(side, reply);
+        }
         self.drain(side, false)
+    }
+
+    /// Puts one body the node (not its machine) sends on the link.
+    fn send(&mut self, side: Side, body: Vec<u8>) {
+        let fate = self.fate();
+        match fate {
+            Fate::Arrives(at) => self.fly(at, side.other(), body.clone()),
+            Fate::Duplicated(first, second) => {
+                self.fly(first, side.other(), body.clone());
+                self.fly(second, side.other(), body.clone());
+            }
+            Fate::Lost | Fate::Partitioned => {}
+        }
+        self.timeline.push(Entry::Send {
+            t: self.now,
+            side,
+            body,
+            fate,
+        });
     }
 
     fn drain(&mut self, side: Side, timer: bool) -> Result<(), Violation> {
@@ -1050,21 +1233,7 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
             events.push(event);
         }
         for body in &sent {
-            let fate = self.fate();
-            match fate {
-                Fate::Arrives(at) => self.fly(at, side.other(), body.clone()),
-                Fate::Duplicated(first, second) => {
-                    self.fly(first, side.other(), body.clone());
-                    self.fly(second, side.other(), body.clone());
-                }
-                Fate::Lost | Fate::Partitioned => {}
-            }
-            self.timeline.push(Entry::Send {
-                t: self.now,
-                side,
-                body: body.clone(),
-                fate,
-            });
+            self.send(side, body.clone());
         }
         for event in &events {
             self.timeline.push(Entry::Event {

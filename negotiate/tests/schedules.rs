@@ -69,9 +69,9 @@ fn compatible(a: &[(u32, Vec<u8>)], b: &[(u32, Vec<u8>)]) -> bool {
     })
 }
 
-/// After the last fault: a handshake under way, the longest re-probe wait with jitter, and
+/// After the last fault: one application message, a handshake under way, the longest re-probe wait with jitter, and
 /// two more handshakes (a simultaneous open can cost one), with room for delays.
-const CONVERGENCE_MS: u64 = 3 * (20 + 40 + 80 + 160 + 160) + 4_000 * 125 / 100 + 500;
+const CONVERGENCE_MS: u64 = 500 + 3 * (20 + 40 + 80 + 160 + 160) + 4_000 * 125 / 100 + 500;
 
 proptest! {
     #![proptest_config(ProptestConfig {
@@ -114,7 +114,9 @@ proptest! {
             reboot_b_at: reboot_b.map(clip),
             faults_until: Some(faults_until),
         };
-        let mut sim = Simulation::new(a, b, seed, impairment);
+        // The applications talk every 500 ms: a half-open session is found by their first
+        // message after the heal (0A not-negotiated, MOX-NEG-083).
+        let mut sim = Simulation::new(a, b, seed, impairment).with_app_traffic(500);
         let end = faults_until + u64::from(delay.0 + delay.1) + CONVERGENCE_MS;
         if let Err(violation) = sim.run(end) {
             let tail: Vec<String> = sim.timeline().iter().rev().take(30).map(ToString::to_string).collect();

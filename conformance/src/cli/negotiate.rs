@@ -46,6 +46,11 @@ pub(crate) struct NegotiateArgs {
     /// ms: the network heals and the two ends must converge.
     #[arg(long)]
     heal_at: Option<u64>,
+    /// Each established node's application sends one message of its first agreed extension
+    /// to its peer every this many ms (0: none). A peer that holds no such session answers
+    /// `0A not-negotiated`, which is how a half-open session is found (MOX-NEG-083).
+    #[arg(long, default_value_t = 0)]
+    app_every: u64,
     /// Simulated time to run, ms.
     #[arg(long, default_value_t = 20_000)]
     duration: u64,
@@ -204,7 +209,7 @@ pub(crate) fn run(args: NegotiateArgs) -> Result<ExitCode, CliError> {
         }
     );
     println!();
-    let mut sim = Simulation::new(a, b, args.seed, impairment);
+    let mut sim = Simulation::new(a, b, args.seed, impairment).with_app_traffic(args.app_every);
     let result = sim.run(args.duration);
     for entry in sim.timeline() {
         println!("{entry}");

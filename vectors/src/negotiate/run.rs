@@ -159,7 +159,6 @@ fn goodbye_reason(reason: neg::GoodbyeReason) -> Result<GoodbyeReason, String> {
         neg::GoodbyeReason::NoConfirm => GoodbyeReason::NoConfirm,
         neg::GoodbyeReason::ProtocolError => GoodbyeReason::ProtocolError,
         neg::GoodbyeReason::Reconfigured => GoodbyeReason::Reconfigured,
-        neg::GoodbyeReason::Other(v) => return Err(format!("goodbye reason {v:#04x}")),
     })
 }
 
