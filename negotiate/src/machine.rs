@@ -1321,7 +1321,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             Some(session) if session.peer == dst => session.peer_limits.max_size,
             _ => self.config.binding.floor(),
         };
-        let budget = unit.saturating_sub(self.config.binding.overhead());
+        let budget = unit.saturating_sub(self.config.framing());
         let offers = self.config.hello_offers_within(budget);
         self.candidate = None;
         let shape = wire::HelloShape::of(&self.config, offers);
