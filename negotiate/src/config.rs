@@ -4,7 +4,7 @@ use core::fmt;
 
 use heapless::Vec;
 use mox_codec::envelope::grease::{self, GreaseConfig};
-use mox_codec::envelope::ExtensionId;
+use mox_codec::envelope::{ExtensionId, Owner};
 
 use crate::wire;
 
@@ -177,8 +177,7 @@ impl Binding {
 
     /// Bytes the binding adds around a body in the worst case: SysEx `F0`, a 1-byte
     /// carrier, `4D 4F 58`, `F7`; OSC `/mox\0\0\0\0`, `,b\0\0`, the blob size and up to 3
-    /// pad bytes. Three-byte SysEx carriers add 2 more, which the first-hello budget keeps
-    /// as margin (see [`Config::first_hello_budget`]).
+    /// pad bytes. A three-byte SysEx carrier adds 2 more ([`Config::framing`]).
     pub const fn overhead(self) -> u32 {
         match self {
             Binding::Sysex => 6,
@@ -235,8 +234,13 @@ pub struct Config<const E: usize, const M: usize, const F: usize> {
     pub binding: Binding,
     /// `K=1` on every body sent (MOX-SYX-062). Default `true`.
     pub check: bool,
-    /// `false`: never probe, only answer (listen-only). Default `true`.
+    /// `false`: answer-only (MOX-NEG-114): never start a handshake, only answer hellos.
+    /// Default `true`.
     pub initiate: bool,
+    /// The SysEx carrier id (manufacturer id, 1 or 3 bytes) the caller frames bodies with;
+    /// only its length matters here, for the hello's size budget (MOX-NEG-063: 128 bytes
+    /// "with the sender's carrier id"). Default `7D`. Ignored on OSC.
+    pub carrier: Owner,
     /// A planted bug (design §7); [`Plant::None`] by default.
     #[cfg(feature = "planted")]
     pub plant: Plant,
@@ -254,6 +258,7 @@ impl<const E: usize, const M: usize, const F: usize> Config<E, M, F> {
             binding,
             check: true,
             initiate: true,
+            carrier: Owner::NON_COMMERCIAL,
             #[cfg(feature = "planted")]
             plant: Plant::None,
         }
@@ -264,10 +269,19 @@ impl<const E: usize, const M: usize, const F: usize> Config<E, M, F> {
         self.offers.iter().find(|offer| offer.ext == *ext)
     }
 
-    /// Body bytes the first hello may take: the binding's floor minus its framing
+    /// Bytes the framing adds around a body: [`Binding::overhead`], plus 2 on SysEx with
+    /// a three-byte carrier.
+    pub const fn framing(&self) -> u32 {
+        match self.binding {
+            Binding::Sysex => self.binding.overhead() + self.carrier.len() as u32 - 1,
+            Binding::Osc => self.binding.overhead(),
+        }
+    }
+
+    /// Body bytes the first hello may take: the binding's floor minus the framing
     /// (MOX-NEG-063).
     pub const fn first_hello_budget(&self) -> u32 {
-        self.binding.floor() - self.binding.overhead()
+        self.binding.floor() - self.framing()
     }
 
     /// Checks the configuration (design §5): the bounds of §3.3, floors, valid extension
@@ -553,10 +567,26 @@ mod tests {
         for f in 1..=4 {
             config.features.push(f).unwrap();
         }
-        let framing = Binding::Sysex.overhead() as usize;
+        let framing = config.framing() as usize;
         assert_eq!(wire::hello_worst_len(&config, 4) + framing, 123);
         assert_eq!(config.first_hello_offers(), 4);
         config.offers[0].ext = ExtensionId::new(Owner::ThreeByte(1, 2), 1);
         assert_eq!(wire::hello_worst_len(&config, 4) + framing, 125);
+        // With a three-byte carrier: 127 bytes, still one unit; a second three-byte owner
+        // makes 129, so the least preferred offer is left out.
+        config.carrier = Owner::ThreeByte(0, 0x21);
+        assert_eq!(
+            wire::hello_worst_len(&config, 4) + config.framing() as usize,
+            127
+        );
+        assert_eq!(config.first_hello_offers(), 4);
+        config.offers[1].ext = ExtensionId::new(Owner::ThreeByte(1, 2), 2);
+        assert_eq!(config.first_hello_offers(), 3);
+        config.carrier = Owner::NON_COMMERCIAL;
+        assert_eq!(
+            config.first_hello_offers(),
+            4,
+            "127 with a one-byte carrier"
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! `mox-negotiate`: the MOX version negotiation (design `docs/design/negotiation.md`, spec
-//! chapter 8) as a sans-IO state machine. `no_std`, no allocation, no clock, no I/O: the
-//! caller feeds it bodies, time and randomness, and polls what to send.
+//! `mox-negotiate`: the MOX version negotiation of spec chapter 8 (`spec/mox.md`; design
+//! record `docs/design/negotiation.md`) as a sans-IO state machine. `no_std`, no
+//! allocation, no clock, no I/O: the caller feeds it bodies, time and randomness, and polls
+//! what to send.
 //!
 //! Two machines handshaking over an in-memory link:
 //!
@@ -30,7 +31,7 @@
 //! a_config.offers.push(Offer::with(fader, &[(2, 0), (1, 3)])).unwrap();
 //! let mut b_config = Config::<4, 4, 4>::new(Binding::Sysex);
 //! b_config.offers.push(Offer::with(fader, &[(1, 3)])).unwrap();
-//! b_config.initiate = false; // B only answers.
+//! b_config.initiate = false; // B only answers (MOX-NEG-114).
 //!
 //! let mut a = Machine::try_new(a_config)?;
 //! let mut b = Machine::try_new(b_config)?;
@@ -65,9 +66,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! # Decisions where the design leaves a choice
-//! Listed in `negotiate/README.md` (jitter draw on every entry into Fallback, listen-only
-//! start, first-hello truncation with worst-case GREASE, sub-state errors, …).
+//! # Conformance and implementation choices
+//! The machine follows spec chapter 8 (which wins over the design record); the choices the
+//! spec leaves to an implementation, and any remaining difference, are listed in
+//! `negotiate/README.md`.
 #![no_std]
 #![forbid(unsafe_code)]
 

@@ -1,4 +1,4 @@
-//! The state machine of design §3.4. Each handler names the table rows it implements
+//! The state machine of spec §8.7 (table §8.7.6). Each handler names the table rows it implements
 //! (MOX-NEG-2nn = row nn).
 use heapless::Vec;
 use mox_codec::envelope::{Body, ExtensionId, BROADCAST};
@@ -18,7 +18,7 @@ const REPLY_DRAWS: usize = 9;
 /// Node ids are drawn below the reserved range (MOX-NEG-102).
 const NODE_ID_RANGE: u32 = 0x0FFF_FF00;
 
-/// The main states of design §3.1; sub-states Probing' and Answering' are an
+/// The main states of spec §8.7.1; sub-states Probing' and Answering' are an
 /// `Established` machine with a handshake slot in use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum State {
@@ -155,7 +155,7 @@ struct Accepted {
     sent_at: u64,
 }
 
-/// The negotiation machine of one point-to-point link (design §3, §5): sans-IO, no
+/// The negotiation machine of one point-to-point link (spec §8.7, design §5): sans-IO, no
 /// allocation, one deadline at a time. `E` offers of up to `M` majors, `F` features.
 ///
 /// Feed it [`start`](Self::start), received `mox.core` bodies
@@ -280,7 +280,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
     }
 
     /// Whether a message with `A=1` from `src` (or `None` for `A=0`) of `ext` major `major`
-    /// may be processed, or which error answers it (design §1.9, MOX-NEG-080, -081).
+    /// may be processed, or which error answers it (spec §8.6, MOX-NEG-080, -081).
     /// `mox.core` and unaddressed messages are never gated.
     pub fn gate(&self, src: Option<NodeId>, ext: ExtensionId, major: u8) -> Gate {
         let Some(src) = src else {
@@ -572,7 +572,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
 
     /// One complete MOX body (reassembled if it was chunked, from the header byte through
     /// the CRC) that the pipeline delivered as `mox.core`, and the size of the unit it came
-    /// in (for the own max-size check, `X-size`). Classified in the order of design §3.2.
+    /// in (for the own max-size check, `X-size`). Classified by the first matching line of MOX-NEG-101 (§8.7.2).
     ///
     /// # Errors
     /// [`Ignored`] says why nothing happened (for logs).
@@ -1321,7 +1321,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             Some(session) if session.peer == dst => session.peer_limits.max_size,
             _ => self.config.binding.floor(),
         };
-        let budget = unit.saturating_sub(self.config.binding.overhead());
+        let budget = unit.saturating_sub(self.config.framing());
         let offers = self.config.hello_offers_within(budget);
         self.candidate = None;
         let shape = wire::HelloShape::of(&self.config, offers);

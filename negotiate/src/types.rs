@@ -299,7 +299,8 @@ pub enum Ignored {
     Duplicate,
     /// A duplicate within `rto_initial` of the last answer (MOX-NEG-095).
     RateLimited,
-    /// `H-new` from a lower id while probing (rows 10, 30).
+    /// `H-new` from a lower id while probing with a hello to broadcast or to that id (rows
+    /// 10, 30).
     TieBreak,
     /// `R-stale`, `F-stale`, or a message whose matching fields are missing.
     Stale,

@@ -654,6 +654,56 @@ fn mox_neg_223_reboot_confirmed() {
 }
 
 #[test]
+fn mox_neg_223_reboot_with_empty_agreement_falls_back() {
+    // The rebooted peer offers only what B does not implement: the candidate becomes the
+    // peer (PeerRebooted), then establish with an empty agreement falls back.
+    let (_, _, mut b, mut rb) = established_pair();
+    let new_id = 0x0777_0000;
+    let unknown: &[u8] = &[0x7E, 0x05, 0x01, 0x00];
+    let h = hello(new_id, BC, 55, &[unknown], &[]);
+    b.handle_body(t(500), &h, h.len() + 6, &mut rb).unwrap();
+    let reply = drain(&mut b).remove(0).1;
+    let c = confirm(new_id, B, reply_nonce(&reply), digest(&reply));
+    assert_eq!(
+        b.handle_body(t(510), &c, c.len() + 6, &mut rb),
+        Ok(Handled::ConfirmOk)
+    );
+    assert_eq!(
+        events(&mut b),
+        vec![
+            Event::PeerRebooted {
+                old: A,
+                new: new_id
+            },
+            Event::FellBack {
+                reason: FallbackReason::NoCommonVersion
+            }
+        ]
+    );
+    assert!(drain(&mut b).is_empty());
+    assert_eq!((b.state(), b.agreement()), (State::Fallback, None));
+}
+
+#[test]
+fn mox_neg_227_answer_only_reconfigure_ends_in_fallback() {
+    let (_, _, mut b, mut rb) = established_pair();
+    let mut offers = config_b().offers;
+    offers.remove(0); // fader dropped
+    b.reconfigure(t(100), offers, &mut rb).unwrap();
+    let out = drain(&mut b);
+    assert_eq!(out.len(), 1, "the goodbye, no hello (MOX-NEG-114)");
+    assert_eq!(out[0].0, A);
+    assert_eq!(fields(&out[0].1), goodbye_fields(5, 0x00A1_B2C3));
+    assert_eq!(
+        events(&mut b),
+        vec![Event::FellBack {
+            reason: FallbackReason::Reconfigured
+        }]
+    );
+    assert_eq!((b.state(), b.poll_timeout()), (State::Fallback, None));
+}
+
+#[test]
 fn mox_neg_224_225_sub_state_answering_gives_up_with_goodbye() {
     let (_, _, mut b, mut rb) = established_pair();
     let h = hello(0x0777_0000, BC, 55, &[FADER1], &[]);

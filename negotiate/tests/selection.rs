@@ -147,25 +147,38 @@ fn mox_neg_014_042_hello_deprecated_field_and_grease_off() {
 
 #[test]
 fn mox_neg_060_061_peer_limits_read_with_floors() {
-    let mut rng = Script::then_lcg(&A_DRAWS, 3);
-    let mut a = M4::try_new(config_a()).unwrap();
-    a.start(t(0), &mut rng);
-    let h = drain(&mut a).remove(0).1;
-    let fields = vec![
-        (0x00, u(9, 4)),
-        (0x08, u(0x00A1_B2C3, 4)),
-        (0x10, u(u32::from(digest(&h)), 2)),
-        (0x18, vec![0x7E, 0x01, 1, 0]),
-        (0x20, u(64, 4)),
-        (0x28, u(2048, 3)),
-        (0x30, u(2, 1)),
-        (0x40, vec![]),
-    ];
-    let r = body(0x41, 0x42, A, &fields);
-    a.handle_body(t(1), &r, r.len() + 6, &mut rng).unwrap();
-    let limits = a.peer_limits();
-    assert_eq!(
-        (limits.max_size, limits.reassembly, limits.transfers),
-        (128, 0, 0)
-    );
+    // (declared max size, reassembly, transfers) -> as read.
+    for (declared, read) in [
+        ((64, 2048, 2), (128, 0, 0)), // below the floor: 128, then too small to reassemble
+        ((1024, 2048, 0), (1024, 0, 0)), // reassembly without transfers: both 0
+        ((1024, 0, 3), (1024, 0, 0)), // transfers without reassembly: 0
+        ((1024, 2048, 3), (1024, 2048, 3)),
+    ] {
+        let mut rng = Script::then_lcg(&A_DRAWS, 3);
+        let mut a = M4::try_new(config_a()).unwrap();
+        a.start(t(0), &mut rng);
+        let h = drain(&mut a).remove(0).1;
+        let fields = vec![
+            (0x00, u(9, 4)),
+            (0x08, u(0x00A1_B2C3, 4)),
+            (0x10, u(u32::from(digest(&h)), 2)),
+            (0x18, vec![0x7E, 0x01, 1, 0]),
+            (0x20, u(declared.0, 4)),
+            (0x28, u(declared.1, 3)),
+            (0x30, u(declared.2, 1)),
+            (0x40, vec![]),
+        ];
+        let r = body(0x41, 0x42, A, &fields);
+        a.handle_body(t(1), &r, r.len() + 6, &mut rng).unwrap();
+        let limits = a.peer_limits();
+        assert_eq!(
+            (
+                limits.max_size,
+                limits.reassembly,
+                u32::from(limits.transfers)
+            ),
+            read,
+            "{declared:?}"
+        );
+    }
 }
