@@ -19,7 +19,7 @@ use std::vec::Vec;
 
 use mox_codec::envelope::{encode_body, Addresses, Body, ExtensionId, FieldId, Header};
 
-use crate::{Config, Event, Gate, Handled, Ignored, Instant, Machine, NodeId, Nonce, Role, State};
+use crate::{Config, Event, Gate, Handled, Ignored, Instant, Machine, NodeId, Nonce, State};
 
 /// SplitMix64 (Steele, Lea, Flood 2014): fast, deterministic and small. For tests and
 /// simulations only; a product passes a real RNG. `first` forces the first `next_u32`
@@ -179,6 +179,8 @@ pub enum Violation {
         side: Side,
         /// Now, ms.
         now: u64,
+        /// The body, described.
+        what: String,
     },
     /// P6: a deadline in the past after a call returned.
     DeadlineInPast {
@@ -220,9 +222,9 @@ impl fmt::Display for Violation {
                 f,
                 "P5 storm: {side} sent on a timer at {now} ms less than rto_initial after its last timer send"
             ),
-            Self::DuplicateStorm { side, now } => write!(
+            Self::DuplicateStorm { side, now, what } => write!(
                 f,
-                "P5 storm: {side} sent the same reply or confirm three times within rto_initial (at {now} ms)"
+                "P5 storm: {side} sent the same reply or confirm three times within rto_initial (at {now} ms): {what}"
             ),
             Self::DeadlineInPast { side, deadline, now } => {
                 write!(f, "P6 timers: {side}'s deadline {deadline} ms is before now {now} ms")
@@ -244,8 +246,8 @@ struct NodeWatch {
     handshake: Option<(Nonce, u64)>,
     /// When the node last sent on a timer.
     last_timer_send: Option<u64>,
-    /// Digest and time of the last replies and confirms sent.
-    recent: [(u16, Option<u64>); 2],
+    /// Hash and time of the last replies and confirms sent.
+    recent: [(u64, Option<u64>); 2],
 }
 
 /// The properties of spec chapter 8 over two machines. Feed it every step; it returns the
@@ -253,6 +255,9 @@ struct NodeWatch {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Watch {
     nodes: [NodeWatch; 2],
+    /// Every (extension, major) each node has supported (not sunset) during the run: a
+    /// reconfigure may drop one while a handshake that offered it is still in flight.
+    held: [Vec<(ExtensionId, u8)>; 2],
 }
 
 /// What one step of one node did, for [`Watch::step`].
@@ -293,6 +298,16 @@ impl Watch {
         let side = step.side;
         let me = machines[side.index()];
         let now = step.now;
+        for (held, machine) in self.held.iter_mut().zip(machines) {
+            for offer in &machine.config().offers {
+                for &(major, _) in &offer.majors {
+                    let pair = (offer.ext, major);
+                    if !offer.sunset.contains(&major) && !held.contains(&pair) {
+                        held.push(pair);
+                    }
+                }
+            }
+        }
         if step.sent.len() > 2 {
             return Err(Violation::TooManyOutputs {
                 side,
@@ -323,27 +338,34 @@ impl Watch {
                 _ => {}
             }
             if matches!(view.msg_type, REPLY | CONFIRM) {
-                let digest = mox_codec::envelope::crc::crc14(body);
+                // A 64-bit hash, not the 14-bit CRC: over millions of explored states CRC
+                // collisions between different replies are certain.
+                let digest = {
+                    use core::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    body.hash(&mut h);
+                    h.finish()
+                };
                 // MOX-NEG-095 allows one re-send per duplicate per `rto_initial` besides the
                 // timer's retransmissions, which are `rto_initial` apart: so at most two
                 // identical sends fall in any window of `rto_initial`.
                 let [(d1, t1), (d2, t2)] = watch.recent;
                 let within = |t: Option<u64>| t.is_some_and(|t| now.saturating_sub(t) < rto);
                 if d1 == digest && d2 == digest && within(t1) && within(t2) {
-                    return Err(Violation::DuplicateStorm { side, now });
+                    return Err(Violation::DuplicateStorm {
+                        side,
+                        now,
+                        what: describe(body),
+                    });
                 }
                 watch.recent = [(digest, Some(now)), watch.recent[0]];
             }
         }
         for event in step.events {
             match *event {
-                Event::Established {
-                    peer,
-                    role,
-                    session,
-                } => {
+                Event::Established { peer, session, .. } => {
                     watch.session = Some((peer, session));
-                    check_valid(side, role, machines)?;
+                    check_valid(side, me, &self.held)?;
                 }
                 Event::FellBack { .. } => watch.session = None,
                 _ => {}
@@ -442,29 +464,19 @@ fn same_agreement<const E: usize, const M: usize, const F: usize>(
     }
 }
 
-/// P2: every agreed major was offered by the initiator, is supported by both configs and
-/// is not GREASE.
+/// P2: every agreed major is one both nodes supported (so the initiator offered it and the
+/// responder could select it) and is not GREASE.
 fn check_valid<const E: usize, const M: usize, const F: usize>(
     side: Side,
-    role: Role,
-    machines: [&Machine<E, M, F>; 2],
+    me: &Machine<E, M, F>,
+    held: &[Vec<(ExtensionId, u8)>; 2],
 ) -> Result<(), Violation> {
-    let me = machines[side.index()];
-    let peer = machines[side.other().index()];
-    let (initiator, responder) = match role {
-        Role::Initiator => (me.config(), peer.config()),
-        Role::Responder => (peer.config(), me.config()),
-    };
     let Some(agreement) = me.agreement() else {
         return Ok(());
     };
     for agreed in &agreement.extensions {
-        let supported = |config: &Config<E, M, F>| {
-            config.offer(&agreed.ext).is_some_and(|offer| {
-                offer.minor_of(agreed.major).is_some() && !offer.sunset.contains(&agreed.major)
-            })
-        };
-        if agreed.major % 16 == 7 || !supported(initiator) || !supported(responder) {
+        let pair = (agreed.ext, agreed.major);
+        if agreed.major % 16 == 7 || !held[0].contains(&pair) || !held[1].contains(&pair) {
             return Err(Violation::InvalidAgreement {
                 side,
                 ext: agreed.ext,
@@ -728,16 +740,26 @@ pub fn node_receive<const E: usize, const M: usize, const F: usize>(
     }
 }
 
-/// The application message an established machine sends to its peer now: of its first
-/// agreed extension and major. `None` when not established or nothing was agreed.
-pub fn app_message_of<const E: usize, const M: usize, const F: usize>(
+/// The application messages an established machine sends to its peer: one of each agreed
+/// extension at its agreed major. Empty when not established. A divergence the two ends
+/// may be left with after losses (one end keeps an older agreement) matters only when a
+/// message uses it, and that message draws `0A` and a new handshake (MOX-NEG-083).
+pub fn app_messages_of<const E: usize, const M: usize, const F: usize>(
     machine: &Machine<E, M, F>,
-) -> Option<Vec<u8>> {
+) -> Vec<Vec<u8>> {
+    let (Some(agreement), Some(id), Some(peer)) =
+        (machine.agreement(), machine.node_id(), machine.peer())
+    else {
+        return Vec::new();
+    };
     if machine.state() != State::Established {
-        return None;
+        return Vec::new();
     }
-    let agreed = machine.agreement()?.extensions.first()?;
-    Some(app_message(agreed.ext, agreed.major, machine.node_id()?, machine.peer()?))
+    agreement
+        .extensions
+        .iter()
+        .map(|agreed| app_message(agreed.ext, agreed.major, id, peer))
+        .collect()
 }
 
 /// Impairments of the simulated link, applied to each body independently from the
@@ -1032,8 +1054,8 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
         }
     }
 
-    /// Each established node's application sends one message of its first agreed
-    /// extension to its peer every `every_ms` (0: never). The peer's gate answers `0A` when
+    /// Each established node's application sends one message of each agreed extension to
+    /// its peer every `every_ms` (0: never). The peer's gate answers `0A` when
     /// it holds no such session with the sender, which is how a half-open session is found
     /// (MOX-NEG-083).
     pub fn with_app_traffic(mut self, every_ms: u64) -> Self {
@@ -1126,7 +1148,7 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
             if let Some(i) = self.next_app.iter().position(|t| t.is_some_and(|t| t <= self.now)) {
                 let side = if i == 0 { Side::A } else { Side::B };
                 self.next_app[i] = self.app_every.map(|every| self.now + every);
-                if let Some(body) = app_message_of(&self.machines[i]) {
+                for body in app_messages_of(&self.machines[i]) {
                     self.send(side, body);
                 }
                 continue;

@@ -46,8 +46,8 @@ pub(crate) struct NegotiateArgs {
     /// ms: the network heals and the two ends must converge.
     #[arg(long)]
     heal_at: Option<u64>,
-    /// Each established node's application sends one message of its first agreed extension
-    /// to its peer every this many ms (0: none). A peer that holds no such session answers
+    /// Each established node's application sends one message of each agreed extension to
+    /// its peer every this many ms (0: none). A peer that holds no such session answers
     /// `0A not-negotiated`, which is how a half-open session is found (MOX-NEG-083).
     #[arg(long, default_value_t = 0)]
     app_every: u64,
