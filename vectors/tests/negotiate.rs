@@ -117,7 +117,15 @@ fn outputs_go_where_their_header_says_and_deadlines_never_lie_in_the_past() {
 
 #[test]
 fn a_started_machine_has_randomness_and_its_first_hello_goes_to_broadcast() {
+    // MOX-NEG-201: the first start draws the node id and sends a hello to broadcast; an
+    // answer-only machine (MOX-NEG-114, `initiate: false`) sends nothing and holds no deadline.
     let corpus = Corpus::load_default().unwrap_or_else(|e| panic!("{e}"));
+    let file = corpus
+        .files
+        .iter()
+        .find(|f| f.path == "negotiate/transcripts.json")
+        .expect("negotiate/transcripts.json is in the manifest");
+    let mut answer_only = 0;
     for case in transcripts(&corpus) {
         let starts: Vec<_> = case
             .steps
@@ -133,11 +141,19 @@ fn a_started_machine_has_randomness_and_its_first_hello_goes_to_broadcast() {
             case.id
         );
         let first = starts[0];
+        if !file.configs[&case.config].initiate {
+            assert!(first.output.is_empty(), "{}: answer-only sent", case.id);
+            assert!(first.events.is_empty(), "{}: answer-only event", case.id);
+            assert_eq!(first.deadline, None, "{}: answer-only deadline", case.id);
+            answer_only += 1;
+            continue;
+        }
         assert_eq!(first.output.len(), 1, "{}", case.id);
         assert_eq!(first.output[0].dst, Id28::BROADCAST, "{}", case.id);
         let body = Body::parse(first.output[0].body.as_bytes(), &Limits::DEFAULT).unwrap();
         assert_eq!(body.header().msg_type, 0x40, "{}: not a hello", case.id);
     }
+    assert!(answer_only >= 1, "no answer-only transcript");
 }
 
 #[test]
