@@ -212,7 +212,10 @@ class GreaseHello:
     position among the real offers, its major), the GREASE major in the first real offer
     (value, position) and the GREASE feature (value, position)."""
 
-    def __init__(self, fields, ext, ext_pos, ext_major, major, major_pos, feature, feature_pos):
+    def __init__(self, fields, ext, ext_pos, ext_major, major, major_pos, feature, feature_pos,
+                 drawn_count=None):
+        # drawn_count: the count plan(n) draws when the field limit caps it below that.
+        self.drawn_count = drawn_count if drawn_count is not None else len(fields)
         self.fields, self.ext, self.ext_pos, self.ext_major = fields, ext, ext_pos, ext_major
         self.major, self.major_pos = major, major_pos
         self.feature, self.feature_pos = feature, feature_pos
@@ -301,6 +304,14 @@ CONFIGS = {
                             initiate=False),
     "r-answer-only": config([offer(FADER, [(2, 0), (1, 2)])], [1], (512, 1024, 4),
                             initiate=False),
+    # Node A marking its fader 2 deprecated.
+    "a-dep2": config([offer(FADER, [(2, 0), (1, 3)], deprecated=[2]), offer(GRID, [(1, 0)])],
+                     [1], (512, 1024, 4)),
+    # Node A whose peer accepts at most 9 and 8 fields (GREASE field_limit, §8.10 plan(n)).
+    "a-limit9": config([offer(FADER, [(2, 0), (1, 3)]), offer(GRID, [(1, 0)])], [1],
+                       (512, 1024, 4), grease=dict(GREASE_ON, field_limit=9)),
+    "a-limit8": config([offer(FADER, [(2, 0), (1, 3)]), offer(GRID, [(1, 0)])], [1],
+                       (512, 1024, 4), grease=dict(GREASE_ON, field_limit=8)),
     # Node A with K=0 on what it sends.
     "a-nocheck": config([offer(FADER, [(2, 0), (1, 3)]), offer(GRID, [(1, 0)])], [1],
                         (512, 1024, 4), check=False),
@@ -350,8 +361,8 @@ def hello(src, dst, nonce, offers, limits, features, grease=None, deprecated=Non
     if grease is not None:
         n = len(fields)
         if rng is not None:
-            assert len(grease.fields) <= max(0, field_limit - n)
-            rng.count(len(grease.fields), max_fields)
+            assert len(grease.fields) == min(grease.drawn_count, max(0, field_limit - n))
+            rng.count(grease.drawn_count, max_fields)
             for g in grease.fields:
                 rng.field(g)
                 rng.position(g.pos, n)
@@ -1465,14 +1476,18 @@ c.step(5040, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x005D1E30, digest(rb2)))],
 
 c = case("reneg::reconfigure-drop",
          "Established on fader 1; reconfigure drops fader 1: goodbye(reconfigured), "
-         "FellBack{reconfigured} and a new handshake to the peer, which now agrees on grid only",
-         neg(30, 112, 23) + row(1, 5, 27), "a-fader21-grid")
+         "FellBack{reconfigured} and a new handshake to the peer; a reply from another node is "
+         "stale; the peer now agrees on grid only",
+         neg(30, 112, 23, 101) + row(1, 5, 27), "a-fader21-grid")
 initiator_established(c)
 g = g_simple(2, 1, 1, 1)
 hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2C7, "a-fader2-grid", g)
 c.step(5000, reconfigure("a-fader2-grid"),
        [(B_ID, goodbye(A_ID, B_ID, "reconfigured", B_NONCE)), (B_ID, hb2)],
        [fell_back("reconfigured")], deadline=5250, note="row 27: no jitter (next state Probing)")
+c.step(5020, recv(reply(0x00000011, A_ID, 0x00111111, 0x00A1B2C7, digest(hb2), [(GRID, 1, 0)],
+                        B_LIMITS, [1])), [], deadline=5250,
+       note="R-stale: the hello being probed with was addressed to another node (0x42)")
 rb2 = reply(B_ID, A_ID, 0x005D1E31, 0x00A1B2C7, digest(hb2), [(GRID, 1, 0)], B_LIMITS, [1],
             refused=[(FADER, 0x02)])
 c.step(5040, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x005D1E31, digest(rb2)))],
@@ -1977,6 +1992,34 @@ bad_reply_case("reply::entries-out-of-order",
                lambda hb: raw_reply(P_LO, A_ID, reply_fields(
                    hb, agreed=(GRID + b"\x01\x00", FADER + b"\x01\x03"))), b"\x18",
                cfgname="a-fader21-grid")
+
+c = case("reply::deprecation-not-rechecked",
+         "The MUT offers fader [2, 1] with 2 marked deprecated; a reply that still selects 2 and "
+         "carries a refused entry for an extension never offered is accepted: the initiator "
+         "re-checks neither the deprecation preference nor refused entries",
+         neg(14, 23, 51, 110) + row(1, 5), "a-dep2")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-dep2", A_GREASE)
+c.step(0, START, [(BROADCAST, hb)], deadline=250,
+       note="row 1: the hello carries deprecated = fader 2")
+rb = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 2, 0), (GRID, 1, 0)], B_LIMITS,
+           [1], refused=[(EXT5, 0x02)])
+c.step(40, recv(rb), [(B_ID, confirm(A_ID, B_ID, B_NONCE, digest(rb)))],
+       [established(B_ID, "initiator", A_NONCE, B_NONCE)], deadline=None,
+       agreement=agreement([(FADER, 2, 0), (GRID, 1, 0)], [1], B_LIMITS), note="row 5: R-ok")
+
+for cfgname, drawn, kept, what in (
+        ("a-limit9", 2, 1, "the drawn count 2 is capped at 9 - 8 = 1 field"),
+        ("a-limit8", 1, 0, "the cap 8 - 8 leaves no GREASE field, but the count is still drawn")):
+    c = case("grease::" + cfgname.replace("a-", "field-"),
+             "A hello of 8 fields (counting the GREASE offer) to a peer field limit of %s: %s"
+             % (cfgname[-1], what), neg(42, 120) + row(1), cfgname)
+    c.rng.node_id(A_ID)
+    g = GreaseHello([GF(55, 1, b"\x33", 4)][:kept], ext=39, ext_pos=1, ext_major=71, major=87,
+                    major_pos=2, feature=103, feature_pos=0, drawn_count=drawn)
+    hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, cfgname, g)
+    c.step(0, START, [(BROADCAST, hb)], deadline=250,
+           note="row 1; §8.10 plan(n): count = (r mod 2) + 1 = %d, capped at field_limit - n" % drawn)
 
 # ---- sizes ------------------------------------------------------------------------------------
 
