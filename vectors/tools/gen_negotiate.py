@@ -607,6 +607,7 @@ def mut_hello(c, src, dst, nonce, cfgname, grease, keep_offers=None, **kw):
     offers = [(e, m) for e, m, _, _ in cfg_offers(cfgname)][:keep_offers]
     dep = [(e, d) for e, _, d, _ in cfg_offers(cfgname) if d]
     g = grease if cfg["grease"]["enabled"] else None
+    assert g is not None or not cfg["grease"]["enabled"], "MOX-NEG-042: GREASE is on"
     return hello(src, dst, nonce, offers, tuple(cfg["limits"].values()), cfg["features"], g,
                  deprecated=dep or None, check=cfg["check"], rng=c.rng,
                  max_fields=cfg["grease"]["max_fields"],
@@ -619,6 +620,7 @@ def mut_reply(c, cfgname, src, dst, nonce, hello_nonce, hello_body, agreed, feat
     author's selection (MOX-NEG-050), written by hand in each case."""
     cfg = CONFIGS[cfgname]
     gf = grease_fields if cfg["grease"]["enabled"] else None
+    assert gf or not cfg["grease"]["enabled"], "MOX-NEG-042: a reply carries GREASE fields"
     return reply(src, dst, nonce, hello_nonce, digest(hello_body), agreed,
                  tuple(cfg["limits"].values()), features, refused=refused, grease_fields=gf,
                  check=cfg["check"], rng=c.rng, max_fields=cfg["grease"]["max_fields"])
