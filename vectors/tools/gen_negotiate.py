@@ -1830,6 +1830,35 @@ c.step(100, reconfigure("r-fader1"),
        note="row 40: the pending selection names fader 2, no longer supported: abandon the "
             "answer, new handshake to the candidate's id")
 
+c = case("reneg::rehello-disjoint",
+         "Established; the peer's renegotiation hello offers only fader 3: the MUT answers with "
+         "an empty agreement (refused 02) in Answering', and the confirm drops the old session: "
+         "FellBack{no-common-version}, not Established",
+         neg(24, 100) + row(1, 5, 22, 23), "a-fader21-grid")
+initiator_established(c)
+nh = peer_hello(B_ID, 0x00717171, [(FADER, [(3, 0)])], B_LIMITS, dst=A_ID)
+nr = mut_reply(c, "a-fader21-grid", A_ID, B_ID, 0x00727272, 0x00717171, nh, [], [1],
+               refused=[(FADER, 0x02)], grease_fields=[GF(7, 0, b"", 4)])
+c.step(5000, recv(nh), [(B_ID, nr)], deadline=5250, agreement=OLD_AGREEMENT,
+       note="row 22: the old agreement stays while answering")
+delay = c.rng.jitter(10000, 25, 25)
+c.step(5040, recv(confirm(B_ID, A_ID, 0x00727272, digest(nr))), [],
+       [fell_back("no-common-version")], deadline=5040 + delay,
+       note="row 23 with an empty agreement: drop the old one, enter Fallback (§8.7.5)")
+
+c = case("reneg::renegotiation-disjoint",
+         "Established; the MUT's hitless renegotiation gets a valid reply that agrees on nothing: "
+         "it confirms, drops the old session and falls back with no-common-version",
+         neg(24, 100) + row(1, 5, 26, 28), "a-fader21-grid")
+initiator_established(c)
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2DD, "a-grid21", g_simple(2, 2, 1, 5))
+c.step(5000, reconfigure("a-grid21"), [(B_ID, hb2)], deadline=5250, note="row 26")
+rb2 = reply(B_ID, A_ID, 0x005D1E42, 0x00A1B2DD, digest(hb2), [], B_LIMITS, [1])
+delay = c.rng.jitter(10000, 25, 0)
+c.step(5040, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x005D1E42, digest(rb2)))],
+       [fell_back("no-common-version")], deadline=5040 + delay,
+       note="row 28 with an empty agreement: confirm, then Fallback (§8.7.5); r mod 51 = 0")
+
 # ---- tie-break with an addressed hello (rows 9, 10, 30; MOX-NEG-103) ------------------------
 
 C_ID = 0x00000011
