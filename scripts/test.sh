@@ -34,6 +34,7 @@ step "mox-codec without default features (no_std, no alloc)"
 cargo build -p mox-codec --no-default-features --locked
 for target in thumbv7em-none-eabihf thumbv6m-none-eabi; do
   cargo build -p mox-codec --no-default-features --target "$target" --locked
+  cargo build -p mox-negotiate --no-default-features --target "$target" --locked
 done
 
 step "spec: worked examples recomputed"
