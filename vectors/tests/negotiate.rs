@@ -6,7 +6,7 @@ use std::io;
 use std::path::Path;
 
 use mox_codec::envelope::{crc, Body, ExtensionId, Limits};
-use mox_vectors::negotiate::{Event, Id28, Input, NegotiateTranscriptCase};
+use mox_vectors::negotiate::{Binding, Event, Id28, Input, NegotiateTranscriptCase};
 use mox_vectors::{Case, Corpus, ProblemKind};
 
 /// The twelve transcripts the design marks ★ (§6.2): written first, by hand.
@@ -117,7 +117,15 @@ fn outputs_go_where_their_header_says_and_deadlines_never_lie_in_the_past() {
 
 #[test]
 fn a_started_machine_has_randomness_and_its_first_hello_goes_to_broadcast() {
+    // MOX-NEG-201: the first start draws the node id and sends a hello to broadcast; an
+    // answer-only machine (MOX-NEG-114, `initiate: false`) sends nothing and holds no deadline.
     let corpus = Corpus::load_default().unwrap_or_else(|e| panic!("{e}"));
+    let file = corpus
+        .files
+        .iter()
+        .find(|f| f.path == "negotiate/transcripts.json")
+        .expect("negotiate/transcripts.json is in the manifest");
+    let mut answer_only = 0;
     for case in transcripts(&corpus) {
         let starts: Vec<_> = case
             .steps
@@ -133,11 +141,19 @@ fn a_started_machine_has_randomness_and_its_first_hello_goes_to_broadcast() {
             case.id
         );
         let first = starts[0];
+        if !file.configs[&case.config].initiate {
+            assert!(first.output.is_empty(), "{}: answer-only sent", case.id);
+            assert!(first.events.is_empty(), "{}: answer-only event", case.id);
+            assert_eq!(first.deadline, None, "{}: answer-only deadline", case.id);
+            answer_only += 1;
+            continue;
+        }
         assert_eq!(first.output.len(), 1, "{}", case.id);
         assert_eq!(first.output[0].dst, Id28::BROADCAST, "{}", case.id);
         let body = Body::parse(first.output[0].body.as_bytes(), &Limits::DEFAULT).unwrap();
         assert_eq!(body.header().msg_type, 0x40, "{}: not a hello", case.id);
     }
+    assert!(answer_only >= 1, "no answer-only transcript");
 }
 
 #[test]
@@ -230,4 +246,71 @@ fn the_loader_refuses_broken_transcripts() {
         "events": [], "deadline": null}"#;
     assert!(rules(case("", bad_id))[0].contains("not a 28-bit id"));
     assert!(rules(case(r#", "unknown": 1"#, good_tick))[0].contains("unknown field `unknown`"));
+}
+
+/// A `u28` value as §6.4 encodes it: four 7-bit groups, least significant first.
+fn u28(bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |v, (i, b)| v | u32::from(*b) << (7 * i))
+}
+
+#[test]
+fn every_goodbye_has_a_reason_and_a_session_and_the_destination_its_reason_needs() {
+    // MOX-NEG-030, -032: reason and session always; goodbye(id-collision) from the old id to
+    // broadcast with session 0; every other goodbye to a node with that node's nonce (never 0).
+    let corpus = Corpus::load_default().unwrap_or_else(|e| panic!("{e}"));
+    let mut seen = 0;
+    for case in transcripts(&corpus) {
+        for (i, step) in case.steps.iter().enumerate() {
+            for out in &step.output {
+                let body = Body::parse(out.body.as_bytes(), &Limits::DEFAULT).unwrap();
+                if body.header().msg_type != 0x02 {
+                    continue;
+                }
+                let at = format!("{} step {}", case.id, i + 1);
+                let fields: Vec<_> = body.fields().collect();
+                let ids: Vec<u32> = fields.iter().map(|f| f.id().value()).collect();
+                assert_eq!(ids, [0x00, 0x08], "{at}: fields");
+                assert_eq!(fields[0].value().len(), 1, "{at}: reason");
+                assert!(fields[0].value()[0] <= 5, "{at}: reason");
+                assert_eq!(fields[1].value().len(), 4, "{at}: session");
+                let session = u28(fields[1].value());
+                if fields[0].value()[0] == 1 {
+                    assert_eq!((out.dst, session), (Id28::BROADCAST, 0), "{at}");
+                } else {
+                    assert_ne!(out.dst, Id28::BROADCAST, "{at}");
+                    assert_ne!(session, 0, "{at}");
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 20, "only {seen} goodbyes");
+}
+
+#[test]
+fn broadcast_hellos_fit_the_sysex_floor() {
+    // MOX-NEG-063: a hello that is not addressed to an established peer fits 128 bytes on
+    // SysEx (carrier 7D: F0 7D 4D 4F 58 … F7 adds 6 bytes to the body).
+    let corpus = Corpus::load_default().unwrap_or_else(|e| panic!("{e}"));
+    let mut seen = 0;
+    for case in transcripts(&corpus) {
+        if !case.bindings.contains(&Binding::Sysex) {
+            continue;
+        }
+        for (i, step) in case.steps.iter().enumerate() {
+            for out in &step.output {
+                let bytes = out.body.as_bytes();
+                let body = Body::parse(bytes, &Limits::DEFAULT).unwrap();
+                if body.header().msg_type == 0x40 && out.dst == Id28::BROADCAST {
+                    let len = bytes.len() + 6;
+                    assert!(len <= 128, "{} step {}: {len} bytes", case.id, i + 1);
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen >= 40, "only {seen} broadcast hellos");
 }

@@ -1,20 +1,19 @@
 #!/usr/bin/env python3
 """Writes vectors/negotiate/transcripts.json: the negotiation transcripts of issue 6 (kind
-`negotiate-transcript`, design docs/design/negotiation.md §6).
+`negotiate-transcript`, spec chapter 8).
 
 What this tool is, and what it is not:
 
-- It is a byte encoder written from the design record (§1 message layouts, §1.5 offers,
-  §1.8 canonical bodies and digests, §B.2 the randomness schedule, §B.3 field order) and
-  spec/mox.md (v7 varints, TLV fields, node ids, CRC-14/DARC, the error message of §9.2). The
-  primitives (CRC-14/DARC, varints) are imported from the independent oracle
-  (vectors/oracle/oracle.py).
+- It is a byte encoder written from spec/mox.md (§8.1 message layouts, §8.2 offers, §8.5
+  canonical bodies and digests, §8.10 the randomness schedule; v7 varints, TLV fields, node
+  ids, CRC-14/DARC, the error message of §9.2). The primitives (CRC-14/DARC, varints) are
+  imported from the independent oracle (vectors/oracle/oracle.py).
 - It contains **no state machine**. Every transcript below is a list of steps written by hand:
-  the author decided, from the state table §3.4, what the machine under test (MUT) must send,
+  the author decided, from the state table §8.7.6, what the machine under test (MUT) must send,
   which events it raises, which deadline it holds and which random draws it consumes. The tool
   only turns those decisions into bytes and rng values. The rng values are *inverted* from the
   choices the author wrote (nonce, node id, GREASE values and positions, jitter), and each
-  inversion is checked by re-applying §B.2's forward formula.
+  inversion is checked by re-applying §8.10's forward formula.
 - Nothing here is, or may ever be, derived from the Rust machine's output. When the machine and
   a transcript disagree, the spec decides (vectors/README.md, "negotiate-transcript").
 
@@ -36,7 +35,6 @@ from oracle import crc14_darc, encode_varint  # noqa: E402  (the independent ora
 
 VERSION = json.loads((ROOT / "manifest.json").read_text())["corpus_version"]
 OUT = ROOT / "negotiate" / "transcripts.json"
-DESIGN = REPO / "docs" / "design" / "negotiation.md"
 
 BROADCAST = 0x0FFFFFFF
 CORE = b"\x7e\x00"                 # mox.core: owner 7E, number 0
@@ -59,7 +57,7 @@ def nid(v):
 
 
 # --------------------------------------------------------------------------------------------
-# Values and fields (spec §6.3, §6.4; design §1)
+# Values and fields (spec §6.3, §6.4, §8.1)
 
 def uN(v, n):
     """An unsigned value in n 7-bit groups, least significant group first (spec §6.4)."""
@@ -84,7 +82,7 @@ VENDOR = ext_id(b"\x00\x21\x09", 300)
 
 
 def body(mtype, src, dst, fields, check=True):
-    """A mox.core 1.0 body with A=1, from the header byte through the CRC (design §1)."""
+    """A mox.core 1.0 body with A=1, from the header byte through the CRC (spec §8.1)."""
     out = bytes([0x02 | (0x01 if check else 0)]) + CORE + bytes([1, 0, mtype])
     out += uN(src, 4) + uN(dst, 4) + b"".join(fields)
     if check:
@@ -94,18 +92,18 @@ def body(mtype, src, dst, fields, check=True):
 
 
 def canonical(b):
-    """Design §1.8: the body as if sent unchunked with K=0 (header byte & 02, no CRC)."""
+    """MOX-NEG-070: the body as if sent unchunked with K=0 (header byte & 02, no CRC)."""
     end = len(b) - 2 if b[0] & 0x01 else len(b)
     return bytes([b[0] & 0x02]) + bytes(b[1:end])
 
 
 def digest(b):
-    """CRC-14/DARC of the canonical body (design §1.8, MOX-NEG-070)."""
+    """CRC-14/DARC of the canonical body (MOX-NEG-070)."""
     return crc14_darc(canonical(b))
 
 
 # --------------------------------------------------------------------------------------------
-# GREASE and the randomness schedule (design §B.2, normative)
+# GREASE and the randomness schedule (spec §8.10, normative)
 
 class GF:
     """One GREASE field: number ≡ 7 (mod 16), U bit, 0–3 value bytes, and its position."""
@@ -120,7 +118,7 @@ class GF:
 
 
 def f_field(r):
-    """§B.2 field(r): (number, U, value bytes)."""
+    """§8.10 field(r): (number, U, value bytes)."""
     number = (r % 28) * 16 + 7
     u = (r >> 5) & 1
     n = (r >> 6) & 3
@@ -145,7 +143,7 @@ def f_position(r, length):
 
 
 class Rng:
-    """Turns the author's choices into the u32 values of §B.2, in draw order.
+    """Turns the author's choices into the u32 values of §8.10, in draw order.
 
     Each value is `target + m·k` with a k from a PRNG seeded by the case id, so the values of
     one case differ from each other: a machine that consumes them in another order gets other
@@ -210,18 +208,21 @@ class Rng:
 
 
 class GreaseHello:
-    """The GREASE of one hello (design §1.5, §B.2): fields, the GREASE offer (extension number,
+    """The GREASE of one hello (spec §8.2, §8.10): fields, the GREASE offer (extension number,
     position among the real offers, its major), the GREASE major in the first real offer
     (value, position) and the GREASE feature (value, position)."""
 
-    def __init__(self, fields, ext, ext_pos, ext_major, major, major_pos, feature, feature_pos):
+    def __init__(self, fields, ext, ext_pos, ext_major, major, major_pos, feature, feature_pos,
+                 drawn_count=None):
+        # drawn_count: the count plan(n) draws when the field limit caps it below that.
+        self.drawn_count = drawn_count if drawn_count is not None else len(fields)
         self.fields, self.ext, self.ext_pos, self.ext_major = fields, ext, ext_pos, ext_major
         self.major, self.major_pos = major, major_pos
         self.feature, self.feature_pos = feature, feature_pos
 
 
 def insert_grease_fields(fields, grease_fields):
-    """§B.2: GREASE fields sorted by position (stable), each before the original field of that
+    """§8.10 plan(n): GREASE fields sorted by position (stable), each before the original field of that
     index; position len(fields) appends."""
     out = []
     ordered = sorted(grease_fields, key=lambda g: g.pos)
@@ -233,7 +234,7 @@ def insert_grease_fields(fields, grease_fields):
 
 
 # --------------------------------------------------------------------------------------------
-# Configurations (the JSON form, design §5, vectors/README.md "negotiate-transcript")
+# Configurations (the JSON form, vectors/README.md "negotiate-transcript")
 
 DEFAULT_TIMERS = {"rto_initial": 250, "rto_max": 4000, "max_hello": 4, "max_reply": 4,
                   "reprobe_initial": 10000, "reprobe_max": 300000, "reprobe_jitter_pct": 25,
@@ -258,10 +259,10 @@ def config(offers, features, limits, timers=None, grease=None, check=True, initi
 
 
 CONFIGS = {
-    # Design §2 node A: fader 2.0 and 1.3, grid 1.0; 512 / 1024 / 4; feature 1.
+    # §8.12 node A: fader 2.0 and 1.3, grid 1.0; 512 / 1024 / 4; feature 1.
     "a-fader21-grid": config([offer(FADER, [(2, 0), (1, 3)]), offer(GRID, [(1, 0)])], [1],
                              (512, 1024, 4)),
-    # Design §2 node B: fader 1.3 (not 2), grid 1.0; 256 / no reassembly; feature 1.
+    # §8.12 node B: fader 1.3 (not 2), grid 1.0; 256 / no reassembly; feature 1.
     "b-fader1-grid": config([offer(FADER, [(1, 3)]), offer(GRID, [(1, 0)])], [1], (256, 0, 0)),
     # Supports fader 3.0 and 1.3 (not 2): versions::overlap.
     "r-fader31": config([offer(FADER, [(3, 0), (1, 3)])], [1], (512, 1024, 4)),
@@ -294,6 +295,23 @@ CONFIGS = {
     # Node A after dropping fader 1 (fader 2.0 only): reneg::reconfigure-drop.
     "a-fader2-grid": config([offer(FADER, [(2, 0)]), offer(GRID, [(1, 0)])], [1],
                             (512, 1024, 4)),
+    # Five extensions of four majors each: too many for one 128-byte SysEx hello (MOX-NEG-063).
+    "a-five": config([offer(e, [(4, 0), (3, 0), (2, 0), (1, 3 if e == FADER else 0)])
+                      for e in (FADER, GRID, ext_id(b"\x7e", 3), ext_id(b"\x7e", 4), EXT5)],
+                     [1], (512, 1024, 4)),
+    # Answer-only (MOX-NEG-114) versions of node B and of r-fader21.
+    "b-answer-only": config([offer(FADER, [(1, 3)]), offer(GRID, [(1, 0)])], [1], (256, 0, 0),
+                            initiate=False),
+    "r-answer-only": config([offer(FADER, [(2, 0), (1, 2)])], [1], (512, 1024, 4),
+                            initiate=False),
+    # Node A marking its fader 2 deprecated.
+    "a-dep2": config([offer(FADER, [(2, 0), (1, 3)], deprecated=[2]), offer(GRID, [(1, 0)])],
+                     [1], (512, 1024, 4)),
+    # Node A whose peer accepts at most 9 and 8 fields (GREASE field_limit, §8.10 plan(n)).
+    "a-limit9": config([offer(FADER, [(2, 0), (1, 3)]), offer(GRID, [(1, 0)])], [1],
+                       (512, 1024, 4), grease=dict(GREASE_ON, field_limit=9)),
+    "a-limit8": config([offer(FADER, [(2, 0), (1, 3)]), offer(GRID, [(1, 0)])], [1],
+                       (512, 1024, 4), grease=dict(GREASE_ON, field_limit=8)),
     # Node A with K=0 on what it sends.
     "a-nocheck": config([offer(FADER, [(2, 0), (1, 3)]), offer(GRID, [(1, 0)])], [1],
                         (512, 1024, 4), check=False),
@@ -307,13 +325,13 @@ def cfg_offers(name):
 
 
 # --------------------------------------------------------------------------------------------
-# Message builders (design §1.1–§1.4, field order §B.3; error: spec §9.2)
+# Message builders (spec §8.1.1–§8.1.4 in table field order; error: spec §9.2)
 
 def hello(src, dst, nonce, offers, limits, features, grease=None, deprecated=None,
           identity=None, extra=(), check=True, rng=None, max_fields=2, field_limit=64):
     """A hello. `offers`: [(ext bytes, [(major, minor)])] real offers in preference order;
     `deprecated`: [(ext, [majors])]; `extra`: further raw fields appended (unknown-field
-    cases). With `rng`, appends the draws of §B.2 item 2 (nonce and GREASE) in order."""
+    cases). With `rng`, appends the draws of §8.10 item 2 (nonce and GREASE) in order."""
     grease_offer = None
     offer_values = []
     for i, (ext, majors) in enumerate(offers):
@@ -343,8 +361,8 @@ def hello(src, dst, nonce, offers, limits, features, grease=None, deprecated=Non
     if grease is not None:
         n = len(fields)
         if rng is not None:
-            assert len(grease.fields) <= max(0, field_limit - n)
-            rng.count(len(grease.fields), max_fields)
+            assert len(grease.fields) == min(grease.drawn_count, max(0, field_limit - n))
+            rng.count(grease.drawn_count, max_fields)
             for g in grease.fields:
                 rng.field(g)
                 rng.position(g.pos, n)
@@ -363,7 +381,7 @@ def hello(src, dst, nonce, offers, limits, features, grease=None, deprecated=Non
 def reply(src, dst, nonce, echo, hello_digest, agreed, limits, features, refused=(),
           grease_fields=None, identity=None, check=True, rng=None, max_fields=2):
     """A hello-reply. `agreed`: [(ext, major, minor)] in the hello's offer order; `refused`:
-    [(ext, code)]. With `rng`, appends the draws of §B.2 item 3 (nonce, plan_hello)."""
+    [(ext, code)]. With `rng`, appends the draws of §8.10 item 3 (nonce, plan_hello)."""
     fields = [field(0x00, uN(nonce, 4)), field(0x08, uN(echo, 4)),
               field(0x10, uN(hello_digest, 2))]
     fields += [field(0x18, ext + bytes([major, minor])) for ext, major, minor in agreed]
@@ -411,7 +429,7 @@ def error(src, dst, code, orig_type, field_id=None, retry_after=None, check=True
 
 
 # --------------------------------------------------------------------------------------------
-# The design's worked examples (§2), reproduced byte for byte before anything is written
+# The spec's worked examples (§8.12, §9.5), reproduced byte for byte before anything is written
 
 A_ID, B_ID = 0x01234567, 0x42
 A_NONCE, B_NONCE = 0x00A1B2C3, 0x005D1E2F
@@ -457,16 +475,10 @@ def check_worked_examples():
 # Transcript authoring
 
 def requirement_ids():
-    """The ids a case may cite: Appendix A of the design (MOX-NEG-nnn, with the row ids
-    MOX-NEG-201…240) and every id defined in spec/mox.md."""
-    ids = set()
-    text = DESIGN.read_text(encoding="utf-8")
-    appendix = text[text.index("## A. Requirement ids"):text.index("## B. Review")]
-    ids |= set(re.findall(r"^\| (MOX-NEG-\d{3}) \|", appendix, re.M))
-    ids |= {"MOX-NEG-%03d" % n for n in range(201, 241)}
+    """The ids a case may cite: every id defined in spec/mox.md (chapter 8 defines MOX-NEG-nnn,
+    with the table rows MOX-NEG-201…240)."""
     spec = (REPO / "spec" / "mox.md").read_text(encoding="utf-8")
-    ids |= set(re.findall(r"\*\*(MOX-[A-Z]{3}-\d{3})\*\*", spec))
-    return ids
+    return set(re.findall(r"\*\*(MOX-[A-Z]{3}-\d{3})\*\*", spec))
 
 
 def row(*ns):
@@ -574,7 +586,7 @@ def case(*a, **kw):
 # ---- the peers used throughout
 P_HI = 0x0ABCDEF0      # a peer with a higher node id than every MUT below except where noted
 P_HI_NONCE = 0x0777AAA1
-P_LO = 0x42            # node B of §2
+P_LO = 0x42            # node B of §8.12
 
 
 def peer_hello(src, nonce, offers, limits=(512, 1024, 4), features=(1,), grease="default",
@@ -588,11 +600,14 @@ def peer_hello(src, nonce, offers, limits=(512, 1024, 4), features=(1,), grease=
                  identity=identity, extra=extra)
 
 
-def mut_hello(c, src, dst, nonce, cfgname, grease, **kw):
+def mut_hello(c, src, dst, nonce, cfgname, grease, keep_offers=None, **kw):
+    """The MUT's hello from config `cfgname`; `keep_offers` keeps only the first real offers
+    (MOX-NEG-063 truncation)."""
     cfg = CONFIGS[cfgname]
-    offers = [(e, m) for e, m, _, _ in cfg_offers(cfgname)]
+    offers = [(e, m) for e, m, _, _ in cfg_offers(cfgname)][:keep_offers]
     dep = [(e, d) for e, _, d, _ in cfg_offers(cfgname) if d]
     g = grease if cfg["grease"]["enabled"] else None
+    assert g is not None or not cfg["grease"]["enabled"], "MOX-NEG-042: GREASE is on"
     return hello(src, dst, nonce, offers, tuple(cfg["limits"].values()), cfg["features"], g,
                  deprecated=dep or None, check=cfg["check"], rng=c.rng,
                  max_fields=cfg["grease"]["max_fields"],
@@ -602,9 +617,10 @@ def mut_hello(c, src, dst, nonce, cfgname, grease, **kw):
 def mut_reply(c, cfgname, src, dst, nonce, hello_nonce, hello_body, agreed, features,
               refused=(), grease_fields=None):
     """The MUT's reply: its limits from the config; `agreed`, `features`, `refused` are the
-    author's selection (design §1.6), written by hand in each case."""
+    author's selection (MOX-NEG-050), written by hand in each case."""
     cfg = CONFIGS[cfgname]
     gf = grease_fields if cfg["grease"]["enabled"] else None
+    assert gf or not cfg["grease"]["enabled"], "MOX-NEG-042: a reply carries GREASE fields"
     return reply(src, dst, nonce, hello_nonce, digest(hello_body), agreed,
                  tuple(cfg["limits"].values()), features, refused=refused, grease_fields=gf,
                  check=cfg["check"], rng=c.rng, max_fields=cfg["grease"]["max_fields"])
@@ -616,7 +632,7 @@ def sysex_len(b):
 
 # ============================================================================================
 # The transcripts. Each step's output, events and deadline were decided by hand from the
-# state table (design §3.4; row n = MOX-NEG-2nn); the comments name the row.
+# state table (spec §8.7.6; row n = MOX-NEG-2nn); the comments name the row.
 # ============================================================================================
 
 MUT_R = 0x00123456        # the MUT's node id in the responder cases (below P_HI)
@@ -626,7 +642,7 @@ R_REPLY_GREASE = [GF(55, 0, b"\x11", 3)]     # its reply's GREASE field, after t
 
 
 def initiator_established(c, t_reply=40):
-    """Steps shared by many cases: the MUT is node A of §2 and completes the §2 exchange
+    """Steps shared by many cases: the MUT is node A of §8.12 and completes its exchange
     (rows 1 and 5). Returns (hello, reply)."""
     c.rng.node_id(A_ID)
     hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
@@ -655,7 +671,7 @@ def responder_case(name, description, reqs, cfgname, peer_offers, agreed, featur
                    peer_minors, refused=(), peer_features=(1,), deprecated=None,
                    peer_limits=(512, 1024, 4), extra=(), bindings=("sysex", "osc")):
     """MUT answers P_HI's hello (row 9) and gets the confirm (row 15). `agreed`, `features`
-    and `refused` are the author's selection by §1.6; `peer_minors` the minors P_HI listed."""
+    and `refused` are the author's selection by MOX-NEG-050; `peer_minors` the minors P_HI listed."""
     c = case(name, description, reqs + row(1, 9, 15) + neg(50), cfgname, bindings)
     responder_start(c, cfgname)
     ph = peer_hello(P_HI, P_HI_NONCE, peer_offers, peer_limits, peer_features,
@@ -663,7 +679,7 @@ def responder_case(name, description, reqs, cfgname, peer_offers, agreed, featur
     rb = mut_reply(c, cfgname, MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, agreed, features,
                    refused, R_REPLY_GREASE)
     c.step(30, recv(ph), [(P_HI, rb)], deadline=280,
-           note="row 9: H-new from a higher id: yield, select (§1.6), reply; deadline 30 + 250")
+           note="row 9: H-new from a higher id: yield, select (MOX-NEG-050), reply; deadline 30 + 250")
     cf = confirm(P_HI, MUT_R, MUT_R_REPLY, digest(rb))
     if agreed:
         exts = [(e, major, peer_minors[(e, major)]) for e, major, _ in agreed]
@@ -697,7 +713,7 @@ def initiator_bad_reply(name, description, reqs, agreed, features, field_id, mor
 # ---- happy ----------------------------------------------------------------------------------
 
 c = case("happy::initiator",
-         "Design §2 from node A's side: the worked hello, reply and confirm byte for byte; "
+         "§8.12 from node A's side: the worked hello, reply and confirm byte for byte; "
          "Established as initiator with fader 1 and grid 1",
          neg(10, 11, 13, 15, 16, 20, 21, 22, 25, 26, 42, 50, 60, 62, 70, 71, 120) + row(1, 5),
          "a-fader21-grid", bindings=("sysex",))
@@ -705,14 +721,14 @@ hb, rb = initiator_established(c)
 c.steps[-1]["agreement"] = agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], B_LIMITS)
 
 c = case("happy::osc-initiator",
-         "Design §2 on OSC: the same bodies; B's declared max size 256 is below the OSC floor "
+         "§8.12 on OSC: the same bodies; B's declared max size 256 is below the OSC floor "
          "and reads as 512",
          neg(10, 26, 60, 70) + row(1, 5), "a-fader21-grid", bindings=("osc",))
 initiator_established(c)
 c.steps[-1]["agreement"] = agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], (512, 0, 0))
 
 c = case("happy::responder",
-         "Design §2 from node B's side: B probes, yields to A's higher id, sends the worked "
+         "§8.12 from node B's side: B probes, yields to A's higher id, sends the worked "
          "reply and is Established as responder on A's confirm",
          neg(20, 21, 22, 25, 26, 42, 50, 64, 70, 72, 103, 120) + row(1, 9, 15), "b-fader1-grid")
 c.rng.node_id(B_ID)
@@ -724,7 +740,7 @@ c.rng.field(B_REPLY_GREASE[0])
 c.rng.position(9, 9)
 c.step(20, recv(EX_HELLO), [(A_ID, EX_REPLY)], deadline=270,
        note="row 9: A (0x01234567) > B (0x42): yield; selection fader [2, 23, 1] -> 1, grid -> 1, "
-            "7E 17 unknown: no entry; the §2 reply")
+            "7E 17 unknown: no entry; the §8.12 reply")
 c.step(60, recv(EX_CONFIRM), [], [established(A_ID, "responder", A_NONCE, B_NONCE)],
        deadline=None, agreement=agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], A_LIMITS),
        note="row 15: F-ok")
@@ -736,13 +752,13 @@ c = case("happy::unchecked-initiator",
 c.rng.node_id(A_ID)
 hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-nocheck", A_GREASE)
 assert canonical(hb) == canonical(EX_HELLO)
-c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1: the §2 hello with K=0")
+c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1: the §8.12 hello with K=0")
 rb = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3), (GRID, 1, 0)], B_LIMITS,
            [1], grease_fields=B_REPLY_GREASE, check=False)
 assert digest(rb) == digest(EX_REPLY)
 c.step(40, recv(rb), [(B_ID, confirm(A_ID, B_ID, B_NONCE, digest(rb), check=False))],
        [established(B_ID, "initiator", A_NONCE, B_NONCE)], deadline=None,
-       note="row 5: the confirm's digest is the §2 one (0x2B00): canonical bodies ignore K")
+       note="row 5: the confirm's digest is the §8.12 one (0x2B00): canonical bodies ignore K")
 
 # ---- versions -------------------------------------------------------------------------------
 
@@ -807,8 +823,9 @@ responder_case("versions::features-intersection",
 
 c = case("versions::disjoint",
          "The MUT offers fader [2]; the reply agrees on nothing (refused 02): it still confirms, "
-         "then falls back with no-common-version",
-         neg(24, 25) + row(1, 5), "i-fader2")
+         "then falls back with no-common-version; a duplicate of that reply re-sends the "
+         "confirm, rate-limited",
+         neg(24, 25, 95) + row(1, 5, 35), "i-fader2")
 c.rng.node_id(A_ID)
 hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "i-fader2", g_simple(1, 1, 1, 1))
 c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
@@ -818,6 +835,11 @@ delay = c.rng.jitter(10000, 25, 0)
 c.step(40, recv(rb), [(P_LO, confirm(A_ID, P_LO, B_NONCE, digest(rb)))],
        [fell_back("no-common-version")], deadline=40 + delay,
        note="row 5: empty agreed: confirm, FellBack, jitter draw (r mod 51 = 0: 7500 ms)")
+c.step(100, recv(rb), [], deadline=40 + delay,
+       note="row 35: R-dup in the Fallback entered by no-common-version; 60 ms since the "
+            "confirm: ignored (MOX-NEG-095)")
+c.step(300, recv(rb), [(P_LO, confirm(A_ID, P_LO, B_NONCE, digest(rb)))], deadline=40 + delay,
+       note="row 35: R-dup 260 ms after the confirm: resend it; the deadline stays")
 
 # ---- reply validation (the MUT offers fader 1.0, GREASE major 23 first) ---------------------
 
@@ -924,56 +946,123 @@ hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-listen", g_simple(2, 2, 1, 1))
 c.step(0, START, [(BROADCAST, hb)], deadline=100, note="row 1")
 c.step(100, TIMEOUT, [(BROADCAST, hb)], deadline=300, note="row 3")
 c.step(300, TIMEOUT, [], [fell_back("silent")], deadline=None,
-       note="row 4 with re-probing off: no draw (§B.2 item 4), no deadline")
+       note="row 4 with re-probing off: no draw (§8.10 item 4), no deadline")
 ph = peer_hello(P_HI, P_HI_NONCE, [(GRID, [(1, 0)])])
 rb = mut_reply(c, "a-listen", A_ID, P_HI, 0x00000999, P_HI_NONCE, ph, [(GRID, 1, 0)], [1],
                grease_fields=[GF(23, 0, b"\x00", 8)])
 c.step(60000, recv(ph), [(P_HI, rb)], deadline=60100, note="row 34")
 
 # ---- errors ---------------------------------------------------------------------------------
+# MOX-NEG-082: an error is about the own hello only when it comes from the node the hello was
+# addressed to, so a broadcast hello never draws one. The cases below reach an addressed hello
+# through row 27 (a reconfigure that drops fader 1 starts a new handshake to the peer's id).
+
+
+def initiator_established_between(c, between):
+    """As initiator_established, with steps (callables on c and the hello) between the first
+    hello and the reply."""
+    c.rng.node_id(A_ID)
+    hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
+    c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+    for s in between:
+        s(c, hb)
+    rb = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3), (GRID, 1, 0)],
+               B_LIMITS, [1], grease_fields=B_REPLY_GREASE)
+    c.step(40, recv(rb), [(B_ID, confirm(A_ID, B_ID, B_NONCE, digest(rb)))],
+           [established(B_ID, "initiator", A_NONCE, B_NONCE)], deadline=None, note="row 5")
+    return hb, rb
+
+
+def drop_fader1(c, nonce, t=5000, field_pos=1):
+    """Row 27 at `t`: the MUT (established with B) drops fader 1: goodbye(reconfigured) with B's
+    nonce, FellBack{reconfigured}, and a new handshake *addressed to B*. Returns the hello."""
+    hb2 = mut_hello(c, A_ID, B_ID, nonce, "a-fader2-grid", g_simple(2, 1, 1, field_pos))
+    c.step(t, reconfigure("a-fader2-grid"),
+           [(B_ID, goodbye(A_ID, B_ID, "reconfigured", B_NONCE)), (B_ID, hb2)],
+           [fell_back("reconfigured")], deadline=t + 250,
+           note="row 27: goodbye, FellBack, new handshake to the peer's id (no jitter: Probing)")
+    return hb2
+
+
+def broadcast_error_ignored(c, hb):
+    c.step(20, recv(error(B_ID, A_ID, 0x02, T_HELLO)), [], deadline=250,
+           note="MOX-NEG-082: the hello went to broadcast, so no error is about it (X-other)")
+
 
 c = case("errors::do-not-retry-refused",
-         "An error 02 (do-not-retry) about the MUT's hello: FellBack{refused 02}, re-probe later",
-         neg(82, 113) + row(1, 11), "a-fader21-grid")
-c.rng.node_id(A_ID)
-hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
-c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+         "An error 02 about a broadcast hello is ignored (a broadcast is not eligible for errors); "
+         "after row 27 the hello is addressed to the peer, and the peer's error 02 about it ends "
+         "the handshake: FellBack{refused 02}, re-probe later",
+         neg(1, 82, 113) + row(1, 5, 27, 11), "a-fader21-grid")
+initiator_established_between(c, [broadcast_error_ignored])
+hb2 = drop_fader1(c, 0x00A1B2D0)
+c.step(5100, recv(error(P_HI, A_ID, 0x02, T_HELLO)), [], deadline=5250,
+       note="MOX-NEG-082: not from the node the hello was addressed to: X-other, ignored")
 delay = c.rng.jitter(10000, 25, 25)
-c.step(100, recv(error(P_LO, A_ID, 0x02, T_HELLO)), [], [fell_back("refused", code=2)],
-       deadline=100 + delay, note="row 11: E-dnr")
+c.step(5200, recv(error(B_ID, A_ID, 0x02, T_HELLO)), [], [fell_back("refused", code=2)],
+       deadline=5200 + delay, note="row 11: E-dnr from B; entering Fallback draws the jitter")
 
 c = case("errors::busy-retry-after",
-         "An error 43 busy with retry after 600 ms: the next hello goes at 700 and counts as a "
-         "send, so the timer after it is rto(2)",
-         neg(82, 91) + row(1, 12, 3), "a-fader21-grid")
-c.rng.node_id(A_ID)
-hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
-c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
-c.step(100, recv(error(P_LO, A_ID, 0x43, T_HELLO, retry_after=600)), [], deadline=700,
-       note="row 12: deadline 100 + max(600, 100)")
-c.step(700, TIMEOUT, [(BROADCAST, hb)], deadline=1200, note="row 3: k = 2, rto(2) = 500")
+         "Error 43 busy with retry after 600 ms about the addressed hello: the next hello goes at "
+         "the new deadline and counts as a send (rto(2) after it); a second E-retry before that "
+         "send is ignored, one after it is taken",
+         neg(1, 82, 91) + row(1, 5, 27, 12, 3), "a-fader21-grid")
+initiator_established(c)
+hb2 = drop_fader1(c, 0x00A1B2D1)
+c.step(5100, recv(error(B_ID, A_ID, 0x43, T_HELLO, retry_after=600)), [], deadline=5700,
+       note="row 12: deadline 5100 + 600 (within min_retry_after-rto_max); k unchanged")
+c.step(5150, recv(error(B_ID, A_ID, 0x43, T_HELLO, retry_after=50)), [], deadline=5700,
+       note="row 12: an E-retry was already taken since the last send: ignored")
+c.step(5700, TIMEOUT, [(B_ID, hb2)], deadline=6200, note="row 3: k = 2, rto(2) = 500")
+c.step(5800, recv(error(B_ID, A_ID, 0x43, T_HELLO, retry_after=300)), [], deadline=6100,
+       note="row 12: a send happened since the last E-retry: taken")
+c.step(6100, TIMEOUT, [(B_ID, hb2)], deadline=7100, note="row 3: k = 3, rto(3) = 1000")
+
+c = case("errors::retry-after-clamped",
+         "E-retry delays are clamped to min_retry_after-rto_max (10000 -> 4000, 20 -> 100, absent "
+         "-> 100); one taken after the last hello brings the give-up forward (row 4 at that "
+         "deadline)",
+         neg(1, 82, 91, 92) + row(1, 5, 27, 12, 3, 4), "a-fader21-grid")
+initiator_established(c)
+hb2 = drop_fader1(c, 0x00A1B2D2)
+c.step(5100, recv(error(B_ID, A_ID, 0x43, T_HELLO, retry_after=10000)), [], deadline=9100,
+       note="row 12: 10000 clamped to rto_max 4000")
+c.step(9100, TIMEOUT, [(B_ID, hb2)], deadline=9600, note="row 3: k = 2")
+c.step(9200, recv(error(B_ID, A_ID, 0x45, T_HELLO, retry_after=20)), [], deadline=9300,
+       note="row 12: 45 not-ready, 20 clamped to min_retry_after 100")
+c.step(9300, TIMEOUT, [(B_ID, hb2)], deadline=10300, note="row 3: k = 3")
+c.step(9400, recv(error(B_ID, A_ID, 0x44, T_HELLO)), [], deadline=9500,
+       note="row 12: no retry after: min_retry_after")
+c.step(9500, TIMEOUT, [(B_ID, hb2)], deadline=11500, note="row 3: k = 4 = max_hello")
+c.step(9600, recv(error(B_ID, A_ID, 0x42, T_HELLO, retry_after=100)), [], deadline=9700,
+       note="row 12: k stays 4")
+delay = c.rng.jitter(10000, 25, 0)
+c.step(9700, TIMEOUT, [], [fell_back("silent")], deadline=9700 + delay,
+       note="row 4 at the E-retry deadline: no R-dig or R-inv counted: silent; r mod 51 = 0")
 
 c = case("errors::malformed-once",
-         "Error 41 malformed about the hello: one retry after min_retry_after; a second 41 in "
-         "the same handshake is ignored",
-         neg(82) + row(1, 12, 3), "a-fader21-grid")
-c.rng.node_id(A_ID)
-hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
-c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
-c.step(50, recv(error(P_LO, A_ID, 0x41, T_HELLO)), [], deadline=150,
+         "Error 41 malformed about the addressed hello: one retry after min_retry_after; a second "
+         "41 in the same handshake is ignored (not taken), so a later 43 is taken",
+         neg(1, 82) + row(1, 5, 27, 12, 3), "a-fader21-grid")
+initiator_established(c)
+hb2 = drop_fader1(c, 0x00A1B2D3)
+c.step(5050, recv(error(B_ID, A_ID, 0x41, T_HELLO)), [], deadline=5150,
        note="row 12: no retry-after field: wait min_retry_after (100)")
-c.step(150, TIMEOUT, [(BROADCAST, hb)], deadline=650, note="row 3: k = 2")
-c.step(200, recv(error(P_LO, A_ID, 0x41, T_HELLO)), [], deadline=650,
+c.step(5150, TIMEOUT, [(B_ID, hb2)], deadline=5650, note="row 3: k = 2")
+c.step(5200, recv(error(B_ID, A_ID, 0x41, T_HELLO)), [], deadline=5650,
        note="row 12: 41 only once per handshake")
+c.step(5300, recv(error(B_ID, A_ID, 0x43, T_HELLO, retry_after=200)), [], deadline=5500,
+       note="row 12: the ignored 41 was not taken, so this 43 is")
+c.step(5500, TIMEOUT, [(B_ID, hb2)], deadline=6500, note="row 3: k = 3")
 
 c = case("errors::notification-ignored",
-         "An error of the notification class (24) about the hello changes nothing",
-         neg(82) + row(1), "a-fader21-grid")
-c.rng.node_id(A_ID)
-hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
-c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
-c.step(100, recv(error(P_LO, A_ID, 0x24, T_HELLO, field_id=b"\x38")), [], deadline=250,
-       note="§1.9: notification class: ignored")
+         "An error of the notification class (24) about the addressed hello changes nothing",
+         neg(1, 82) + row(1, 5, 27, 8), "a-fader21-grid")
+initiator_established(c)
+hb2 = drop_fader1(c, 0x00A1B2D4)
+c.step(5100, recv(error(B_ID, A_ID, 0x24, T_HELLO, field_id=b"\x38")), [], deadline=5250,
+       note="row 8: E-notif: ignored")
+c.step(5250, TIMEOUT, [(B_ID, hb2)], deadline=5750, note="row 3: the schedule runs on")
 
 # ---- garbage --------------------------------------------------------------------------------
 
@@ -1002,16 +1091,16 @@ c.step(10, recv(peer_hello(P_HI, 0, [(FADER, [(1, 0)])])), [], deadline=250, not
 bad_offer = body(T_HELLO, P_HI, BROADCAST, [
     field(0x00, uN(P_HI_NONCE, 4)), field(0x08, FADER + b"\x01\x00\x02"),
     field(0x18, uN(512, 4)), field(0x20, uN(0, 3)), field(0x28, b"\x00"), field(0x30, b"")])
-c.step(20, recv(bad_offer), [], deadline=250, note="§1.5: value length minus id length is odd")
+c.step(20, recv(bad_offer), [], deadline=250, note="MOX-NEG-040: value length minus id length is odd")
 dup_ext = body(T_HELLO, P_HI, BROADCAST, [
     field(0x00, uN(P_HI_NONCE, 4)), field(0x08, FADER + b"\x01\x00"),
     field(0x08, FADER + b"\x02\x00"), field(0x18, uN(512, 4)), field(0x20, uN(0, 3)),
     field(0x28, b"\x00"), field(0x30, b"")])
-c.step(30, recv(dup_ext), [], deadline=250, note="§1.5: the same extension in two offers")
+c.step(30, recv(dup_ext), [], deadline=250, note="MOX-NEG-041: the same extension in two offers")
 dup_major = body(T_HELLO, P_HI, BROADCAST, [
     field(0x00, uN(P_HI_NONCE, 4)), field(0x08, FADER + b"\x01\x00\x01\x02"),
     field(0x18, uN(512, 4)), field(0x20, uN(0, 3)), field(0x28, b"\x00"), field(0x30, b"")])
-c.step(40, recv(dup_major), [], deadline=250, note="§1.5: major 1 twice in one offer")
+c.step(40, recv(dup_major), [], deadline=250, note="MOX-NEG-041: major 1 twice in one offer")
 
 # ---- simultaneous open ----------------------------------------------------------------------
 
@@ -1069,9 +1158,9 @@ c.step(5030, recv(confirm(NEW, A_ID, 0x0000A0A0, digest(nr))), [],
 
 c = case("reboot::stale-hello-old-id",
          "Established as responder: a delayed copy of the peer's hello is a duplicate (ignored); "
-         "a stale hello from a dead id is answered in a sub-state that times out silently, "
-         "and the session survives",
-         neg(100) + row(1, 9, 15, 21, 22, 25, 24), "r-fader21")
+         "a stale hello from a dead id is answered in a sub-state that gives up with a goodbye "
+         "to that id, and the session survives",
+         neg(30, 100, 104) + row(1, 9, 15, 21, 22, 25, 24), "r-fader21")
 responder_start(c, "r-fader21")
 ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
 rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)], [1],
@@ -1087,9 +1176,10 @@ dr = mut_reply(c, "r-fader21", MUT_R, DEAD, 0x00E0E0E0, 0x00D00D00, dh, [(FADER,
 c.step(600, recv(dh), [(DEAD, dr)], deadline=850, note="row 22: Answering' for 0x0DEAD000")
 for t, dl in ((850, 1350), (1350, 2350), (2350, 4350)):
     c.step(t, TIMEOUT, [(DEAD, dr)], deadline=dl, note="rows 25, 13: resend the reply")
-c.step(4350, TIMEOUT, [], [], deadline=None,
-       agreement=agreement([(FADER, 2, 0)], [1], (512, 1024, 4)),
-       note="row 24: k = max_reply: drop the sub-state silently, old agreement kept")
+c.step(4350, TIMEOUT, [(DEAD, goodbye(MUT_R, DEAD, "no-confirm", 0x00D00D00))], [],
+       deadline=None, agreement=agreement([(FADER, 2, 0)], [1], (512, 1024, 4)),
+       note="row 24: k = max_reply: abandon the answer (goodbye(no-confirm) with the "
+            "candidate's nonce, §8.7.5), end the sub-state; no event, old agreement kept")
 
 # ---- collision ------------------------------------------------------------------------------
 
@@ -1120,7 +1210,7 @@ c.step(5, recv(hb), [], deadline=250, note="H-echo: digest among the last 4 sent
 
 c = case("collision::goodbye-from-own-id",
          "Established; a goodbye(id-collision) arrives with the MUT's own id as source (another "
-         "node with the same id): H-coll comes first (§3.2), so the MUT changes id, falls back "
+         "node with the same id): H-coll comes first (MOX-NEG-101, MOX-NEG-031), so the MUT changes id, falls back "
          "with id-collision and restarts",
          neg(101, 102, 32) + row(1, 5, 36), "a-fader21-grid")
 initiator_established(c)
@@ -1207,7 +1297,7 @@ c = case("network::stale-goodbye",
          neg(31, 100) + row(1, 5, 31), "a-fader21-grid")
 initiator_established(c)
 c.step(1000, recv(goodbye(B_ID, A_ID, "shutdown", 0x00A1B2C0)), [], deadline=None,
-       note="§1.4: session is not the MUT's nonce: G-other, ignored")
+       note="MOX-NEG-031: session is not the MUT's nonce: G-other, ignored")
 delay = c.rng.jitter(10000, 25, 25)
 c.step(1100, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE)), [],
        [fell_back("peer-left", goodbye="shutdown")], deadline=1100 + delay, note="row 31")
@@ -1388,14 +1478,18 @@ c.step(5040, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x005D1E30, digest(rb2)))],
 
 c = case("reneg::reconfigure-drop",
          "Established on fader 1; reconfigure drops fader 1: goodbye(reconfigured), "
-         "FellBack{reconfigured} and a new handshake to the peer, which now agrees on grid only",
-         neg(30, 112, 23) + row(1, 5, 27), "a-fader21-grid")
+         "FellBack{reconfigured} and a new handshake to the peer; a reply from another node is "
+         "stale; the peer now agrees on grid only",
+         neg(30, 112, 23, 101) + row(1, 5, 27), "a-fader21-grid")
 initiator_established(c)
 g = g_simple(2, 1, 1, 1)
 hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2C7, "a-fader2-grid", g)
 c.step(5000, reconfigure("a-fader2-grid"),
        [(B_ID, goodbye(A_ID, B_ID, "reconfigured", B_NONCE)), (B_ID, hb2)],
        [fell_back("reconfigured")], deadline=5250, note="row 27: no jitter (next state Probing)")
+c.step(5020, recv(reply(0x00000011, A_ID, 0x00111111, 0x00A1B2C7, digest(hb2), [(GRID, 1, 0)],
+                        B_LIMITS, [1])), [], deadline=5250,
+       note="R-stale: the hello being probed with was addressed to another node (0x42)")
 rb2 = reply(B_ID, A_ID, 0x005D1E31, 0x00A1B2C7, digest(hb2), [(GRID, 1, 0)], B_LIMITS, [1],
             refused=[(FADER, 0x02)])
 c.step(5040, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x005D1E31, digest(rb2)))],
@@ -1487,17 +1581,19 @@ c.step(3000, recv(lost), [(B_ID, hb2)], [fell_back("peer-lost-session")], deadli
        note="row 32: E-lost (0A about fader 1.0, agreed); no jitter: next state Probing")
 
 c = case("errors::refused-while-answering",
-         "Answering; the initiator sends error 02 about the MUT's reply: FellBack{refused 02}, "
-         "with a re-probe deadline",
-         neg(82) + row(1, 9, 19), "r-fader21")
+         "Answering; an error 02 about the reply from another node is ignored; the candidate's "
+         "error 02 about the MUT's reply: FellBack{refused 02}, with a re-probe deadline",
+         neg(1, 82) + row(1, 9, 19), "r-fader21")
 responder_start(c, "r-fader21")
 ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
 rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)], [1],
                grease_fields=R_REPLY_GREASE)
 c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 9")
+c.step(40, recv(error(0x0BBBBBBB, MUT_R, 0x02, T_REPLY)), [], deadline=280,
+       note="MOX-NEG-082: not from the candidate: X-other, ignored")
 delay = c.rng.jitter(10000, 25, 25)
 c.step(60, recv(error(P_HI, MUT_R, 0x02, T_REPLY)), [], [fell_back("refused", code=2)],
-       deadline=60 + delay, note="row 19; entering Fallback draws the jitter (§B.2 item 4)")
+       deadline=60 + delay, note="row 19; entering Fallback draws the jitter (§8.10 item 4)")
 
 c = case("network::goodbye-id-collision",
          "Established; the peer says goodbye(id-collision) (session 0) from its id: "
@@ -1507,7 +1603,7 @@ initiator_established(c)
 c.rng.jitter(10000, 25, 25)
 c.step(2000, recv(goodbye(B_ID, BROADCAST, "id-collision", 0)), [],
        [fell_back("peer-left", goodbye="id-collision")], deadline=2250,
-       note="row 31: deadline now + rto_initial; the jitter draw of §B.2 item 4 still happens")
+       note="row 31: deadline now + rto_initial; the jitter draw of §8.10 item 4 still happens")
 
 c = case("network::latest-hello-wins",
          "Answering one initiator, a hello from another arrives: the MUT answers the newer one "
@@ -1594,6 +1690,604 @@ c.step(410, recv(confirm(B_ID, A_ID, A_NONCE, 0x1234)), [], deadline=1300, note=
 c.step(420, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE)), [], deadline=1300,
        note="row 35: G-*")
 c.step(430, recv(error(B_ID, A_ID, 0x02, T_HELLO)), [], deadline=1300, note="row 35: E-*")
+
+# ---- chapter 8 reconciliation: errors and abandoned answers in the sub-states ------------------
+
+OLD_AGREEMENT = agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], B_LIMITS)
+
+c = case("errors::renegotiation-refused",
+         "Established; a hitless renegotiation (Probing', addressed to the peer) gets an E-retry "
+         "(as row 12) and then an error 02: the sub-state ends, the session and its agreement "
+         "stay (one refused renegotiation is one message); a late reply to it is stale",
+         neg(1, 82, 100) + row(1, 5, 26, 30), "a-fader21-grid")
+initiator_established(c)
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2D5, "a-grid21", g_simple(2, 2, 1, 2))
+c.step(5000, reconfigure("a-grid21"), [(B_ID, hb2)], deadline=5250, note="row 26: Probing' to B")
+c.step(5100, recv(error(B_ID, A_ID, 0x43, T_HELLO, retry_after=400)), [], deadline=5500,
+       note="row 30 as row 12")
+c.step(5500, TIMEOUT, [(B_ID, hb2)], deadline=6000, note="row 30 as row 3: k = 2")
+c.step(5600, recv(error(B_ID, A_ID, 0x02, T_HELLO)), [], deadline=None, agreement=OLD_AGREEMENT,
+       note="row 30: E-dnr ends the sub-state; no event, no fallback (MOX-NEG-100)")
+late = reply(B_ID, A_ID, 0x005D1E40, 0x00A1B2D5, digest(hb2), [(FADER, 1, 3), (GRID, 1, 0)],
+             B_LIMITS, [1])
+c.step(5700, recv(late), [], deadline=None, agreement=OLD_AGREEMENT,
+       note="R-stale: not probing any more; Established has no row for it")
+
+NEW = 0x55
+c = case("reboot::refused-in-answering",
+         "Established; a hello from a new id is answered in Answering'; that node's error 02 "
+         "about the reply ends the sub-state only: no goodbye, no event, the session stays; its "
+         "confirm is then stale",
+         neg(1, 82, 100) + row(1, 5, 22, 25), "a-fader21-grid")
+initiator_established(c)
+nh = peer_hello(NEW, 0x00565656, B_OFFERS, B_LIMITS)
+nr = mut_reply(c, "a-fader21-grid", A_ID, NEW, 0x0000B1B1, 0x00565656, nh,
+               [(FADER, 1, 3), (GRID, 1, 0)], [1], grease_fields=[GF(7, 0, b"", 9)])
+c.step(5000, recv(nh), [(NEW, nr)], deadline=5250, note="row 22: Answering'")
+c.step(5100, recv(error(NEW, A_ID, 0x02, T_REPLY)), [], deadline=None, agreement=OLD_AGREEMENT,
+       note="row 25: E-dnr: end the sub-state")
+c.step(5200, recv(confirm(NEW, A_ID, 0x0000B1B1, digest(nr))), [], deadline=None,
+       agreement=OLD_AGREEMENT, note="F-stale: not answering: no PeerRebooted")
+
+c = case("reboot::digest-mismatch-in-answering",
+         "Established; Answering' a new id: a confirm with a wrong reply digest is counted, "
+         "duplicates of the candidate's hello are rate-limited, and the give-up abandons the "
+         "answer with goodbye(digest-mismatch) while the old session stays",
+         neg(30, 72, 95, 100) + row(1, 5, 22, 25, 24), "a-fader21-grid")
+initiator_established(c)
+nh = peer_hello(NEW, 0x00575757, B_OFFERS, B_LIMITS)
+nr = mut_reply(c, "a-fader21-grid", A_ID, NEW, 0x0000C2C2, 0x00575757, nh,
+               [(FADER, 1, 3), (GRID, 1, 0)], [1], grease_fields=[GF(39, 1, b"\x02\x03", 2)])
+c.step(5000, recv(nh), [(NEW, nr)], deadline=5250, note="row 22: Answering'")
+c.step(5030, recv(confirm(NEW, A_ID, 0x0000C2C2, digest(nr) ^ 0x0100)), [], deadline=5250,
+       note="row 25 as row 16: F-dig, counted")
+c.step(5100, recv(nh), [], deadline=5250,
+       note="row 25 as row 17: H-dup 100 ms after the reply: ignored (MOX-NEG-095)")
+c.step(5250, TIMEOUT, [(NEW, nr)], deadline=5750, note="row 25 as row 13: k = 2")
+c.step(5600, recv(nh), [(NEW, nr)], deadline=5750,
+       note="row 25 as row 17: 350 ms since the last send: resend; k and deadline unchanged")
+c.step(5750, TIMEOUT, [(NEW, nr)], deadline=6750, note="row 25 as row 13: k = 3")
+c.step(6750, TIMEOUT, [(NEW, nr)], deadline=8750, note="row 25 as row 13: k = 4")
+c.step(8750, TIMEOUT, [(NEW, goodbye(A_ID, NEW, "digest-mismatch", 0x00575757))], [],
+       deadline=None, agreement=OLD_AGREEMENT,
+       note="row 24: abandon the answer with the reason of row 14 (an F-dig was counted); "
+            "end the sub-state; no event")
+
+c = case("reboot::latest-hello-wins-in-answering",
+         "Established; Answering' one new id, a hello from another new id replaces the answer "
+         "(as row 18); the first one's confirm is stale, the second's completes with "
+         "PeerRebooted",
+         neg(104) + row(1, 5, 22, 25, 23), "a-fader21-grid")
+initiator_established(c)
+nh = peer_hello(NEW, 0x00616161, B_OFFERS, B_LIMITS)
+nr = mut_reply(c, "a-fader21-grid", A_ID, NEW, 0x0000A1A1, 0x00616161, nh,
+               [(FADER, 1, 3), (GRID, 1, 0)], [1], grease_fields=[GF(7, 0, b"", 9)])
+c.step(5000, recv(nh), [(NEW, nr)], deadline=5250, note="row 22")
+NEW2 = 0x66
+nh2 = peer_hello(NEW2, 0x00626262, B_OFFERS, B_LIMITS)
+nr2 = mut_reply(c, "a-fader21-grid", A_ID, NEW2, 0x0000A2A2, 0x00626262, nh2,
+                [(FADER, 1, 3), (GRID, 1, 0)], [1], grease_fields=[GF(71, 0, b"\x10", 4)])
+c.step(5100, recv(nh2), [(NEW2, nr2)], deadline=5350,
+       note="row 25 as row 18: answer the latest hello (new nonce, k = 1)")
+c.step(5150, recv(confirm(NEW, A_ID, 0x0000A1A1, digest(nr))), [], deadline=5350,
+       note="F-stale: its source is not the candidate")
+c.step(5200, recv(confirm(NEW2, A_ID, 0x0000A2A2, digest(nr2))), [],
+       [peer_rebooted(B_ID, NEW2), established(NEW2, "responder", 0x00626262, 0x0000A2A2)],
+       deadline=None, agreement=OLD_AGREEMENT, note="row 23")
+
+c = case("reneg::reconfigure-while-answering",
+         "Established and Answering' a new id; a hitless reconfigure abandons that answer "
+         "(goodbye(reconfigured) with the candidate's nonce) and starts Probing' to the peer; "
+         "the candidate's confirm is then stale and the peer's reply completes",
+         neg(30, 112) + row(1, 5, 22, 26, 28), "a-fader21-grid")
+initiator_established(c)
+nh = peer_hello(NEW, 0x00585858, B_OFFERS, B_LIMITS)
+nr = mut_reply(c, "a-fader21-grid", A_ID, NEW, 0x0000D3D3, 0x00585858, nh,
+               [(FADER, 1, 3), (GRID, 1, 0)], [1], grease_fields=[GF(7, 0, b"", 9)])
+c.step(5000, recv(nh), [(NEW, nr)], deadline=5250, note="row 22")
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2D6, "a-grid21", g_simple(2, 2, 1, 3))
+c.step(5100, reconfigure("a-grid21"),
+       [(NEW, goodbye(A_ID, NEW, "reconfigured", 0x00585858)), (B_ID, hb2)], deadline=5350,
+       agreement=OLD_AGREEMENT,
+       note="row 26 in Answering': abandon the answer, then a new handshake to the peer's id")
+c.step(5150, recv(confirm(NEW, A_ID, 0x0000D3D3, digest(nr))), [], deadline=5350,
+       note="F-stale: not answering")
+rb2 = reply(B_ID, A_ID, 0x005D1E41, 0x00A1B2D6, digest(hb2), [(FADER, 1, 3), (GRID, 1, 0)],
+            B_LIMITS, [1])
+c.step(5200, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x005D1E41, digest(rb2)))],
+       [established(B_ID, "initiator", 0x00A1B2D6, 0x005D1E41)], deadline=None,
+       agreement=OLD_AGREEMENT, note="row 28")
+
+c = case("reneg::close-while-answering",
+         "close while answering abandons the answer: goodbye(shutdown) with the initiator's "
+         "nonce, no event; in Closed the confirm is ignored",
+         neg(30) + row(1, 9, 38), "r-fader21")
+responder_start(c, "r-fader21")
+ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
+rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)], [1],
+               grease_fields=R_REPLY_GREASE)
+c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 9")
+c.step(100, CLOSE, [(P_HI, goodbye(MUT_R, P_HI, "shutdown", P_HI_NONCE))], [], deadline=None,
+       note="row 38: abandon the answer (shutdown)")
+c.step(150, recv(confirm(P_HI, MUT_R, MUT_R_REPLY, digest(rb))), [], deadline=None,
+       note="Closed: ignored")
+
+c = case("reneg::reconfigure-while-answering-drop",
+         "Answering with fader 2 selected: a reconfigure that keeps fader 2 changes nothing; one "
+         "that drops it abandons the answer (goodbye(reconfigured)) and starts a handshake to "
+         "the candidate's id",
+         neg(30, 112) + row(1, 9, 40), "r-fader21")
+responder_start(c, "r-fader21")
+ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
+rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)], [1],
+               grease_fields=R_REPLY_GREASE)
+c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 9: fader 2 selected")
+c.step(80, reconfigure("r-fader21-dep2"), [], deadline=280,
+       note="row 40: fader 2 still supported (now deprecated): nothing")
+hb2 = mut_hello(c, MUT_R, P_HI, 0x00BEEF02, "r-fader1", g_simple(1, 1, 1, 1))
+c.step(100, reconfigure("r-fader1"),
+       [(P_HI, goodbye(MUT_R, P_HI, "reconfigured", P_HI_NONCE)), (P_HI, hb2)], deadline=350,
+       note="row 40: the pending selection names fader 2, no longer supported: abandon the "
+            "answer, new handshake to the candidate's id")
+
+c = case("reneg::rehello-disjoint",
+         "Established; the peer's renegotiation hello offers only fader 3: the MUT answers with "
+         "an empty agreement (refused 02) in Answering', and the confirm drops the old session: "
+         "FellBack{no-common-version}, not Established",
+         neg(24, 100) + row(1, 5, 22, 23), "a-fader21-grid")
+initiator_established(c)
+nh = peer_hello(B_ID, 0x00717171, [(FADER, [(3, 0)])], B_LIMITS, dst=A_ID)
+nr = mut_reply(c, "a-fader21-grid", A_ID, B_ID, 0x00727272, 0x00717171, nh, [], [1],
+               refused=[(FADER, 0x02)], grease_fields=[GF(7, 0, b"", 4)])
+c.step(5000, recv(nh), [(B_ID, nr)], deadline=5250, agreement=OLD_AGREEMENT,
+       note="row 22: the old agreement stays while answering")
+delay = c.rng.jitter(10000, 25, 25)
+c.step(5040, recv(confirm(B_ID, A_ID, 0x00727272, digest(nr))), [],
+       [fell_back("no-common-version")], deadline=5040 + delay,
+       note="row 23 with an empty agreement: drop the old one, enter Fallback (§8.7.5)")
+
+c = case("reneg::renegotiation-disjoint",
+         "Established; the MUT's hitless renegotiation gets a valid reply that agrees on nothing: "
+         "it confirms, drops the old session and falls back with no-common-version",
+         neg(24, 100) + row(1, 5, 26, 28), "a-fader21-grid")
+initiator_established(c)
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2DD, "a-grid21", g_simple(2, 2, 1, 5))
+c.step(5000, reconfigure("a-grid21"), [(B_ID, hb2)], deadline=5250, note="row 26")
+rb2 = reply(B_ID, A_ID, 0x005D1E42, 0x00A1B2DD, digest(hb2), [], B_LIMITS, [1])
+delay = c.rng.jitter(10000, 25, 0)
+c.step(5040, recv(rb2), [(B_ID, confirm(A_ID, B_ID, 0x005D1E42, digest(rb2)))],
+       [fell_back("no-common-version")], deadline=5040 + delay,
+       note="row 28 with an empty agreement: confirm, then Fallback (§8.7.5); r mod 51 = 0")
+
+# ---- tie-break with an addressed hello (rows 9, 10, 30; MOX-NEG-103) ------------------------
+
+C_ID = 0x00000011
+c = case("simultaneous::addressed-hello-yields",
+         "Probing with a hello addressed to the peer 0x42 (after row 27): a hello from 0x42 "
+         "(lower id) is ignored, but one from 0x11 wins although 0x11 is lower too, since the "
+         "MUT's hello cannot reach it",
+         neg(103) + row(1, 5, 27, 10, 9, 15), "a-fader21-grid")
+initiator_established(c)
+drop_fader1(c, 0x00A1B2D7)
+bh = peer_hello(B_ID, 0x00595959, B_OFFERS, B_LIMITS, dst=A_ID)
+c.step(5010, recv(bh), [], deadline=5250,
+       note="row 10: from the hello's own destination, below the own id: ignored")
+ch = peer_hello(C_ID, 0x005A5A5A, [(GRID, [(1, 0)])])
+cr = mut_reply(c, "a-fader2-grid", A_ID, C_ID, 0x0000E4E4, 0x005A5A5A, ch, [(GRID, 1, 0)], [1],
+               grease_fields=[GF(7, 0, b"", 0)])
+c.step(5020, recv(ch), [(C_ID, cr)], deadline=5270,
+       note="row 9: the own hello is addressed to a node other than 0x11: yield")
+c.step(5060, recv(confirm(C_ID, A_ID, 0x0000E4E4, digest(cr))), [],
+       [established(C_ID, "responder", 0x005A5A5A, 0x0000E4E4)], deadline=None,
+       agreement=agreement([(GRID, 1, 0)], [1], (512, 1024, 4)), note="row 15")
+
+c = case("simultaneous::renegotiation-third-node",
+         "Probing' to the peer 0x42: a hello from 0x11 (lower than the own id) wins, since the "
+         "Probing' hello is addressed to another node; Answering' completes with PeerRebooted",
+         neg(103, 104) + row(1, 5, 26, 30, 23), "a-fader21-grid")
+initiator_established(c)
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2D8, "a-grid21", g_simple(2, 2, 1, 2))
+c.step(5000, reconfigure("a-grid21"), [(B_ID, hb2)], deadline=5250, note="row 26")
+ch = peer_hello(C_ID, 0x005B5B5B, B_OFFERS, B_LIMITS)
+cr = mut_reply(c, "a-grid21", A_ID, C_ID, 0x0000F5F5, 0x005B5B5B, ch,
+               [(FADER, 1, 3), (GRID, 1, 0)], [1], grease_fields=[GF(23, 1, b"\x01", 5)])
+c.step(5010, recv(ch), [(C_ID, cr)], deadline=5260,
+       note="row 30 as row 9: yield into Answering'")
+c.step(5050, recv(confirm(C_ID, A_ID, 0x0000F5F5, digest(cr))), [],
+       [peer_rebooted(B_ID, C_ID), established(C_ID, "responder", 0x005B5B5B, 0x0000F5F5)],
+       deadline=None, agreement=agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], B_LIMITS),
+       note="row 23: the candidate becomes the peer; its id differs: PeerRebooted")
+
+# ---- collisions and echoes --------------------------------------------------------------------
+
+c = case("collision::late-echo-of-old-id",
+         "After a collision moved the MUT to a lower id, late echoes of the old id's hello and "
+         "goodbye are ignored (MOX-NEG-105), not answered as a higher id's hello",
+         neg(102, 105) + row(1, 36), "a-fader21-grid")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
+c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+NEW_LO = 0x00012345
+c.rng.node_id(NEW_LO)
+hb2 = mut_hello(c, NEW_LO, BROADCAST, 0x00A1B2D9, "a-fader21-grid", g_simple(2, 2, 1, 3))
+gb = goodbye(A_ID, BROADCAST, "id-collision", 0)
+c.step(100, recv(peer_hello(A_ID, 0x00F1F1F1, B_OFFERS, B_LIMITS)),
+       [(BROADCAST, gb), (BROADCAST, hb2)], [id_changed(A_ID, NEW_LO)], deadline=350,
+       note="row 36")
+c.step(120, recv(hb), [], deadline=350,
+       note="H-echo: source = the id held before the collision, digest among the last 4 sent")
+c.step(130, recv(gb), [], deadline=350, note="M-echo: the goodbye from the old id")
+c.step(140, recv(hb2), [], deadline=350, note="H-echo of the new hello")
+
+c = case("collision::redraw",
+         "Row 36's id draws (§8.10 item 5): a draw equal to the old id is drawn again; after "
+         "four equal draws the new id is old XOR 1",
+         neg(102, 120) + row(1, 36), "a-fader21-grid")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
+c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+c.rng.node_id(A_ID)
+c.rng.node_id(0x00777777)
+hb2 = mut_hello(c, 0x00777777, BROADCAST, 0x00A1B2DA, "a-fader21-grid", g_simple(2, 2, 1, 2))
+c.step(100, recv(peer_hello(A_ID, 0x00F3F3F3, B_OFFERS, B_LIMITS)),
+       [(BROADCAST, goodbye(A_ID, BROADCAST, "id-collision", 0)), (BROADCAST, hb2)],
+       [id_changed(A_ID, 0x00777777)], deadline=350,
+       note="row 36: the first draw equals the old id, the second differs")
+for _ in range(4):
+    c.rng.node_id(0x00777777)
+hb3 = mut_hello(c, 0x00777776, BROADCAST, 0x00A1B2DB, "a-fader21-grid", g_simple(2, 2, 1, 4))
+c.step(200, recv(peer_hello(0x00777777, 0x00F4F4F4, B_OFFERS, B_LIMITS)),
+       [(BROADCAST, goodbye(0x00777777, BROADCAST, "id-collision", 0)), (BROADCAST, hb3)],
+       [id_changed(0x00777777, 0x00777776)], deadline=450,
+       note="row 36: four draws equal to the old id: old XOR 1")
+
+# ---- goodbye reasons (MOX-NEG-030) ----------------------------------------------------------
+
+for name, fields, what in (
+        ("absent", [field(0x08, uN(A_NONCE, 4))], "without a reason field"),
+        ("unknown", [field(0x00, b"\x06"), field(0x08, uN(A_NONCE, 4))],
+         "with reason 06, which no core minor defines (an unknown enum7 value makes the field "
+         "unknown, MOX-FLD-031)")):
+    c = case("network::goodbye-reason-" + name,
+             "Established; the peer's goodbye with the MUT's nonce %s reads as shutdown" % what,
+             neg(30, 31) + row(1, 5, 31) + (["MOX-FLD-031"] if name == "unknown" else []),
+             "a-fader21-grid")
+    initiator_established(c)
+    delay = c.rng.jitter(10000, 25, 25)
+    c.step(1000, recv(body(T_GOODBYE, B_ID, A_ID, fields)), [],
+           [fell_back("peer-left", goodbye="shutdown")], deadline=1000 + delay,
+           note="row 31: G-ok; an absent or unknown reason reads as shutdown")
+
+c = case("network::not-for-me",
+         "Probing: a hello addressed to another node, a reply to broadcast and a reply to another "
+         "node are X-dst and ignored; the reply addressed to the MUT is accepted",
+         neg(101) + row(1, 5), "a-fader21-grid")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
+c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+c.step(10, recv(peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])], dst=0x00000099)), [],
+       deadline=250, note="X-dst: the destination is neither the own id nor broadcast")
+for t, dst, what in ((20, BROADCAST, "broadcast for a type other than 40 and 02"),
+                     (30, 0x00000099, "another node")):
+    c.step(t, recv(reply(B_ID, dst, B_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3), (GRID, 1, 0)],
+                         B_LIMITS, [1], grease_fields=B_REPLY_GREASE)), [], deadline=250,
+           note="X-dst: " + what)
+c.step(40, recv(EX_REPLY), [(B_ID, EX_CONFIRM)],
+       [established(B_ID, "initiator", A_NONCE, B_NONCE)], deadline=None, note="row 5")
+
+# ---- reply validation: presence and values (MOX-NEG-051) ------------------------------------
+
+
+def raw_reply(src, dst, fields):
+    return body(T_REPLY, src, dst, fields)
+
+
+def bad_reply_case(name, description, reqs, make_reply, field_id, cfgname="i-fader1"):
+    c = case(name, description, reqs + row(1, 7) + neg(51), cfgname)
+    c.rng.node_id(A_ID)
+    n = len(CONFIGS[cfgname]["offers"])
+    first = len(CONFIGS[cfgname]["offers"][0]["majors"])
+    hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, cfgname, g_simple(n, first, 1, 1))
+    c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+    c.step(40, recv(make_reply(hb)), [(P_LO, error(A_ID, P_LO, 0x08, T_REPLY, field_id))],
+           deadline=250, note="row 7: R-inv: error 08 naming field %s; counted" % x(field_id))
+    return c
+
+
+def reply_fields(hb, nonce=B_NONCE, agreed=(FADER + b"\x01\x00",), limits=True,
+                 features=b"\x01\x00"):
+    fs = [field(0x00, uN(nonce, 4)), field(0x08, uN(A_NONCE, 4)),
+          field(0x10, uN(digest(hb), 2))]
+    fs += [field(0x18, a) for a in agreed]
+    if limits:
+        fs += [field(0x20, uN(512, 4))]
+    fs += [field(0x28, uN(0, 3)), field(0x30, uN(0, 1)), field(0x40, features)]
+    return fs
+
+
+bad_reply_case("reply::nonce-zero", "A reply with nonce 0: error 08 naming field 00", [],
+               lambda hb: raw_reply(P_LO, A_ID, reply_fields(hb, nonce=0)), b"\x00")
+bad_reply_case("reply::missing-max-size",
+               "A reply without its max size field: error 08 naming the absent field's id 20",
+               neg(15), lambda hb: raw_reply(P_LO, A_ID, reply_fields(hb, limits=False)), b"\x20")
+bad_reply_case("reply::odd-features",
+               "A reply whose features field has an odd length: error 08 naming 40 01", [],
+               lambda hb: raw_reply(P_LO, A_ID, reply_fields(hb, features=b"\x01")), b"\x40\x01")
+bad_reply_case("reply::agreed-two-majors",
+               "An agreed entry with two (major, minor) pairs: error 08 naming 18", [],
+               lambda hb: raw_reply(P_LO, A_ID, reply_fields(
+                   hb, agreed=(FADER + b"\x01\x00\x01\x00",))), b"\x18")
+bad_reply_case("reply::entries-out-of-order",
+               "Offers fader then grid; the reply agrees on grid before fader: error 08 naming "
+               "18", neg(21),
+               lambda hb: raw_reply(P_LO, A_ID, reply_fields(
+                   hb, agreed=(GRID + b"\x01\x00", FADER + b"\x01\x03"))), b"\x18",
+               cfgname="a-fader21-grid")
+
+c = case("reply::deprecation-not-rechecked",
+         "The MUT offers fader [2, 1] with 2 marked deprecated; a reply that still selects 2 and "
+         "carries a refused entry for an extension never offered is accepted: the initiator "
+         "re-checks neither the deprecation preference nor refused entries",
+         neg(14, 23, 51, 110) + row(1, 5), "a-dep2")
+c.rng.node_id(A_ID)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-dep2", A_GREASE)
+c.step(0, START, [(BROADCAST, hb)], deadline=250,
+       note="row 1: the hello carries deprecated = fader 2")
+rb = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 2, 0), (GRID, 1, 0)], B_LIMITS,
+           [1], refused=[(EXT5, 0x02)])
+c.step(40, recv(rb), [(B_ID, confirm(A_ID, B_ID, B_NONCE, digest(rb)))],
+       [established(B_ID, "initiator", A_NONCE, B_NONCE)], deadline=None,
+       agreement=agreement([(FADER, 2, 0), (GRID, 1, 0)], [1], B_LIMITS), note="row 5: R-ok")
+
+for cfgname, drawn, kept, what in (
+        ("a-limit9", 2, 1, "the drawn count 2 is capped at 9 - 8 = 1 field"),
+        ("a-limit8", 1, 0, "the cap 8 - 8 leaves no GREASE field, but the count is still drawn")):
+    c = case("grease::" + cfgname.replace("a-", "field-"),
+             "A hello of 8 fields (counting the GREASE offer) to a peer field limit of %s: %s"
+             % (cfgname[-1], what), neg(42, 120) + row(1), cfgname)
+    c.rng.node_id(A_ID)
+    g = GreaseHello([GF(55, 1, b"\x33", 4)][:kept], ext=39, ext_pos=1, ext_major=71, major=87,
+                    major_pos=2, feature=103, feature_pos=0, drawn_count=drawn)
+    hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, cfgname, g)
+    c.step(0, START, [(BROADCAST, hb)], deadline=250,
+           note="row 1; §8.10 plan(n): count = (r mod 2) + 1 = %d, capped at field_limit - n" % drawn)
+
+# ---- sizes ------------------------------------------------------------------------------------
+
+
+def worst_hello_sysex_len(offers, features, max_fields, check=True):
+    """MOX-NEG-063: the hello with the largest GREASE a configuration can add (max_fields
+    fields of 6 bytes, a 7-byte GREASE offer, a GREASE major and a GREASE feature)."""
+    g = GreaseHello([GF(439, 1, b"\x7f\x7f\x7f", 0) for _ in range(max_fields)], ext=1015,
+                    ext_pos=len(offers), ext_major=119, major=119, major_pos=0, feature=16375,
+                    feature_pos=0)
+    hb = hello(A_ID, BROADCAST, 0x0FFFFFFF, offers, (512, 1024, 4), features, g, check=check)
+    return sysex_len(hb)
+
+
+FIVE = [(e, m) for e, m, _, _ in cfg_offers("a-five")]
+assert worst_hello_sysex_len(FIVE, [1], 2) == 129
+assert worst_hello_sysex_len(FIVE[:4], [1], 2) == 117
+c = case("size::first-hello-truncated",
+         "SysEx: five offers of four majors do not fit a 128-byte hello with the largest GREASE "
+         "(129 bytes), so the least preferred offer is left out before any draw, although the "
+         "drawn GREASE would have left room; a renegotiation hello to an established peer that "
+         "declared 256 bytes carries all five",
+         neg(2, 13, 63, 120) + row(1, 5, 26), "a-five", bindings=("sysex",))
+c.rng.node_id(A_ID)
+g = GreaseHello([GF(7, 0, b"", 8)], ext=23, ext_pos=4, ext_major=39, major=23, major_pos=4,
+                feature=263, feature_pos=1)
+hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-five", g, keep_offers=4)
+assert sysex_len(hb) <= 128
+assert sysex_len(hello(A_ID, BROADCAST, A_NONCE, FIVE, (512, 1024, 4), [1], g)) <= 128
+c.step(0, START, [(BROADCAST, hb)], deadline=250,
+       note="row 1: four real offers (7E 05 left out); GREASE positions index four offers")
+rb = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3), (GRID, 1, 0)], B_LIMITS,
+           [1])
+c.step(40, recv(rb), [(B_ID, confirm(A_ID, B_ID, B_NONCE, digest(rb)))],
+       [established(B_ID, "initiator", A_NONCE, B_NONCE)], deadline=None,
+       agreement=agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], B_LIMITS), note="row 5")
+g2 = GreaseHello([GF(439, 1, b"\x01\x02\x03", 0), GF(423, 0, b"\x7f\x00\x01", 11)], ext=1015,
+                 ext_pos=5, ext_major=119, major=119, major_pos=4, feature=16375, feature_pos=0)
+hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2DC, "a-five", g2)
+assert sysex_len(hb2) == 129
+c.step(5000, reconfigure("a-five"), [(B_ID, hb2)], deadline=5250,
+       note="row 26: addressed to the established peer: its declared 256 bytes bound the hello "
+            "(129 bytes with this GREASE), so all five offers go")
+
+for name, binding, read, what in (
+        ("happy::osc-responder", "osc", (512, 1024, 4),
+         "on OSC the declared max size 300 reads as the 512 floor, so the reassembly of 1024 "
+         "stands (MOX-NEG-061 applies after the floor)"),
+        ("size::sysex-reassembly-needs-512", "sysex", (300, 0, 0),
+         "on SysEx the declared max size 300 stands and is below 512, so the reassembly reads "
+         "as none")):
+    c = case(name, "Node B answers a hello declaring 300 / 1024 / 4: " + what,
+             neg(20, 60, 61) + row(1, 9, 15), "b-fader1-grid", bindings=(binding,))
+    c.rng.node_id(B_ID)
+    bh = mut_hello(c, B_ID, BROADCAST, 0x00333333, "b-fader1-grid", g_simple(2, 1, 1, 2))
+    c.step(0, START, [(BROADCAST, bh)], deadline=250, note="row 1")
+    ph = peer_hello(P_HI, P_HI_NONCE, A_OFFERS, (300, 1024, 4))
+    rb = mut_reply(c, "b-fader1-grid", B_ID, P_HI, B_NONCE, P_HI_NONCE, ph,
+                   [(FADER, 1, 3), (GRID, 1, 0)], [1], grease_fields=B_REPLY_GREASE)
+    c.step(20, recv(ph), [(P_HI, rb)], deadline=270, note="row 9")
+    c.step(60, recv(confirm(P_HI, B_ID, B_NONCE, digest(rb))), [],
+           [established(P_HI, "responder", P_HI_NONCE, B_NONCE)], deadline=None,
+           agreement=agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], read), note="row 15")
+
+for name, limits, what in (("transfers-without-reassembly", (512, 0, 4),
+                            "transfers 4 with reassembly 0 read as transfers 0"),
+                           ("reassembly-without-transfers", (512, 1024, 0),
+                            "reassembly 1024 with transfers 0 reads as none")):
+    c = case("size::" + name, "The reply declares %d / %d / %d: %s" % (limits + (what,)),
+             neg(61) + row(1, 5), "a-fader21-grid")
+    c.rng.node_id(A_ID)
+    hb = mut_hello(c, A_ID, BROADCAST, A_NONCE, "a-fader21-grid", A_GREASE)
+    c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
+    rb = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3)], limits, [1])
+    c.step(40, recv(rb), [(B_ID, confirm(A_ID, B_ID, B_NONCE, digest(rb)))],
+           [established(B_ID, "initiator", A_NONCE, B_NONCE)], deadline=None,
+           agreement=agreement([(FADER, 1, 3)], [1], (512, 0, 0)), note="row 5")
+
+# ---- a reboot found at a re-probe -------------------------------------------------------------
+
+c = case("reboot::lost-hello-found-at-reprobe",
+         "Short timers; the peer is rebooting, so the MUT's hellos are lost and it falls back "
+         "twice with a doubling base; the second re-probe reaches the peer under its new id and "
+         "completes; Established resets the base, so the next fallback waits reprobe_initial",
+         neg(93, 113) + row(1, 3, 4, 33, 5, 31), "a-short")
+c.rng.node_id(A_ID)
+t, base = 0, 1000
+hbs = []
+for i, nonce in enumerate((0x00000101, 0x00000102, 0x00000103)):
+    hb = mut_hello(c, A_ID, BROADCAST, nonce, "a-short", g_simple(2, 2, 1, 2 + i))
+    hbs.append(hb)
+    if i == 0:
+        c.step(t, START, [(BROADCAST, hb)], deadline=t + 100, note="row 1 (this hello is lost)")
+    else:
+        c.step(t, TIMEOUT, [(BROADCAST, hb)], deadline=t + 100,
+               note="row 33: re-probe, base now %d" % base)
+    if i == 2:
+        break
+    c.step(t + 100, TIMEOUT, [(BROADCAST, hb)], deadline=t + 300, note="row 3 (lost)")
+    delay = c.rng.jitter(base, 25, 25)
+    c.step(t + 300, TIMEOUT, [], [fell_back("silent")], deadline=t + 300 + delay,
+           note="row 4: base %d" % base)
+    t, base = t + 300 + delay, base * 2
+rb = reply(NEW, A_ID, 0x00606060, 0x00000103, digest(hbs[2]), [(FADER, 1, 3), (GRID, 1, 0)],
+           B_LIMITS, [1])
+c.step(t + 50, recv(rb), [(NEW, confirm(A_ID, NEW, 0x00606060, digest(rb)))],
+       [established(NEW, "initiator", 0x00000103, 0x00606060)], deadline=None,
+       note="row 5: the rebooted peer 0x55 answers; the re-probe base returns to 1000")
+delay = c.rng.jitter(1000, 25, 25)
+c.step(t + 1000, recv(goodbye(NEW, A_ID, "shutdown", 0x00000103)), [],
+       [fell_back("peer-left", goodbye="shutdown")], deadline=t + 1000 + delay,
+       note="row 31: the fallback waits reprobe_initial again (MOX-NEG-093)")
+
+# ---- answer-only nodes (MOX-NEG-114, config initiate: false) --------------------------------
+
+c = case("answer-only::start-and-answer",
+         "Answer-only node B: start draws the node id only and enters Fallback with no hello, "
+         "deadline or event; it answers the §8.12 hello; when the peer leaves it falls back "
+         "without a deadline or a draw",
+         neg(114, 113) + row(1, 34, 15, 31), "b-answer-only")
+c.rng.node_id(B_ID)
+c.step(0, START, [], [], deadline=None, note="row 1, answer-only: no handshake, no deadline")
+c.rng.nonce(B_NONCE)
+c.rng.count(1, 2)
+c.rng.field(B_REPLY_GREASE[0])
+c.rng.position(9, 9)
+c.step(20, recv(EX_HELLO), [(A_ID, EX_REPLY)], deadline=270,
+       note="row 34: answered (not probing: no tie-break); the §8.12 reply")
+c.step(60, recv(EX_CONFIRM), [], [established(A_ID, "responder", A_NONCE, B_NONCE)],
+       deadline=None, agreement=agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], A_LIMITS),
+       note="row 15")
+c.step(1000, recv(goodbye(A_ID, B_ID, "shutdown", B_NONCE)), [],
+       [fell_back("peer-left", goodbye="shutdown")], deadline=None,
+       note="row 31: answer-only: every entry into Fallback sets no deadline and draws nothing")
+
+c = case("answer-only::no-confirm",
+         "Answer-only: an answer that never gets its confirm is abandoned with goodbye(no-confirm) "
+         "and the node falls back without a deadline or a draw",
+         neg(114, 30) + row(1, 34, 13, 14), "r-answer-only")
+c.rng.node_id(MUT_R)
+c.step(0, START, [], [], deadline=None, note="row 1, answer-only")
+ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
+rb = mut_reply(c, "r-answer-only", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)],
+               [1], grease_fields=R_REPLY_GREASE)
+c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 34")
+for t, dl in ((280, 780), (780, 1780), (1780, 3780)):
+    c.step(t, TIMEOUT, [(P_HI, rb)], deadline=dl, note="row 13")
+c.step(3780, TIMEOUT, [(P_HI, goodbye(MUT_R, P_HI, "no-confirm", P_HI_NONCE))],
+       [fell_back("no-confirm")], deadline=None, note="row 14; answer-only: no deadline, no draw")
+
+c = case("answer-only::collision",
+         "Answer-only: a collision in Fallback changes the id and says goodbye from the old one "
+         "but starts no handshake; a collision while established also raises "
+         "FellBack{id-collision}; neither sets a deadline",
+         neg(114, 102, 32) + row(1, 34, 15, 36), "r-answer-only")
+c.rng.node_id(MUT_R)
+c.step(0, START, [], [], deadline=None, note="row 1, answer-only")
+NEW_R = 0x00654321
+c.rng.node_id(NEW_R)
+c.step(100, recv(peer_hello(MUT_R, 0x00F2F2F2, [(FADER, [(2, 0)])])),
+       [(BROADCAST, goodbye(MUT_R, BROADCAST, "id-collision", 0))], [id_changed(MUT_R, NEW_R)],
+       deadline=None, note="row 36, answer-only: ends in Fallback, no hello, no deadline")
+ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
+rb = mut_reply(c, "r-answer-only", NEW_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)],
+               [1], grease_fields=R_REPLY_GREASE)
+c.step(200, recv(ph), [(P_HI, rb)], deadline=450, note="row 34, from the new id")
+c.step(240, recv(confirm(P_HI, NEW_R, MUT_R_REPLY, digest(rb))), [],
+       [established(P_HI, "responder", P_HI_NONCE, MUT_R_REPLY)], deadline=None, note="row 15")
+NEW_R2 = 0x00765432
+c.rng.node_id(NEW_R2)
+c.step(1000, recv(peer_hello(NEW_R, 0x00F5F5F5, [(FADER, [(1, 0)])])),
+       [(BROADCAST, goodbye(NEW_R, BROADCAST, "id-collision", 0))],
+       [id_changed(NEW_R, NEW_R2), fell_back("id-collision")], deadline=None,
+       note="row 36 while established, answer-only: Fallback, no deadline, no draw")
+
+c = case("answer-only::lost-session",
+         "Answer-only, established as responder: the peer's error 0A about the agreed fader 2 "
+         "means it lost the session; the node falls back and starts no handshake",
+         neg(114, 83) + row(1, 34, 15, 32), "r-answer-only")
+c.rng.node_id(MUT_R)
+c.step(0, START, [], [], deadline=None, note="row 1, answer-only")
+ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
+rb = mut_reply(c, "r-answer-only", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)],
+               [1], grease_fields=R_REPLY_GREASE)
+c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 34")
+c.step(60, recv(confirm(P_HI, MUT_R, MUT_R_REPLY, digest(rb))), [],
+       [established(P_HI, "responder", P_HI_NONCE, MUT_R_REPLY)], deadline=None, note="row 15")
+lost = body(T_ERROR, P_HI, MUT_R, [field(0, b"\x0a"), field(8, FADER), field(0x10, b"\x02\x00"),
+                                     field(0x18, b"\x01")])
+c.step(2000, recv(lost), [], [fell_back("peer-lost-session")], deadline=None,
+       note="row 32, answer-only: Fallback instead of Probing; no hello, no deadline")
+
+# ---- hello validity ---------------------------------------------------------------------------
+
+responder_case("versions::deprecated-malformed-ignored",
+               "Offer fader [2, 1] with a deprecated entry that lists no major and one that "
+               "names major 3, not offered: both are ignored, so 2 is selected",
+               neg(14), "r-fader21", [(FADER, [(2, 0), (1, 0)])], [(FADER, 2, 0)], [1],
+               {(FADER, 2): 0}, deprecated=[(FADER, []), (FADER, [3])])
+
+
+def raw_hello(fields):
+    return body(T_HELLO, P_HI, BROADCAST, fields)
+
+
+def hello_fields(offer_value=FADER + b"\x02\x00", limits=True, features=b"\x01\x00",
+                 identity=None):
+    fs = [field(0x00, uN(P_HI_NONCE, 4)), field(0x08, offer_value)]
+    if limits:
+        fs.append(field(0x18, uN(512, 4)))
+    fs += [field(0x20, uN(0, 3)), field(0x28, b"\x00"), field(0x30, features)]
+    if identity is not None:
+        fs.append(field(0x40, identity))
+    return fs
+
+
+c = case("garbage::invalid-hello-more",
+         "More H-bad hellos, ignored without a reply although they come from a higher id: "
+         "major 0, an offer of 17 majors, no max size, features of odd length or with an id "
+         "twice, an identity of 8 bytes; the valid hello after them is answered",
+         neg(15, 16, 40, 41, 101) + row(1, 9), "r-fader21")
+responder_start(c, "r-fader21")
+bad = [("MOX-NEG-041: major 0", hello_fields(FADER + b"\x00\x00")),
+       ("MOX-NEG-040: 17 (major, minor) pairs, 34 bytes",
+        hello_fields(FADER + b"".join(bytes([m, 0]) for m in range(1, 18)))),
+       ("MOX-NEG-015: no max size", hello_fields(limits=False)),
+       ("MOX-NEG-016: features of odd length", hello_fields(features=b"\x01\x00\x02")),
+       ("MOX-NEG-016: feature 1 twice", hello_fields(features=b"\x01\x00\x01\x00")),
+       ("MOX-NEG-016: identity of 8 bytes", hello_fields(identity=bytes(range(1, 9))))]
+for i, (what, fs) in enumerate(bad):
+    c.step(10 + 2 * i, recv(raw_hello(fs)), [], deadline=250, note="H-bad, " + what)
+good = raw_hello(hello_fields(identity=b"\x7e\x01\x00\x02\x00\x01\x02\x03\x04"))
+rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, good, [(FADER, 2, 0)], [1],
+               grease_fields=R_REPLY_GREASE)
+c.step(30, recv(good), [(P_HI, rb)], deadline=280,
+       note="row 9: valid (identity 9 bytes, no GREASE): answered")
+
 
 # ============================================================================================
 
