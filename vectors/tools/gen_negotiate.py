@@ -511,6 +511,15 @@ class Case:
         self.steps.append(s)
 
     def to_json(self):
+        # A peer that declares a max size below 512 reads as 512 on OSC (MOX-NEG-060, the OSC
+        # floor), so an expectation of its declared value holds on SysEx only.
+        below_osc_floor = any(
+            s.get("agreement", {}).get("peer_limits", {}).get("max_size", 512) < 512
+            for s in self.steps)
+        if below_osc_floor and "osc" in self.bindings:
+            self.bindings = [b for b in self.bindings if b != "osc"]
+            self.description += (" SysEx only: the peer's declared max size is below the OSC "
+                                 "floor of 512, where it reads as 512 (MOX-NEG-060).")
         return {"id": self.id, "description": self.description,
                 "source": ", ".join(self.requirements), "requirements": self.requirements,
                 "provenance": "hand", "kind": "negotiate-transcript", "config": self.config,
