@@ -314,7 +314,7 @@ impl<const E: usize, const M: usize, const F: usize> Config<E, M, F> {
         if t.reprobe_jitter_pct > 50 {
             return Err(ConfigError::Jitter);
         }
-        if t.min_retry_after > 10_000 {
+        if t.min_retry_after > 10_000 || t.min_retry_after > t.rto_max {
             return Err(ConfigError::MinRetryAfter);
         }
         let l = &self.limits;
@@ -419,7 +419,7 @@ pub enum ConfigError {
     ReprobeMax,
     /// `reprobe_jitter_pct` above 50.
     Jitter,
-    /// `min_retry_after` above 10 000 ms.
+    /// `min_retry_after` above 10 000 ms or above `rto_max`.
     MinRetryAfter,
     /// `max_size` below the binding's floor or above 2^28 − 1.
     MaxSize,
@@ -493,7 +493,7 @@ impl fmt::Display for ConfigError {
             Self::ReprobeInitial => "reprobe_initial neither 0 nor within 1000..=600000 ms",
             Self::ReprobeMax => "reprobe_max below reprobe_initial or above 3600000 ms",
             Self::Jitter => "reprobe_jitter_pct above 50",
-            Self::MinRetryAfter => "min_retry_after above 10000 ms",
+            Self::MinRetryAfter => "min_retry_after above 10000 ms or above rto_max",
             Self::MaxSize => "max_size below the binding's floor or above 2^28 - 1",
             Self::Reassembly => "reassembly/transfers inconsistent or out of range",
             Self::InvalidExtension => "an extension id that cannot be offered",
