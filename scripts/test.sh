@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every MOX test on a fresh machine: installs what is missing (scripts/setup.sh), then
 #   1. the whole workspace's unit, integration, vector, peer (liblo, python-osc) and doc tests
-#   2. mox-codec with no features (the no_std, no-alloc default) built on the host and for
-#      thumbv7em-none-eabihf and thumbv6m-none-eabi
+#   2. the negotiation explorer (exhaustive within the CI bounds, planted bugs) and random
+#      schedules, in release; mox-codec with no features (the no_std, no-alloc default) built
+#      on the host, and mox-codec and mox-negotiate for thumbv7em-none-eabihf and
+#      thumbv6m-none-eabi
 #   3. the benchmarks compiled, not run (figures: docs/performance.md)
 #   4. the spec's worked examples recomputed (spec/tools/check_examples.py), and the
 #      independent oracle (vectors/oracle/, written from spec/ alone) over every envelope vector
@@ -27,6 +29,15 @@ scripts/setup.sh
 
 step "workspace tests (all features)"
 cargo test --workspace --all-features --locked
+
+# Negotiation (spec chapter 8): the exhaustive explorer over two real machines, to
+# exhaustion within the CI bounds, the planted bugs it must catch, and long random
+# schedules. Release builds: the explorer visits about 11 million states.
+# scripts/explore.sh runs wider bounds.
+step "negotiation: exhaustive exploration and planted bugs (release)"
+cargo test --release -p mox-negotiate --features sim,planted --test explore --locked -- --ignored --nocapture
+step "negotiation: random schedules (release, ${NEGOTIATE_SCHEDULES:-10000} cases)"
+PROPTEST_CASES="${NEGOTIATE_SCHEDULES:-10000}" cargo test --release -p mox-negotiate --features sim --test schedules --locked
 
 # Dev-dependencies (mox-vectors) switch on `std` for test builds, so the featureless build
 # is checked with plain builds: on the host, and for two bare-metal targets without `alloc`.

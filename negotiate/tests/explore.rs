@@ -55,6 +55,8 @@ struct Bounds {
     partition: bool,
     reconfigure: bool,
     tamper: u8,
+    /// Whether the relay may alter hellos too (else replies only).
+    tamper_hellos: bool,
     /// Latest delivery of a message, ms after its send.
     max_delay: u64,
     /// No fault after this time, ms.
@@ -87,6 +89,10 @@ struct World {
     reconfigure: u8,
     tamper: u8,
     watch: Watch,
+    /// A fault action has been taken.
+    faulted: bool,
+    /// The ends are established together and no fault has been taken since.
+    stable: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +149,10 @@ struct Scenario {
     seeds: [SimRng; 2],
     /// The two ends can agree on something: the run must end established together.
     compatible: bool,
+    /// Check P3 without faults (not with equal node ids).
+    fault_free_bound: bool,
+    /// Check stability (a session both ends hold, with no fault since, never ends).
+    stability: bool,
     bounds: Bounds,
 }
 
@@ -217,6 +227,7 @@ fn apply_bounds(b: &mut Bounds, text: &str) {
             "dup" => b.duplicate = n as u8,
             "reboot" => b.reboots = n as u8,
             "tamper" => b.tamper = n as u8,
+            "tamperhello" => b.tamper_hellos = n != 0,
             "partition" => b.partition = n != 0,
             "reconfigure" => b.reconfigure = n != 0,
             "queue" => b.queue = n as usize,
@@ -253,6 +264,8 @@ impl<'s> Explorer<'s> {
             reconfigure: u8::from(s.bounds.reconfigure),
             tamper: s.bounds.tamper,
             watch: Watch::new(),
+            faulted: false,
+            stable: false,
         };
         for side in [Side::A, Side::B] {
             let i = side.index();
@@ -306,6 +319,18 @@ impl<'s> Explorer<'s> {
         }
         world.net.sort();
         Ok(fits)
+    }
+
+    /// P3 without faults applies when the node ids differ (a collision costs a restart):
+    /// one handshake's sends and two delays.
+    fn fast_bound(&self) -> Option<u64> {
+        if self.scenario.fault_free_bound {
+            let t = timers();
+            let sends: u64 = (1..=t.max_hello).map(|k| u64::from(t.rto(k))).sum();
+            Some(sends + 2 * self.scenario.bounds.max_delay)
+        } else {
+            None
+        }
     }
 
     /// Delivers `msg` to its node (machine or gate, as a node runs it) and drains.
@@ -377,6 +402,7 @@ impl<'s> Explorer<'s> {
         let b = self.scenario.bounds;
         let faults = world.now <= b.fault_horizon;
         let mut out = Vec::new();
+        let fast = self.fast_bound();
         let mut push = |explorer: &mut Self,
                         action: Action,
                         next: Result<(World, bool), Violation>| {
@@ -384,17 +410,37 @@ impl<'s> Explorer<'s> {
                 action,
                 sent: explorer.log.take(),
             };
-            match next {
-                Ok((w, true)) => {
-                    out.push((taken, w));
-                    Ok(())
-                }
-                Ok((_, false)) => {
-                    explorer.report.cut_by_queue += 1;
-                    Ok(())
-                }
-                Err(v) => Err((taken, v)),
+            let (mut w, fits) = match next {
+                Ok(next) => next,
+                Err(v) => return Err((taken, v)),
+            };
+            if !fits {
+                explorer.report.cut_by_queue += 1;
+                return Ok(());
             }
+            let fault = !matches!(taken.action, Action::Deliver(..) | Action::Timer(..));
+            let machines = [&w.machines[0], &w.machines[1]];
+            let together = w.watch.together(machines);
+            if together {
+                if let Err(v) = w.watch.validity(machines) {
+                    return Err((taken, v));
+                }
+            }
+            if fault {
+                w.faulted = true;
+                w.stable = false;
+            } else if w.stable && !together && explorer.scenario.stability {
+                return Err((taken, Violation::Unstable { now: w.now }));
+            } else if together {
+                w.stable = true;
+            }
+            if let Some(bound) = fast {
+                if !w.faulted && w.now > bound && !together {
+                    return Err((taken, Violation::SlowHandshake { now: w.now }));
+                }
+            }
+            out.push((taken, w));
+            Ok(())
         };
         for (i, msg) in world.net.iter().enumerate() {
             if i > 0 && world.net[i - 1] == *msg {
@@ -424,12 +470,19 @@ impl<'s> Explorer<'s> {
                 )?;
             }
             if faults && world.tamper > 0 {
-                if let Some(body) = tamper(&msg.body) {
-                    let mut w = world.clone();
-                    w.net[i].body = body;
-                    w.net.sort();
-                    w.tamper -= 1;
-                    push(self, Action::Tamper(msg.to, label), Ok((w, true)))?;
+                for edit in [false, true] {
+                    let hello = msg.body.get(5) == Some(&0x40);
+                    if hello && !b.tamper_hellos {
+                        continue;
+                    }
+                    if let Some(body) = tamper(&msg.body, edit) {
+                        let mut w = world.clone();
+                        w.net[i].body = body;
+                        w.net.sort();
+                        w.tamper -= 1;
+                        w.watch.set_tampered();
+                        push(self, Action::Tamper(msg.to, label.clone()), Ok((w, true)))?;
+                    }
                 }
             }
         }
@@ -613,24 +666,37 @@ impl<'s> Explorer<'s> {
     }
 }
 
-/// A relay's edit: drop the last non-GREASE field of a hello (an offer, a feature list…)
-/// or of a reply, keeping the body well formed and its CRC right.
-fn tamper(body: &[u8]) -> Option<Vec<u8>> {
+/// A relay's edit, keeping the body well formed and its CRC right: drop the last offer of a
+/// hello or the last agreed entry of a reply (a downgrade), or (`edit`) raise the major of a
+/// reply's first agreed entry by one (a changed selection).
+fn tamper(body: &[u8], edit: bool) -> Option<Vec<u8>> {
     let parsed = Body::parse(body, &CodecLimits::DEFAULT).ok()?;
     let header = *parsed.header();
-    if header.extension != ExtensionId::CORE || !matches!(header.msg_type, 0x40 | 0x41) {
+    if header.extension != ExtensionId::CORE {
         return None;
     }
-    let fields: Vec<(FieldId, &[u8])> = parsed.fields().map(|f| (f.id(), f.value())).collect();
-    let drop = fields.iter().rposition(|(id, _)| !id.is_grease())?;
-    let kept: Vec<(FieldId, &[u8])> = fields
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != drop)
-        .map(|(_, f)| *f)
+    let target = match (header.msg_type, edit) {
+        (0x40, false) => 1, // offer
+        (0x41, _) => 3,     // agreed
+        _ => return None,
+    };
+    let fields: Vec<(FieldId, Vec<u8>)> = parsed
+        .fields()
+        .map(|f| (f.id(), f.value().to_vec()))
         .collect();
+    let mut kept = fields.clone();
+    if edit {
+        let at = kept.iter().position(|(id, _)| id.number() == target)?;
+        let value = &mut kept[at].1;
+        let (_, used) = (value.first()?, if value[0] == 0 { 3 } else { 1 });
+        let major = value.get_mut(used + 1)?; // owner, number (1 byte here), major
+        *major = (*major + 1) & 0x7F;
+    } else {
+        let at = kept.iter().rposition(|(id, _)| id.number() == target)?;
+        kept.remove(at);
+    }
     let mut out = [0u8; 512];
-    let len = encode_body(&header, kept.iter().copied(), &mut out).ok()?;
+    let len = encode_body(&header, kept.iter().map(|(id, v)| (*id, v.as_slice())), &mut out).ok()?;
     Some(out[..len].to_vec())
 }
 
@@ -650,6 +716,8 @@ fn scenario(
         name,
         configs: [a, b],
         reconfigured,
+        fault_free_bound: compatible,
+        stability: true,
         seeds,
         compatible,
         bounds,
@@ -723,21 +791,29 @@ struct Family {
     order: Order,
     /// `MOX_EXPLORE_BOUNDS` syntax; every fault not named is off.
     faults: &'static str,
+    /// Check stability; off where the spec itself ends a good session (a collision: both
+    /// holders of the id draw new ones, MOX-NEG-102) or where the known finding pinned by
+    /// `known_finding_stale_goodbye_ends_a_new_session` applies (a reconfigure while
+    /// answering, or a relay-altered copy of an answered hello: both abandon an answer whose
+    /// goodbye then matches the live session).
+    stability: bool,
 }
 
 /// The bounds CI explores to exhaustion (release, two threads; see docs/negotiation.md for
 /// the figures). Each family turns on a few faults, so that every fault is explored against
 /// every other at least in pairs while the state space stays in the millions.
 const CI_FAMILIES: &[Family] = &[
-    Family { name: "loss and duplication", compatible: true, order: Order::ABelow, faults: "loss=2,dup=1" },
-    Family { name: "loss and duplication", compatible: true, order: Order::AAbove, faults: "loss=2,dup=1" },
-    Family { name: "reboot under loss", compatible: true, order: Order::ABelow, faults: "loss=1,reboot=1" },
-    Family { name: "reboot under loss", compatible: true, order: Order::AAbove, faults: "loss=1,reboot=1" },
-    Family { name: "partition and reconfigure", compatible: true, order: Order::ABelow, faults: "loss=1,partition=1,reconfigure=1" },
-    Family { name: "tampering relay and reconfigure", compatible: true, order: Order::AAbove, faults: "loss=1,tamper=1,reconfigure=1" },
-    Family { name: "node-id collision under loss", compatible: true, order: Order::Equal, faults: "loss=1" },
-    Family { name: "disjoint offers", compatible: false, order: Order::ABelow, faults: "loss=1,dup=1,reboot=1" },
-    Family { name: "disjoint offers", compatible: false, order: Order::AAbove, faults: "loss=1,dup=1,reboot=1" },
+    Family { name: "loss and duplication", compatible: true, order: Order::ABelow, faults: "loss=2,dup=1", stability: true },
+    Family { name: "loss and duplication", compatible: true, order: Order::AAbove, faults: "loss=2,dup=1", stability: true },
+    Family { name: "reboot under loss", compatible: true, order: Order::ABelow, faults: "loss=1,reboot=1", stability: true },
+    Family { name: "reboot under loss", compatible: true, order: Order::AAbove, faults: "loss=1,reboot=1", stability: true },
+    Family { name: "partition and reconfigure", compatible: true, order: Order::ABelow, faults: "loss=1,partition=1,reconfigure=1", stability: false },
+    Family { name: "tampering relay and reconfigure", compatible: true, order: Order::AAbove, faults: "loss=1,tamper=1,reconfigure=1", stability: false },
+    Family { name: "tampering relay", compatible: true, order: Order::ABelow, faults: "loss=1,tamper=1", stability: false },
+    Family { name: "tampering relay on replies", compatible: true, order: Order::AAbove, faults: "loss=1,tamper=1,tamperhello=0", stability: true },
+    Family { name: "node-id collision under loss", compatible: true, order: Order::Equal, faults: "loss=1", stability: false },
+    Family { name: "disjoint offers", compatible: false, order: Order::ABelow, faults: "loss=1,dup=1,reboot=1", stability: true },
+    Family { name: "disjoint offers", compatible: false, order: Order::AAbove, faults: "loss=1,dup=1,reboot=1", stability: true },
 ];
 
 fn family_bounds(faults: &str, max_states: usize) -> Bounds {
@@ -749,6 +825,7 @@ fn family_bounds(faults: &str, max_states: usize) -> Bounds {
         partition: false,
         reconfigure: false,
         tamper: 0,
+        tamper_hellos: true,
         max_delay: 30,
         fault_horizon: fault_horizon(),
         horizon: 0,
@@ -769,7 +846,10 @@ fn family_scenario(f: &Family, max_states: usize) -> Scenario {
         (config(&[(FADER, &[(2, 0)])]), config(&[(FADER, &[(1, 0)])]))
     };
     let name = format!("{} ({:?}, {})", f.name, f.order, f.faults);
-    scenario(name, a, b, seeds(f.order), f.compatible, family_bounds(f.faults, max_states))
+    let mut s = scenario(name, a, b, seeds(f.order), f.compatible, family_bounds(f.faults, max_states));
+    s.fault_free_bound = f.compatible && !matches!(f.order, Order::Equal);
+    s.stability = f.stability;
+    s
 }
 
 /// Runs scenarios on two threads (CI has two cores), in order, and returns their outcomes.
@@ -831,6 +911,38 @@ fn every_property_holds_within_the_ci_bounds() {
     println!("total: {total} states explored to exhaustion");
 }
 
+/// A finding of the explorer, open in spec 0.3.0-draft: a goodbye names a session only by
+/// the receiver's nonce, so the goodbye of an abandoned answer (row 40, reconfigure while
+/// answering) also matches a later session built on the same hello (the initiator's nonce
+/// is reused when the re-answer completes), and ends it when it arrives late. The ends
+/// converge again (P3 holds), but a good session ended. The fix (a goodbye that also names
+/// the sender's own nonce) changes the wire format and is planned; until then this test pins
+/// the counterexample, and fails once the machine no longer shows it.
+#[test]
+#[ignore = "exhaustive: run in release (scripts/test.sh runs it with --ignored)"]
+fn known_finding_stale_goodbye_ends_a_new_session() {
+    let f = Family {
+        name: "known finding",
+        compatible: true,
+        order: Order::ABelow,
+        faults: "loss=1,partition=1,reconfigure=1",
+        stability: true,
+    };
+    let s = family_scenario(&f, MAX_STATES);
+    let outcome = explore(&s);
+    print_outcome(&s, &outcome);
+    assert!(
+        matches!(
+            outcome,
+            Outcome::Violated {
+                violation: Violation::Unstable { .. },
+                ..
+            }
+        ),
+        "the stale-goodbye counterexample is gone: update the spec's open item and this test"
+    );
+}
+
 /// The checker's teeth: each planted bug is found within the same kind of bounds.
 #[test]
 #[ignore = "exhaustive: run in release (scripts/test.sh runs it with --ignored)"]
@@ -838,12 +950,13 @@ fn every_planted_bug_is_caught() {
     let (a, b) = compatible_configs();
     let plants: &[(Plant, Side, &str)] = &[
         (Plant::OwnHighestMajor, Side::B, "loss=1"),
-        (Plant::SkipReplyValidation, Side::A, "loss=1,tamper=1"),
+        (Plant::SkipReplyValidation, Side::A, "loss=1"),
         (Plant::ForgetRetryLimit, Side::A, "loss=1,partition=1"),
         (Plant::InvertTieBreak, Side::A, "loss=1"),
-        (Plant::SkipConfirmDigest, Side::B, "loss=1,tamper=1"),
-        (Plant::SkipNonceEcho, Side::A, "loss=1,dup=1,reconfigure=1"),
-        (Plant::SkipGoodbyeSession, Side::A, "loss=1,dup=1,reconfigure=1"),
+        (Plant::SkipConfirmDigest, Side::B, "loss=1,tamper=1,tamperhello=0"),
+        (Plant::SkipNonceEcho, Side::A, "loss=1,dup=1,reboot=1"),
+        (Plant::SkipGoodbyeSession, Side::A, "loss=1,dup=1,reboot=1"),
+        (Plant::UnconfirmedHelloReplaces, Side::B, "dup=1"),
         (Plant::NoDuplicateRateLimit, Side::B, "loss=1,dup=2"),
         (Plant::GreaseSelectable, Side::B, "loss=1"),
     ];
@@ -851,9 +964,18 @@ fn every_planted_bug_is_caught() {
     for &(plant, side, faults) in plants {
         for order in [Order::ABelow, Order::AAbove] {
             let mut configs = [a.clone(), b.clone()];
-            if plant == Plant::OwnHighestMajor || plant == Plant::GreaseSelectable {
+            if matches!(
+                plant,
+                Plant::OwnHighestMajor | Plant::GreaseSelectable | Plant::SkipReplyValidation
+            ) {
                 // A responder that has something better than what was offered.
                 configs[1] = config(&[(FADER, &[(3, 0), (1, 2)]), (GRID, &[(1, 1)])]);
+            }
+            if plant == Plant::SkipReplyValidation {
+                // Reply validation matters when a responder selects what was not offered:
+                // alone, that responder is caught by P3 (the initiator refuses it); with an
+                // initiator that skips validation, P2 must catch the pair.
+                configs[1].plant = Plant::OwnHighestMajor;
             }
             configs[side.index()].plant = plant;
             let [ca, cb] = configs;
@@ -867,6 +989,34 @@ fn every_planted_bug_is_caught() {
                 family_bounds(faults, 3_000_000),
             ));
         }
+    }
+    // The control: the same scenarios without the plant must hold every property, so that
+    // each catch is the plant's and not a finding of the correct machine.
+    let controls: Vec<Scenario> = scenarios
+        .iter()
+        .map(|s| {
+            let mut configs = s.configs.clone();
+            configs[0].plant = Plant::None;
+            configs[1].plant = Plant::None;
+            let [ca, cb] = configs;
+            let mut control = scenario(
+                format!("control of {}", s.name),
+                ca,
+                cb,
+                s.seeds.clone(),
+                true,
+                s.bounds,
+            );
+            control.bounds.max_states = MAX_STATES;
+            control
+        })
+        .collect();
+    for (control, outcome) in controls.iter().zip(explore_all(&controls)) {
+        assert!(
+            matches!(outcome, Outcome::Exhausted(_)),
+            "{}: the correct machine violates a property under these bounds",
+            control.name
+        );
     }
     let outcomes = explore_all(&scenarios);
     let mut missed = Vec::new();
