@@ -51,6 +51,7 @@ enum Pending {
         dst: NodeId,
         reason: GoodbyeReason,
         session: Nonce,
+        sender: Nonce,
     },
     Error {
         dst: NodeId,
@@ -367,6 +368,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                         dst: session.peer,
                         reason: GoodbyeReason::Shutdown,
                         session: session.peer_nonce,
+                        sender: session.own_nonce,
                     });
                 }
                 self.events.push(Event::FellBack {
@@ -431,7 +433,8 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 let Some(session) = &self.session else {
                     return Ok(());
                 };
-                let (peer, peer_nonce) = (session.peer, session.peer_nonce);
+                let (peer, peer_nonce, own_nonce) =
+                    (session.peer, session.peer_nonce, session.own_nonce);
                 if self.supports_all(&session.agreement) {
                     // Row 26.
                     if self.resp.is_some() {
@@ -449,6 +452,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                             dst: peer,
                             reason: GoodbyeReason::Reconfigured,
                             session: peer_nonce,
+                            sender: own_nonce,
                         });
                     }
                     self.events.push(Event::FellBack {
@@ -477,7 +481,8 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         })
     }
 
-    /// "Abandon the answer" (§8.7.5): goodbye(`reason`, the candidate's nonce) to the
+    /// "Abandon the answer" (§8.7.5): goodbye(`reason`, the candidate's nonce, the own reply
+    /// nonce) to the
     /// candidate, which may already be established by its confirm; the answer is dropped.
     fn abandon(&mut self, reason: GoodbyeReason) {
         if let (Some(resp), Some(id)) = (self.resp.take(), self.id) {
@@ -486,6 +491,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                 dst: resp.peer,
                 reason,
                 session: resp.peer_nonce,
+                sender: resp.nonce,
             });
         }
     }
@@ -657,6 +663,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             dst: BROADCAST,
             reason: GoodbyeReason::IdCollision,
             session: 0,
+            sender: 0,
         });
         self.id = Some(new);
         self.prev_id = Some(old);
@@ -1144,7 +1151,7 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
         if self.state != State::Established {
             return Err(Ignored::NotExpected); // MOX-NEG-031; rows 8, 35.
         }
-        let (reason, session_nonce) = wire::goodbye(received);
+        let (reason, session_nonce, sender_nonce) = wire::goodbye(received);
         // MOX-NEG-030: absent or unknown reads as shutdown.
         let reason = reason.map_or(GoodbyeReason::Shutdown, GoodbyeReason::from_value);
         let skip = self.plant(PlantStub::SkipGoodbyeSession);
@@ -1152,10 +1159,12 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
             return Err(Ignored::OtherGoodbye);
         };
         // MOX-NEG-031; a goodbye from the own id was H-coll already.
+        // Both nonces: the goodbye of an abandoned answer names the hello's nonce, which a
+        // later answer to the same hello shares; the sender's reply nonce tells them apart.
+        let same_session = session_nonce == Some(session.own_nonce)
+            && sender_nonce.is_none_or(|n| n == session.peer_nonce);
         let ok = received.src == session.peer
-            && (skip
-                || session_nonce == Some(session.own_nonce)
-                || reason == GoodbyeReason::IdCollision);
+            && (skip || same_session || reason == GoodbyeReason::IdCollision);
         if !ok {
             return Err(Ignored::OtherGoodbye); // G-other.
         }
@@ -1417,8 +1426,9 @@ impl<const E: usize, const M: usize, const F: usize> Machine<E, M, F> {
                     dst,
                     reason,
                     session,
+                    sender,
                 } => (
-                    wire::encode_goodbye(src, dst, reason.value(), session, check, buf),
+                    wire::encode_goodbye(src, dst, reason.value(), session, sender, check, buf),
                     dst,
                 ),
                 Pending::Error { dst, field } => (

@@ -30,9 +30,10 @@ const ERROR: [FieldDef<'static>; 9] = [
 ];
 
 /// `02` goodbye (spec §8.1.4).
-const GOODBYE: [FieldDef<'static>; 2] = [
+const GOODBYE: [FieldDef<'static>; 3] = [
     field(0, FieldType::Enum7).values(&[0, 1, 2, 3, 4, 5]),
     field(8, FieldType::U28),
+    field(16, FieldType::U28),
 ];
 
 /// `03` hello-confirm (spec §8.1.3).

@@ -58,6 +58,7 @@ pub(crate) mod id {
 
     pub(crate) const G_REASON: u32 = 0x00;
     pub(crate) const G_SESSION: u32 = 0x08;
+    pub(crate) const G_SENDER: u32 = 0x10;
 
     pub(crate) const E_CODE: u32 = 0x00;
     pub(crate) const E_EXT: u32 = 0x08;
@@ -238,7 +239,7 @@ pub(crate) fn known_ids(msg_type: u8) -> &'static [u32] {
             id::R_IDENTITY,
         ],
         msg::CONFIRM => &[id::C_ECHO, id::C_DIGEST],
-        msg::GOODBYE => &[id::G_REASON, id::G_SESSION],
+        msg::GOODBYE => &[id::G_REASON, id::G_SESSION, id::G_SENDER],
         msg::ERROR => &[0x00, 0x08, 0x10, 0x18, 0x20, 0x28, 0x30, 0x40, 0x48],
         _ => &[],
     }
@@ -526,10 +527,11 @@ pub(crate) fn confirm(received: &Received<'_>) -> (Option<u32>, Option<u16>) {
 
 /// A goodbye's `(reason, session)`, each `None` when absent (MOX-NEG-030: an absent
 /// reason reads as `shutdown`).
-pub(crate) fn goodbye(received: &Received<'_>) -> (Option<u8>, Option<u32>) {
+pub(crate) fn goodbye(received: &Received<'_>) -> (Option<u8>, Option<u32>, Option<u32>) {
     (
         single(received, id::G_REASON, 1).map(|r| r as u8),
         single(received, id::G_SESSION, 4),
+        single(received, id::G_SENDER, 4),
     )
 }
 
@@ -1047,12 +1049,14 @@ pub(crate) fn encode_goodbye(
     dst: u32,
     reason: u8,
     session: u32,
+    sender: u32,
     check: bool,
     out: &mut [u8],
 ) -> Result<usize, EncodeError> {
     let mut list = FieldList::new();
     list.uint(id::G_REASON, u32::from(reason), 1);
     list.uint(id::G_SESSION, session, 4);
+    list.uint(id::G_SENDER, sender, 4);
     list.encode(
         &header(msg::GOODBYE, src, dst, check),
         &grease::Plan::EMPTY,

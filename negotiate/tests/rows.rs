@@ -50,9 +50,13 @@ fn probing_to_b() -> (M4, Script, Vec<u8>) {
     (a, ra, out.remove(0).1)
 }
 
-/// The fields of a goodbye: `(reason, session)`.
-fn goodbye_fields(reason: u8, session: u32) -> Vec<(u32, Vec<u8>)> {
-    vec![(0x00, vec![reason]), (0x08, u(session, 4))]
+/// The fields of a goodbye: `(reason, session, sender nonce)` (MOX-NEG-030).
+fn goodbye_fields(reason: u8, session: u32, sender: u32) -> Vec<(u32, Vec<u8>)> {
+    vec![
+        (0x00, vec![reason]),
+        (0x08, u(session, 4)),
+        (0x10, u(sender, 4)),
+    ]
 }
 
 fn reply_nonce(reply: &[u8]) -> u32 {
@@ -465,7 +469,7 @@ fn mox_neg_213_214_reply_retransmission_then_goodbye_no_confirm() {
     b.handle_timeout(t(3750), &mut rng);
     let out = drain(&mut b);
     assert_eq!(msg_type(&out[0].1), 0x02);
-    assert_eq!(fields(&out[0].1), vec![(0x00, vec![3]), (0x08, u(77, 4))]);
+    assert_eq!(fields(&out[0].1), goodbye_fields(3, 77, reply_nonce(&reply)));
     assert_eq!(
         events(&mut b),
         vec![Event::FellBack {
@@ -693,7 +697,7 @@ fn mox_neg_227_answer_only_reconfigure_ends_in_fallback() {
     let out = drain(&mut b);
     assert_eq!(out.len(), 1, "the goodbye, no hello (MOX-NEG-114)");
     assert_eq!(out[0].0, A);
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 0x00A1_B2C3));
+    assert_eq!(fields(&out[0].1), goodbye_fields(5, 0x00A1_B2C3, 0x005D_1E2F));
     assert_eq!(
         events(&mut b),
         vec![Event::FellBack {
@@ -722,7 +726,7 @@ fn mox_neg_224_225_sub_state_answering_gives_up_with_goodbye() {
     let out = drain(&mut b);
     assert_eq!(out.len(), 1);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (0x0777_0000, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(3, 55));
+    assert_eq!(fields(&out[0].1), goodbye_fields(3, 55, reply_nonce(&reply)));
     assert!(events(&mut b).is_empty());
     assert_eq!(b.state(), State::Established);
     assert_eq!(b.peer(), Some(A));
@@ -759,7 +763,10 @@ fn mox_neg_225_sub_state_answering_error_and_digest_mismatch() {
         b.handle_timeout(t(at), &mut rb);
     }
     let out = drain(&mut b);
-    assert_eq!(fields(&out.last().unwrap().1), goodbye_fields(2, 55));
+    assert_eq!(
+        fields(&out.last().unwrap().1),
+        goodbye_fields(2, 55, reply_nonce(&reply))
+    );
     assert!(events(&mut b).is_empty());
     assert_eq!(b.peer(), Some(A));
 }
@@ -808,12 +815,12 @@ fn mox_neg_226_reconfigure_in_answering_sub_state_abandons_the_answer() {
         a.handle_body(t(10), &h, h.len() + 6, &mut ra),
         Ok(Handled::HelloNew)
     );
-    drain(&mut a);
+    let reply = drain(&mut a).remove(0).1;
     a.reconfigure(t(20), config_a().offers, &mut ra).unwrap();
     let out = drain(&mut a);
     assert_eq!(out.len(), 2, "a goodbye and a hello");
     assert_eq!((out[0].0, msg_type(&out[0].1)), (0x0777_0000, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 55));
+    assert_eq!(fields(&out[0].1), goodbye_fields(5, 55, reply_nonce(&reply)));
     assert_eq!((out[1].0, msg_type(&out[1].1)), (B, 0x40));
     assert!(events(&mut a).is_empty());
     assert_eq!((a.state(), a.peer()), (State::Established, Some(B)));
@@ -828,10 +835,8 @@ fn mox_neg_227_reconfigure_dropping_a_major_restarts() {
     a.reconfigure(t(100), offers, &mut ra).unwrap();
     let out = drain(&mut a);
     assert_eq!(msg_type(&out[0].1), 0x02);
-    assert_eq!(
-        fields(&out[0].1),
-        vec![(0x00, vec![5]), (0x08, u(0x005D_1E2F, 4))]
-    );
+    // Session = B's nonce, sender nonce = A's own (§8.12 nonces).
+    assert_eq!(fields(&out[0].1), goodbye_fields(5, 0x005D_1E2F, 0x00A1_B2C3));
     assert_eq!((out[1].0, msg_type(&out[1].1)), (B, 0x40));
     assert_eq!(
         events(&mut a),
@@ -1142,7 +1147,7 @@ fn mox_neg_236_collision() {
         (out[0].0, src_of(&out[0].1), msg_type(&out[0].1)),
         (BC, A, 0x02)
     );
-    assert_eq!(fields(&out[0].1), vec![(0x00, vec![1]), (0x08, u(0, 4))]);
+    assert_eq!(fields(&out[0].1), goodbye_fields(1, 0, 0));
     assert_eq!(
         (out[1].0, src_of(&out[1].1), msg_type(&out[1].1)),
         (BC, 0x1000, 0x40)
@@ -1180,10 +1185,7 @@ fn mox_neg_237_238_239_close_and_restart() {
     a.close(t(10));
     let out = drain(&mut a);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (B, 0x02));
-    assert_eq!(
-        fields(&out[0].1),
-        vec![(0x00, vec![0]), (0x08, u(0x005D_1E2F, 4))]
-    );
+    assert_eq!(fields(&out[0].1), goodbye_fields(0, 0x005D_1E2F, 0x00A1_B2C3));
     assert_eq!(
         events(&mut a),
         vec![Event::FellBack {
@@ -1201,12 +1203,12 @@ fn mox_neg_237_238_239_close_and_restart() {
     assert!(drain(&mut p).is_empty() && events(&mut p).is_empty());
     assert_eq!(p.state(), State::Closed);
     // Row 38 while answering: abandon the answer (shutdown, the candidate's nonce).
-    let (mut b, _, _, _) = answering(A);
+    let (mut b, _, _, reply) = answering(A);
     b.close(t(5));
     let out = drain(&mut b);
     assert_eq!(out.len(), 1);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (A, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(0, 77));
+    assert_eq!(fields(&out[0].1), goodbye_fields(0, 77, reply_nonce(&reply)));
     assert!(events(&mut b).is_empty());
     assert_eq!((b.state(), b.poll_timeout()), (State::Closed, None));
 }
@@ -1224,7 +1226,7 @@ fn mox_neg_240_reconfigure_while_probing_restarts_handshake() {
 }
 
 /// B with re-probing on, answering A's hello (fader 1 selected) after yielding (row 9).
-fn answering_initiator() -> (M4, Script) {
+fn answering_initiator() -> (M4, Script, Vec<u8>) {
     let mut config = config_b();
     config.initiate = true;
     let mut rng = Script::then_lcg(&[B], 6);
@@ -1236,15 +1238,15 @@ fn answering_initiator() -> (M4, Script) {
         b.handle_body(t(0), &h, h.len() + 6, &mut rng),
         Ok(Handled::HelloNew)
     );
-    drain(&mut b);
+    let reply = drain(&mut b).remove(0).1;
     assert_eq!(b.state(), State::Answering);
-    (b, rng)
+    (b, rng, reply)
 }
 
 #[test]
 fn mox_neg_240_reconfigure_while_answering() {
     // The selection still supported: nothing (the next hello uses the new offers).
-    let (mut b, mut rng) = answering_initiator();
+    let (mut b, mut rng, _) = answering_initiator();
     let mut offers = config_b().offers;
     offers.pop(); // grid dropped, fader 1 kept
     b.reconfigure(t(10), offers, &mut rng).unwrap();
@@ -1254,14 +1256,14 @@ fn mox_neg_240_reconfigure_while_answering() {
         (State::Answering, Some(t(250)))
     );
     // Fader 1 dropped: abandon the answer (reconfigured) and a new handshake to A.
-    let (mut b, mut rng) = answering_initiator();
+    let (mut b, mut rng, reply) = answering_initiator();
     let mut offers = config_b().offers;
     offers.remove(0);
     b.reconfigure(t(10), offers.clone(), &mut rng).unwrap();
     let out = drain(&mut b);
     assert_eq!(out.len(), 2);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (A, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 77));
+    assert_eq!(fields(&out[0].1), goodbye_fields(5, 77, reply_nonce(&reply)));
     assert_eq!((out[1].0, msg_type(&out[1].1)), (A, 0x40));
     assert!(events(&mut b).is_empty());
     assert_eq!(
@@ -1269,11 +1271,11 @@ fn mox_neg_240_reconfigure_while_answering() {
         (State::Probing, Some(t(260)))
     );
     // Answer-only (MOX-NEG-114): the goodbye, then Fallback without a deadline.
-    let (mut b, mut rng, _, _) = answering(A);
+    let (mut b, mut rng, _, reply) = answering(A);
     b.reconfigure(t(10), offers, &mut rng).unwrap();
     let out = drain(&mut b);
     assert_eq!(out.len(), 1);
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 77));
+    assert_eq!(fields(&out[0].1), goodbye_fields(5, 77, reply_nonce(&reply)));
     assert_eq!((b.state(), b.poll_timeout()), (State::Fallback, None));
 }
 
