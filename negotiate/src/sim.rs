@@ -752,6 +752,8 @@ pub enum Received {
     AppRefused(Option<Vec<u8>>),
     /// An application message the gate deferred (`not-ready`).
     AppDeferred,
+    /// An application message addressed to another node (dropped, spec §15.3 step 5).
+    OtherDestination,
     /// Not a body the node can read.
     Undecodable,
 }
@@ -771,6 +773,13 @@ pub fn node_receive<const E: usize, const M: usize, const F: usize>(
     let header = *parsed.header();
     if header.extension == ExtensionId::CORE {
         return Received::Core(machine.handle_body(Instant(now), body, unit_len, rng));
+    }
+    // Pipeline step 5 (spec §15.3): a message addressed to another node is dropped
+    // silently; a node that rebooted does not answer for its previous id.
+    if let (Some(addresses), Some(id)) = (header.addresses, machine.node_id()) {
+        if addresses.destination != id && addresses.destination != 0x0FFF_FFFF {
+            return Received::OtherDestination;
+        }
     }
     let src = header.addresses.map(|a| a.source);
     match machine.gate(src, header.extension, header.major) {
@@ -974,6 +983,9 @@ impl fmt::Display for Entry {
                         write!(f, "{side}  ← {what}: not negotiated with its sender")
                     }
                     Received::AppDeferred => write!(f, "{side}  ← {what}: not ready"),
+                    Received::OtherDestination => {
+                        write!(f, "{side}  ← {what}: ignored (other-destination)")
+                    }
                     Received::Undecodable => write!(f, "{side}  ← undecodable"),
                 }
             }
