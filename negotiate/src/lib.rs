@@ -97,3 +97,9 @@ const _: () = assert!(core::mem::size_of::<Machine<4, 4, 4>>() <= 1024);
 /// Re-exported so that callers name the same versions.
 pub use heapless;
 pub use rand_core;
+
+/// The examples in `docs/negotiation.md` run as doctests, so the guide cannot drift from the
+/// code.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/negotiation.md")]
+pub struct NegotiationGuideDoctests;
