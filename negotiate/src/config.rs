@@ -403,7 +403,7 @@ impl<const E: usize, const M: usize, const F: usize> Config<E, M, F> {
     }
 }
 
-/// Why a [`Config`] is refused by [`Config::check`]. Codes 601–619 (docs/errors.md).
+/// Why a [`Config`] is refused by [`Config::check`]. Codes 601–620 (docs/errors.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -478,7 +478,7 @@ impl ConfigError {
         }
     }
 
-    /// The crate-wide numeric code (601–619).
+    /// The crate-wide numeric code (601–620).
     pub const fn code(self) -> u16 {
         601 + self as u16
     }

@@ -1200,7 +1200,11 @@ impl<const E: usize, const M: usize, const F: usize> Simulation<E, M, F> {
                 self.deliver(flight)?;
                 continue;
             }
-            if let Some(i) = self.next_app.iter().position(|t| t.is_some_and(|t| t <= self.now)) {
+            if let Some(i) = self
+                .next_app
+                .iter()
+                .position(|t| t.is_some_and(|t| t <= self.now))
+            {
                 let side = if i == 0 { Side::A } else { Side::B };
                 self.next_app[i] = self.app_every.map(|every| self.now + every);
                 for body in app_messages_of(&self.machines[i]) {

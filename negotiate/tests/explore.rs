@@ -124,6 +124,10 @@ impl std::fmt::Display for Action {
     }
 }
 
+/// One level of the depth-first search: the action that led here and the successors still
+/// to visit.
+type Frame = (Option<Taken>, Vec<(Taken, World)>);
+
 /// An action with what the nodes sent while taking it (for counterexamples).
 #[derive(Clone, Debug)]
 struct Taken {
@@ -285,9 +289,11 @@ impl<'s> Explorer<'s> {
             sent.push(buf[..t.len].to_vec());
         }
         for body in &sent {
-            self.log
-                .borrow_mut()
-                .push(format!("{side} sends {} at {} ms", describe(body), world.now));
+            self.log.borrow_mut().push(format!(
+                "{side} sends {} at {} ms",
+                describe(body),
+                world.now
+            ));
         }
         let mut events = Vec::new();
         while let Some(event) = world.machines[i].poll_event() {
@@ -374,7 +380,12 @@ impl<'s> Explorer<'s> {
         for _ in 0..10_000 {
             if let Some(msg) = queue.pop_front() {
                 if std::env::var_os("MOX_EXPLORE_DEBUG").is_some() {
-                    eprintln!("  heal: {} ms deliver to {}: {}", w.now, msg.to, describe(&msg.body));
+                    eprintln!(
+                        "  heal: {} ms deliver to {}: {}",
+                        w.now,
+                        msg.to,
+                        describe(&msg.body)
+                    );
                 }
                 self.deliver(&mut w, msg)?;
                 queue.extend(w.net.drain(..));
@@ -403,45 +414,44 @@ impl<'s> Explorer<'s> {
         let faults = world.now <= b.fault_horizon;
         let mut out = Vec::new();
         let fast = self.fast_bound();
-        let mut push = |explorer: &mut Self,
-                        action: Action,
-                        next: Result<(World, bool), Violation>| {
-            let taken = Taken {
-                action,
-                sent: explorer.log.take(),
-            };
-            let (mut w, fits) = match next {
-                Ok(next) => next,
-                Err(v) => return Err((taken, v)),
-            };
-            if !fits {
-                explorer.report.cut_by_queue += 1;
-                return Ok(());
-            }
-            let fault = !matches!(taken.action, Action::Deliver(..) | Action::Timer(..));
-            let machines = [&w.machines[0], &w.machines[1]];
-            let together = w.watch.together(machines);
-            if together {
-                if let Err(v) = w.watch.validity(machines) {
-                    return Err((taken, v));
+        let mut push =
+            |explorer: &mut Self, action: Action, next: Result<(World, bool), Violation>| {
+                let taken = Taken {
+                    action,
+                    sent: explorer.log.take(),
+                };
+                let (mut w, fits) = match next {
+                    Ok(next) => next,
+                    Err(v) => return Err((taken, v)),
+                };
+                if !fits {
+                    explorer.report.cut_by_queue += 1;
+                    return Ok(());
                 }
-            }
-            if fault {
-                w.faulted = true;
-                w.stable = false;
-            } else if w.stable && !together && explorer.scenario.stability {
-                return Err((taken, Violation::Unstable { now: w.now }));
-            } else if together {
-                w.stable = true;
-            }
-            if let Some(bound) = fast {
-                if !w.faulted && w.now > bound && !together {
-                    return Err((taken, Violation::SlowHandshake { now: w.now }));
+                let fault = !matches!(taken.action, Action::Deliver(..) | Action::Timer(..));
+                let machines = [&w.machines[0], &w.machines[1]];
+                let together = w.watch.together(machines);
+                if together {
+                    if let Err(v) = w.watch.validity(machines) {
+                        return Err((taken, v));
+                    }
                 }
-            }
-            out.push((taken, w));
-            Ok(())
-        };
+                if fault {
+                    w.faulted = true;
+                    w.stable = false;
+                } else if w.stable && !together && explorer.scenario.stability {
+                    return Err((taken, Violation::Unstable { now: w.now }));
+                } else if together {
+                    w.stable = true;
+                }
+                if let Some(bound) = fast {
+                    if !w.faulted && w.now > bound && !together {
+                        return Err((taken, Violation::SlowHandshake { now: w.now }));
+                    }
+                }
+                out.push((taken, w));
+                Ok(())
+            };
         for (i, msg) in world.net.iter().enumerate() {
             if i > 0 && world.net[i - 1] == *msg {
                 continue; // identical copies: one successor serves
@@ -595,7 +605,7 @@ impl<'s> Explorer<'s> {
         self.visited.insert(fingerprint(&start));
         self.report.states = 1;
         // Depth-first: the stack is the path to the current state.
-        let mut stack: Vec<(Option<Taken>, Vec<(Taken, World)>)> = Vec::new();
+        let mut stack: Vec<Frame> = Vec::new();
         let first = match self.successors(&start) {
             Ok(s) => s,
             Err((action, violation)) => {
@@ -696,7 +706,12 @@ fn tamper(body: &[u8], edit: bool) -> Option<Vec<u8>> {
         kept.remove(at);
     }
     let mut out = [0u8; 512];
-    let len = encode_body(&header, kept.iter().map(|(id, v)| (*id, v.as_slice())), &mut out).ok()?;
+    let len = encode_body(
+        &header,
+        kept.iter().map(|(id, v)| (*id, v.as_slice())),
+        &mut out,
+    )
+    .ok()?;
     Some(out[..len].to_vec())
 }
 
@@ -801,17 +816,83 @@ struct Family {
 /// the figures). Each family turns on a few faults, so that every fault is explored against
 /// every other at least in pairs while the state space stays in the millions.
 const CI_FAMILIES: &[Family] = &[
-    Family { name: "loss and duplication", compatible: true, order: Order::ABelow, faults: "loss=2,dup=1", stability: true },
-    Family { name: "loss and duplication", compatible: true, order: Order::AAbove, faults: "loss=2,dup=1", stability: true },
-    Family { name: "reboot under loss", compatible: true, order: Order::ABelow, faults: "loss=1,reboot=1", stability: true },
-    Family { name: "reboot under loss", compatible: true, order: Order::AAbove, faults: "loss=1,reboot=1", stability: true },
-    Family { name: "partition and reconfigure", compatible: true, order: Order::ABelow, faults: "loss=1,partition=1,reconfigure=1", stability: true },
-    Family { name: "tampering relay and reconfigure", compatible: true, order: Order::AAbove, faults: "loss=1,tamper=1,reconfigure=1", stability: true },
-    Family { name: "tampering relay", compatible: true, order: Order::ABelow, faults: "loss=1,tamper=1", stability: true },
-    Family { name: "tampering relay on replies", compatible: true, order: Order::AAbove, faults: "loss=1,tamper=1,tamperhello=0", stability: true },
-    Family { name: "node-id collision under loss", compatible: true, order: Order::Equal, faults: "loss=1", stability: false },
-    Family { name: "disjoint offers", compatible: false, order: Order::ABelow, faults: "loss=1,dup=1,reboot=1", stability: true },
-    Family { name: "disjoint offers", compatible: false, order: Order::AAbove, faults: "loss=1,dup=1,reboot=1", stability: true },
+    Family {
+        name: "loss and duplication",
+        compatible: true,
+        order: Order::ABelow,
+        faults: "loss=2,dup=1",
+        stability: true,
+    },
+    Family {
+        name: "loss and duplication",
+        compatible: true,
+        order: Order::AAbove,
+        faults: "loss=2,dup=1",
+        stability: true,
+    },
+    Family {
+        name: "reboot under loss",
+        compatible: true,
+        order: Order::ABelow,
+        faults: "loss=1,reboot=1",
+        stability: true,
+    },
+    Family {
+        name: "reboot under loss",
+        compatible: true,
+        order: Order::AAbove,
+        faults: "loss=1,reboot=1",
+        stability: true,
+    },
+    Family {
+        name: "partition and reconfigure",
+        compatible: true,
+        order: Order::ABelow,
+        faults: "loss=1,partition=1,reconfigure=1",
+        stability: true,
+    },
+    Family {
+        name: "tampering relay and reconfigure",
+        compatible: true,
+        order: Order::AAbove,
+        faults: "loss=1,tamper=1,reconfigure=1",
+        stability: true,
+    },
+    Family {
+        name: "tampering relay",
+        compatible: true,
+        order: Order::ABelow,
+        faults: "loss=1,tamper=1",
+        stability: true,
+    },
+    Family {
+        name: "tampering relay on replies",
+        compatible: true,
+        order: Order::AAbove,
+        faults: "loss=1,tamper=1,tamperhello=0",
+        stability: true,
+    },
+    Family {
+        name: "node-id collision under loss",
+        compatible: true,
+        order: Order::Equal,
+        faults: "loss=1",
+        stability: false,
+    },
+    Family {
+        name: "disjoint offers",
+        compatible: false,
+        order: Order::ABelow,
+        faults: "loss=1,dup=1,reboot=1",
+        stability: true,
+    },
+    Family {
+        name: "disjoint offers",
+        compatible: false,
+        order: Order::AAbove,
+        faults: "loss=1,dup=1,reboot=1",
+        stability: true,
+    },
 ];
 
 fn family_bounds(faults: &str, max_states: usize) -> Bounds {
@@ -844,7 +925,14 @@ fn family_scenario(f: &Family, max_states: usize) -> Scenario {
         (config(&[(FADER, &[(2, 0)])]), config(&[(FADER, &[(1, 0)])]))
     };
     let name = format!("{} ({:?}, {})", f.name, f.order, f.faults);
-    let mut s = scenario(name, a, b, seeds(f.order), f.compatible, family_bounds(f.faults, max_states));
+    let mut s = scenario(
+        name,
+        a,
+        b,
+        seeds(f.order),
+        f.compatible,
+        family_bounds(f.faults, max_states),
+    );
     s.fault_free_bound = f.compatible && !matches!(f.order, Order::Equal);
     s.stability = f.stability;
     s
@@ -919,7 +1007,11 @@ fn every_planted_bug_is_caught() {
         (Plant::SkipReplyValidation, Side::A, "loss=1"),
         (Plant::ForgetRetryLimit, Side::A, "loss=1,partition=1"),
         (Plant::InvertTieBreak, Side::A, "loss=1"),
-        (Plant::SkipConfirmDigest, Side::B, "loss=1,tamper=1,tamperhello=0"),
+        (
+            Plant::SkipConfirmDigest,
+            Side::B,
+            "loss=1,tamper=1,tamperhello=0",
+        ),
         (Plant::SkipNonceEcho, Side::A, "loss=1,dup=1,reboot=1"),
         (Plant::SkipGoodbyeSession, Side::A, "loss=1,dup=1,reboot=1"),
         (Plant::UnconfirmedHelloReplaces, Side::B, "dup=1"),

@@ -1,5 +1,6 @@
 //! No panic on any input, bounded output per input, timer sanity (design §7 properties 5
-//! and 6, on one machine with random inputs; the two-machine checker is separate work).
+//! and 6, on one machine with random inputs; two machines are explored in `tests/explore.rs`
+//! and `tests/schedules.rs`).
 mod common;
 use common::*;
 use mox_negotiate::{Gate, Instant, State};

@@ -469,7 +469,10 @@ fn mox_neg_213_214_reply_retransmission_then_goodbye_no_confirm() {
     b.handle_timeout(t(3750), &mut rng);
     let out = drain(&mut b);
     assert_eq!(msg_type(&out[0].1), 0x02);
-    assert_eq!(fields(&out[0].1), goodbye_fields(3, 77, reply_nonce(&reply)));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(3, 77, reply_nonce(&reply))
+    );
     assert_eq!(
         events(&mut b),
         vec![Event::FellBack {
@@ -697,7 +700,10 @@ fn mox_neg_227_answer_only_reconfigure_ends_in_fallback() {
     let out = drain(&mut b);
     assert_eq!(out.len(), 1, "the goodbye, no hello (MOX-NEG-114)");
     assert_eq!(out[0].0, A);
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 0x00A1_B2C3, 0x005D_1E2F));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(5, 0x00A1_B2C3, 0x005D_1E2F)
+    );
     assert_eq!(
         events(&mut b),
         vec![Event::FellBack {
@@ -726,7 +732,10 @@ fn mox_neg_224_225_sub_state_answering_gives_up_with_goodbye() {
     let out = drain(&mut b);
     assert_eq!(out.len(), 1);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (0x0777_0000, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(3, 55, reply_nonce(&reply)));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(3, 55, reply_nonce(&reply))
+    );
     assert!(events(&mut b).is_empty());
     assert_eq!(b.state(), State::Established);
     assert_eq!(b.peer(), Some(A));
@@ -820,7 +829,10 @@ fn mox_neg_226_reconfigure_in_answering_sub_state_abandons_the_answer() {
     let out = drain(&mut a);
     assert_eq!(out.len(), 2, "a goodbye and a hello");
     assert_eq!((out[0].0, msg_type(&out[0].1)), (0x0777_0000, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 55, reply_nonce(&reply)));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(5, 55, reply_nonce(&reply))
+    );
     assert_eq!((out[1].0, msg_type(&out[1].1)), (B, 0x40));
     assert!(events(&mut a).is_empty());
     assert_eq!((a.state(), a.peer()), (State::Established, Some(B)));
@@ -836,7 +848,10 @@ fn mox_neg_227_reconfigure_dropping_a_major_restarts() {
     let out = drain(&mut a);
     assert_eq!(msg_type(&out[0].1), 0x02);
     // Session = B's nonce, sender nonce = A's own (§8.12 nonces).
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 0x005D_1E2F, 0x00A1_B2C3));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(5, 0x005D_1E2F, 0x00A1_B2C3)
+    );
     assert_eq!((out[1].0, msg_type(&out[1].1)), (B, 0x40));
     assert_eq!(
         events(&mut a),
@@ -1185,7 +1200,10 @@ fn mox_neg_237_238_239_close_and_restart() {
     a.close(t(10));
     let out = drain(&mut a);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (B, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(0, 0x005D_1E2F, 0x00A1_B2C3));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(0, 0x005D_1E2F, 0x00A1_B2C3)
+    );
     assert_eq!(
         events(&mut a),
         vec![Event::FellBack {
@@ -1208,7 +1226,10 @@ fn mox_neg_237_238_239_close_and_restart() {
     let out = drain(&mut b);
     assert_eq!(out.len(), 1);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (A, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(0, 77, reply_nonce(&reply)));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(0, 77, reply_nonce(&reply))
+    );
     assert!(events(&mut b).is_empty());
     assert_eq!((b.state(), b.poll_timeout()), (State::Closed, None));
 }
@@ -1263,7 +1284,10 @@ fn mox_neg_240_reconfigure_while_answering() {
     let out = drain(&mut b);
     assert_eq!(out.len(), 2);
     assert_eq!((out[0].0, msg_type(&out[0].1)), (A, 0x02));
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 77, reply_nonce(&reply)));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(5, 77, reply_nonce(&reply))
+    );
     assert_eq!((out[1].0, msg_type(&out[1].1)), (A, 0x40));
     assert!(events(&mut b).is_empty());
     assert_eq!(
@@ -1275,7 +1299,10 @@ fn mox_neg_240_reconfigure_while_answering() {
     b.reconfigure(t(10), offers, &mut rng).unwrap();
     let out = drain(&mut b);
     assert_eq!(out.len(), 1);
-    assert_eq!(fields(&out[0].1), goodbye_fields(5, 77, reply_nonce(&reply)));
+    assert_eq!(
+        fields(&out[0].1),
+        goodbye_fields(5, 77, reply_nonce(&reply))
+    );
     assert_eq!((b.state(), b.poll_timeout()), (State::Fallback, None));
 }
 
