@@ -257,9 +257,10 @@ fn u28(bytes: &[u8]) -> u32 {
 }
 
 #[test]
-fn every_goodbye_has_a_reason_and_a_session_and_the_destination_its_reason_needs() {
-    // MOX-NEG-030, -032: reason and session always; goodbye(id-collision) from the old id to
-    // broadcast with session 0; every other goodbye to a node with that node's nonce (never 0).
+fn every_goodbye_has_a_reason_and_both_nonces_and_the_destination_its_reason_needs() {
+    // MOX-NEG-030, -032: reason, session and sender nonce always; goodbye(id-collision) from
+    // the old id to broadcast with both nonces 0; every other goodbye to a node with that
+    // node's nonce and the MUT's own (never 0).
     let corpus = Corpus::load_default().unwrap_or_else(|e| panic!("{e}"));
     let mut seen = 0;
     for case in transcripts(&corpus) {
@@ -272,22 +273,93 @@ fn every_goodbye_has_a_reason_and_a_session_and_the_destination_its_reason_needs
                 let at = format!("{} step {}", case.id, i + 1);
                 let fields: Vec<_> = body.fields().collect();
                 let ids: Vec<u32> = fields.iter().map(|f| f.id().value()).collect();
-                assert_eq!(ids, [0x00, 0x08], "{at}: fields");
+                assert_eq!(ids, [0x00, 0x08, 0x10], "{at}: fields");
                 assert_eq!(fields[0].value().len(), 1, "{at}: reason");
                 assert!(fields[0].value()[0] <= 5, "{at}: reason");
                 assert_eq!(fields[1].value().len(), 4, "{at}: session");
-                let session = u28(fields[1].value());
+                assert_eq!(fields[2].value().len(), 4, "{at}: sender nonce");
+                let nonces = (u28(fields[1].value()), u28(fields[2].value()));
                 if fields[0].value()[0] == 1 {
-                    assert_eq!((out.dst, session), (Id28::BROADCAST, 0), "{at}");
+                    assert_eq!((out.dst, nonces), (Id28::BROADCAST, (0, 0)), "{at}");
                 } else {
                     assert_ne!(out.dst, Id28::BROADCAST, "{at}");
-                    assert_ne!(session, 0, "{at}");
+                    assert!(nonces.0 != 0 && nonces.1 != 0, "{at}: {nonces:?}");
                 }
                 seen += 1;
             }
         }
     }
     assert!(seen >= 20, "only {seen} goodbyes");
+}
+
+/// `(dst, session, sender nonce)` of every goodbye the MUT sends other than id-collision,
+/// with the step index.
+fn mut_goodbyes(case: &NegotiateTranscriptCase) -> Vec<(usize, Id28, u32, u32)> {
+    let mut all = Vec::new();
+    for (i, step) in case.steps.iter().enumerate() {
+        for out in &step.output {
+            let body = Body::parse(out.body.as_bytes(), &Limits::DEFAULT).unwrap();
+            let f: Vec<_> = body.fields().collect();
+            if body.header().msg_type == 0x02 && f[0].value() != [1] {
+                all.push((i, out.dst, u28(f[1].value()), u28(f[2].value())));
+            }
+        }
+    }
+    all
+}
+
+#[test]
+fn every_goodbye_the_mut_sends_names_a_session_or_answer_the_transcript_shows() {
+    // §8.1.4, MOX-NEG-031, §8.7.5: a goodbye ends either a session the MUT holds (rows 27, 37:
+    // session = the peer's nonce, sender nonce = the own, by the `established` event's role)
+    // or an answer it sent (rows 14, 24, 26, 38, 40: session = the reply's nonce echo, sender
+    // nonce = the reply's nonce, to the reply's destination). The pair must appear earlier in
+    // the same transcript, so a swapped or invented nonce cannot pass.
+    let corpus = Corpus::load_default().unwrap_or_else(|e| panic!("{e}"));
+    let (mut sessions, mut answers) = (0, 0);
+    for case in transcripts(&corpus) {
+        for (at, dst, session, sender) in mut_goodbyes(case) {
+            let earlier = &case.steps[..at];
+            let by_session = earlier.iter().flat_map(|s| &s.events).any(|e| match e {
+                Event::Established {
+                    peer,
+                    role,
+                    session: [init, resp],
+                } if *peer == dst => match role {
+                    mox_vectors::negotiate::Role::Initiator => {
+                        (session, sender) == (resp.0, init.0)
+                    }
+                    mox_vectors::negotiate::Role::Responder => {
+                        (session, sender) == (init.0, resp.0)
+                    }
+                },
+                _ => false,
+            });
+            let by_answer = earlier.iter().flat_map(|s| &s.output).any(|out| {
+                let body = Body::parse(out.body.as_bytes(), &Limits::DEFAULT).unwrap();
+                let f: Vec<_> = body.fields().collect();
+                body.header().msg_type == 0x41
+                    && out.dst == dst
+                    && u28(f[0].value()) == sender
+                    && f.iter()
+                        .find(|x| x.id().value() == 0x08)
+                        .is_some_and(|echo| u28(echo.value()) == session)
+            });
+            assert!(
+                by_session || by_answer,
+                "{} step {}: goodbye to {dst} with session {session:07x}, sender nonce \
+                 {sender:07x} names nothing the transcript shows",
+                case.id,
+                at + 1
+            );
+            sessions += usize::from(by_session);
+            answers += usize::from(by_answer);
+        }
+    }
+    assert!(
+        sessions >= 5 && answers >= 5,
+        "{sessions} sessions, {answers} answers"
+    );
 }
 
 #[test]

@@ -412,9 +412,15 @@ GOODBYE = {"shutdown": 0, "id-collision": 1, "digest-mismatch": 2, "no-confirm":
            "protocol-error": 4, "reconfigured": 5}
 
 
-def goodbye(src, dst, reason, session, check=True):
-    return body(T_GOODBYE, src, dst, [field(0x00, bytes([GOODBYE[reason]])),
-                                      field(0x08, uN(session, 4))], check)
+def goodbye(src, dst, reason, session, sender_nonce, check=True):
+    """§8.1.4: `session` is the receiver's nonce of the session being ended, `sender_nonce` the
+    sender's own (its hello's nonce as initiator, its reply's nonce as responder or when
+    abandoning an answer; 0 for id-collision, MOX-NEG-032). `sender_nonce=None` omits field `10`
+    (a goodbye of an earlier core minor, MOX-NEG-031 then checks `session` alone)."""
+    fields = [field(0x00, bytes([GOODBYE[reason]])), field(0x08, uN(session, 4))]
+    if sender_nonce is not None:
+        fields.append(field(0x10, uN(sender_nonce, 4)))
+    return body(T_GOODBYE, src, dst, fields, check)
 
 
 def error(src, dst, code, orig_type, field_id=None, retry_after=None, check=True):
@@ -987,7 +993,7 @@ def drop_fader1(c, nonce, t=5000, field_pos=1):
     nonce, FellBack{reconfigured}, and a new handshake *addressed to B*. Returns the hello."""
     hb2 = mut_hello(c, A_ID, B_ID, nonce, "a-fader2-grid", g_simple(2, 1, 1, field_pos))
     c.step(t, reconfigure("a-fader2-grid"),
-           [(B_ID, goodbye(A_ID, B_ID, "reconfigured", B_NONCE)), (B_ID, hb2)],
+           [(B_ID, goodbye(A_ID, B_ID, "reconfigured", B_NONCE, A_NONCE)), (B_ID, hb2)],
            [fell_back("reconfigured")], deadline=t + 250,
            note="row 27: goodbye, FellBack, new handshake to the peer's id (no jitter: Probing)")
     return hb2
@@ -1185,7 +1191,7 @@ dr = mut_reply(c, "r-fader21", MUT_R, DEAD, 0x00E0E0E0, 0x00D00D00, dh, [(FADER,
 c.step(600, recv(dh), [(DEAD, dr)], deadline=850, note="row 22: Answering' for 0x0DEAD000")
 for t, dl in ((850, 1350), (1350, 2350), (2350, 4350)):
     c.step(t, TIMEOUT, [(DEAD, dr)], deadline=dl, note="rows 25, 13: resend the reply")
-c.step(4350, TIMEOUT, [(DEAD, goodbye(MUT_R, DEAD, "no-confirm", 0x00D00D00))], [],
+c.step(4350, TIMEOUT, [(DEAD, goodbye(MUT_R, DEAD, "no-confirm", 0x00D00D00, 0x00E0E0E0))], [],
        deadline=None, agreement=agreement([(FADER, 2, 0)], [1], (512, 1024, 4)),
        note="row 24: k = max_reply: abandon the answer (goodbye(no-confirm) with the "
             "candidate's nonce, §8.7.5), end the sub-state; no event, old agreement kept")
@@ -1203,7 +1209,7 @@ other = peer_hello(A_ID, 0x00F0F0F0, B_OFFERS, B_LIMITS)
 NEW_A = 0x0600D1D0
 c.rng.node_id(NEW_A)
 hb2 = mut_hello(c, NEW_A, BROADCAST, 0x00A1B2C4, "a-fader21-grid", g_simple(2, 2, 1, 3))
-c.step(100, recv(other), [(BROADCAST, goodbye(A_ID, BROADCAST, "id-collision", 0)),
+c.step(100, recv(other), [(BROADCAST, goodbye(A_ID, BROADCAST, "id-collision", 0, 0)),
                           (BROADCAST, hb2)],
        [id_changed(A_ID, NEW_A)], deadline=350,
        note="row 36: one id draw (differs at once), goodbye from the old id, then the new "
@@ -1226,8 +1232,8 @@ initiator_established(c)
 NEW_A = 0x00000ACE
 c.rng.node_id(NEW_A)
 hb2 = mut_hello(c, NEW_A, BROADCAST, 0x01000000, "a-fader21-grid", g_simple(2, 2, 1, 0))
-c.step(2000, recv(goodbye(A_ID, BROADCAST, "id-collision", 0)),
-       [(BROADCAST, goodbye(A_ID, BROADCAST, "id-collision", 0)), (BROADCAST, hb2)],
+c.step(2000, recv(goodbye(A_ID, BROADCAST, "id-collision", 0, 0)),
+       [(BROADCAST, goodbye(A_ID, BROADCAST, "id-collision", 0, 0)), (BROADCAST, hb2)],
        [id_changed(A_ID, NEW_A), fell_back("id-collision")], deadline=2250,
        note="row 36 while established")
 
@@ -1305,11 +1311,46 @@ c = case("network::stale-goodbye",
          "MUT's own nonce ends the session (peer-left)",
          neg(31, 100) + row(1, 5, 31), "a-fader21-grid")
 initiator_established(c)
-c.step(1000, recv(goodbye(B_ID, A_ID, "shutdown", 0x00A1B2C0)), [], deadline=None,
+c.step(1000, recv(goodbye(B_ID, A_ID, "shutdown", 0x00A1B2C0, 0x005D1E20)), [], deadline=None,
        note="MOX-NEG-031: session is not the MUT's nonce: G-other, ignored")
 delay = c.rng.jitter(10000, 25, 25)
-c.step(1100, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE)), [],
-       [fell_back("peer-left", goodbye="shutdown")], deadline=1100 + delay, note="row 31")
+c.step(1100, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE, B_NONCE)), [],
+       [fell_back("peer-left", goodbye="shutdown")], deadline=1100 + delay,
+       note="row 31: G-ok: session = the MUT's hello nonce, sender nonce = B's reply nonce")
+
+Y_NONCE = 0x005D1E21     # the nonce of B's second, abandoned answer to the MUT's one hello
+c = case("network::stale-abandon-goodbye",
+         "Established as initiator on B's reply X; B answered the same hello a second time "
+         "(reply Y: its first answer was replaced by another initiator's hello, row 18, and the "
+         "MUT's retransmitted hello was then new to it) and abandons that answer with "
+         "goodbye(no-confirm, session = the MUT's hello nonce, sender nonce = Y): the session "
+         "matches but the sender nonce is not the peer's nonce of the MUT's session, so the "
+         "goodbye is ignored and session X stays (a duplicate of reply X still gets its confirm)",
+         neg(30, 31, 100, 95) + row(1, 5, 20, 31), "a-fader21-grid")
+hb, rb = initiator_established(c)
+ry = reply(B_ID, A_ID, Y_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3), (GRID, 1, 0)], B_LIMITS,
+           [1])
+c.step(500, recv(ry), [], deadline=None,
+       note="R-stale: another reply (digest differs from X's): Established has no row for it")
+c.step(1500, recv(goodbye(B_ID, A_ID, "no-confirm", A_NONCE, Y_NONCE)), [], deadline=None,
+       agreement=agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], B_LIMITS),
+       note="MOX-NEG-031: session = the MUT's nonce, but sender nonce Y != B's nonce X of the "
+            "session: G-other, ignored (§8.7.5 abandon the answer names its own reply nonce)")
+c.step(2000, recv(rb), [(B_ID, confirm(A_ID, B_ID, B_NONCE, digest(rb)))], deadline=None,
+       note="row 20: R-dup of reply X: the session still stands; confirm resent (MOX-NEG-095)")
+
+c = case("network::goodbye-sender-nonce-absent",
+         "Established: a goodbye without the sender nonce field (an earlier core minor's "
+         "goodbye) is checked on session alone: with another session it is ignored, with the "
+         "MUT's nonce it ends the session (peer-left)",
+         neg(30, 31, 100) + row(1, 5, 31), "a-fader21-grid")
+initiator_established(c)
+c.step(1000, recv(goodbye(B_ID, A_ID, "shutdown", 0x00A1B2C0, None)), [], deadline=None,
+       note="MOX-NEG-031: no sender nonce; session is not the MUT's nonce: G-other, ignored")
+delay = c.rng.jitter(10000, 25, 25)
+c.step(1100, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE, None)), [],
+       [fell_back("peer-left", goodbye="shutdown")], deadline=1100 + delay,
+       note="row 31: G-ok: sender nonce absent, session = the MUT's nonce")
 
 c = case("network::delayed-confirm",
          "Answering: a confirm from an earlier session (wrong nonce echo) is ignored; the "
@@ -1340,7 +1381,7 @@ c.step(60, recv(confirm(P_HI, MUT_R, MUT_R_REPLY, digest(rb) ^ 0x2000)), [], dea
 for t, dl in ((280, 780), (780, 1780), (1780, 3780)):
     c.step(t, TIMEOUT, [(P_HI, rb)], deadline=dl, note="row 13")
 delay = c.rng.jitter(10000, 25, 25)
-c.step(3780, TIMEOUT, [(P_HI, goodbye(MUT_R, P_HI, "digest-mismatch", P_HI_NONCE))],
+c.step(3780, TIMEOUT, [(P_HI, goodbye(MUT_R, P_HI, "digest-mismatch", P_HI_NONCE, MUT_R_REPLY))],
        [fell_back("digest-mismatch")], deadline=3780 + delay,
        note="row 14: goodbye with the initiator's nonce; jitter")
 
@@ -1355,7 +1396,7 @@ c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 9")
 for t, dl in ((280, 780), (780, 1780), (1780, 3780)):
     c.step(t, TIMEOUT, [(P_HI, rb)], deadline=dl, note="row 13")
 delay = c.rng.jitter(10000, 25, 25)
-c.step(3780, TIMEOUT, [(P_HI, goodbye(MUT_R, P_HI, "no-confirm", P_HI_NONCE))],
+c.step(3780, TIMEOUT, [(P_HI, goodbye(MUT_R, P_HI, "no-confirm", P_HI_NONCE, MUT_R_REPLY))],
        [fell_back("no-confirm")], deadline=3780 + delay, note="row 14")
 
 # ---- GREASE ---------------------------------------------------------------------------------
@@ -1450,8 +1491,8 @@ c = case("reneg::goodbye-shutdown",
          "start again keeps the node id and starts a new handshake",
          neg(30, 33) + row(1, 5, 37, 39), "a-fader21-grid")
 initiator_established(c)
-c.step(1000, CLOSE, [(B_ID, goodbye(A_ID, B_ID, "shutdown", B_NONCE))], [fell_back("closed")],
-       deadline=None, note="row 37")
+c.step(1000, CLOSE, [(B_ID, goodbye(A_ID, B_ID, "shutdown", B_NONCE, A_NONCE))],
+       [fell_back("closed")], deadline=None, note="row 37")
 hb2 = mut_hello(c, A_ID, BROADCAST, 0x00A1B2C5, "a-fader21-grid", g_simple(2, 2, 1, 7))
 c.step(2000, START, [(BROADCAST, hb2)], deadline=2250, note="row 39: no id draw")
 
@@ -1494,7 +1535,7 @@ initiator_established(c)
 g = g_simple(2, 1, 1, 1)
 hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2C7, "a-fader2-grid", g)
 c.step(5000, reconfigure("a-fader2-grid"),
-       [(B_ID, goodbye(A_ID, B_ID, "reconfigured", B_NONCE)), (B_ID, hb2)],
+       [(B_ID, goodbye(A_ID, B_ID, "reconfigured", B_NONCE, A_NONCE)), (B_ID, hb2)],
        [fell_back("reconfigured")], deadline=5250, note="row 27: no jitter (next state Probing)")
 c.step(5020, recv(reply(0x00000011, A_ID, 0x00111111, 0x00A1B2C7, digest(hb2), [(GRID, 1, 0)],
                         B_LIMITS, [1])), [], deadline=5250,
@@ -1610,7 +1651,7 @@ c = case("network::goodbye-id-collision",
          neg(30, 31, 32) + row(1, 5, 31), "a-fader21-grid")
 initiator_established(c)
 c.rng.jitter(10000, 25, 25)
-c.step(2000, recv(goodbye(B_ID, BROADCAST, "id-collision", 0)), [],
+c.step(2000, recv(goodbye(B_ID, BROADCAST, "id-collision", 0, 0)), [],
        [fell_back("peer-left", goodbye="id-collision")], deadline=2250,
        note="row 31: deadline now + rto_initial; the jitter draw of §8.10 item 4 still happens")
 
@@ -1696,7 +1737,7 @@ c.step(300, TIMEOUT, [], [fell_back("silent")], deadline=1300, note="row 4")
 late = reply(B_ID, A_ID, B_NONCE, A_NONCE, digest(hb), [(FADER, 1, 3)], B_LIMITS, [1])
 c.step(400, recv(late), [], deadline=1300, note="row 35: R-*")
 c.step(410, recv(confirm(B_ID, A_ID, A_NONCE, 0x1234)), [], deadline=1300, note="row 35: F-*")
-c.step(420, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE)), [], deadline=1300,
+c.step(420, recv(goodbye(B_ID, A_ID, "shutdown", A_NONCE, B_NONCE)), [], deadline=1300,
        note="row 35: G-*")
 c.step(430, recv(error(B_ID, A_ID, 0x02, T_HELLO)), [], deadline=1300, note="row 35: E-*")
 
@@ -1757,7 +1798,7 @@ c.step(5600, recv(nh), [(NEW, nr)], deadline=5750,
        note="row 25 as row 17: 350 ms since the last send: resend; k and deadline unchanged")
 c.step(5750, TIMEOUT, [(NEW, nr)], deadline=6750, note="row 25 as row 13: k = 3")
 c.step(6750, TIMEOUT, [(NEW, nr)], deadline=8750, note="row 25 as row 13: k = 4")
-c.step(8750, TIMEOUT, [(NEW, goodbye(A_ID, NEW, "digest-mismatch", 0x00575757))], [],
+c.step(8750, TIMEOUT, [(NEW, goodbye(A_ID, NEW, "digest-mismatch", 0x00575757, 0x0000C2C2))], [],
        deadline=None, agreement=OLD_AGREEMENT,
        note="row 24: abandon the answer with the reason of row 14 (an F-dig was counted); "
             "end the sub-state; no event")
@@ -1796,7 +1837,8 @@ nr = mut_reply(c, "a-fader21-grid", A_ID, NEW, 0x0000D3D3, 0x00585858, nh,
 c.step(5000, recv(nh), [(NEW, nr)], deadline=5250, note="row 22")
 hb2 = mut_hello(c, A_ID, B_ID, 0x00A1B2D6, "a-grid21", g_simple(2, 2, 1, 3))
 c.step(5100, reconfigure("a-grid21"),
-       [(NEW, goodbye(A_ID, NEW, "reconfigured", 0x00585858)), (B_ID, hb2)], deadline=5350,
+       [(NEW, goodbye(A_ID, NEW, "reconfigured", 0x00585858, 0x0000D3D3)), (B_ID, hb2)],
+       deadline=5350,
        agreement=OLD_AGREEMENT,
        note="row 26 in Answering': abandon the answer, then a new handshake to the peer's id")
 c.step(5150, recv(confirm(NEW, A_ID, 0x0000D3D3, digest(nr))), [], deadline=5350,
@@ -1816,7 +1858,8 @@ ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
 rb = mut_reply(c, "r-fader21", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)], [1],
                grease_fields=R_REPLY_GREASE)
 c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 9")
-c.step(100, CLOSE, [(P_HI, goodbye(MUT_R, P_HI, "shutdown", P_HI_NONCE))], [], deadline=None,
+c.step(100, CLOSE, [(P_HI, goodbye(MUT_R, P_HI, "shutdown", P_HI_NONCE, MUT_R_REPLY))], [],
+       deadline=None,
        note="row 38: abandon the answer (shutdown)")
 c.step(150, recv(confirm(P_HI, MUT_R, MUT_R_REPLY, digest(rb))), [], deadline=None,
        note="Closed: ignored")
@@ -1835,7 +1878,8 @@ c.step(80, reconfigure("r-fader21-dep2"), [], deadline=280,
        note="row 40: fader 2 still supported (now deprecated): nothing")
 hb2 = mut_hello(c, MUT_R, P_HI, 0x00BEEF02, "r-fader1", g_simple(1, 1, 1, 1))
 c.step(100, reconfigure("r-fader1"),
-       [(P_HI, goodbye(MUT_R, P_HI, "reconfigured", P_HI_NONCE)), (P_HI, hb2)], deadline=350,
+       [(P_HI, goodbye(MUT_R, P_HI, "reconfigured", P_HI_NONCE, MUT_R_REPLY)), (P_HI, hb2)],
+       deadline=350,
        note="row 40: the pending selection names fader 2, no longer supported: abandon the "
             "answer, new handshake to the candidate's id")
 
@@ -1919,7 +1963,7 @@ c.step(0, START, [(BROADCAST, hb)], deadline=250, note="row 1")
 NEW_LO = 0x00012345
 c.rng.node_id(NEW_LO)
 hb2 = mut_hello(c, NEW_LO, BROADCAST, 0x00A1B2D9, "a-fader21-grid", g_simple(2, 2, 1, 3))
-gb = goodbye(A_ID, BROADCAST, "id-collision", 0)
+gb = goodbye(A_ID, BROADCAST, "id-collision", 0, 0)
 c.step(100, recv(peer_hello(A_ID, 0x00F1F1F1, B_OFFERS, B_LIMITS)),
        [(BROADCAST, gb), (BROADCAST, hb2)], [id_changed(A_ID, NEW_LO)], deadline=350,
        note="row 36")
@@ -1939,22 +1983,24 @@ c.rng.node_id(A_ID)
 c.rng.node_id(0x00777777)
 hb2 = mut_hello(c, 0x00777777, BROADCAST, 0x00A1B2DA, "a-fader21-grid", g_simple(2, 2, 1, 2))
 c.step(100, recv(peer_hello(A_ID, 0x00F3F3F3, B_OFFERS, B_LIMITS)),
-       [(BROADCAST, goodbye(A_ID, BROADCAST, "id-collision", 0)), (BROADCAST, hb2)],
+       [(BROADCAST, goodbye(A_ID, BROADCAST, "id-collision", 0, 0)), (BROADCAST, hb2)],
        [id_changed(A_ID, 0x00777777)], deadline=350,
        note="row 36: the first draw equals the old id, the second differs")
 for _ in range(4):
     c.rng.node_id(0x00777777)
 hb3 = mut_hello(c, 0x00777776, BROADCAST, 0x00A1B2DB, "a-fader21-grid", g_simple(2, 2, 1, 4))
 c.step(200, recv(peer_hello(0x00777777, 0x00F4F4F4, B_OFFERS, B_LIMITS)),
-       [(BROADCAST, goodbye(0x00777777, BROADCAST, "id-collision", 0)), (BROADCAST, hb3)],
+       [(BROADCAST, goodbye(0x00777777, BROADCAST, "id-collision", 0, 0)), (BROADCAST, hb3)],
        [id_changed(0x00777777, 0x00777776)], deadline=450,
        note="row 36: four draws equal to the old id: old XOR 1")
 
 # ---- goodbye reasons (MOX-NEG-030) ----------------------------------------------------------
 
 for name, fields, what in (
-        ("absent", [field(0x08, uN(A_NONCE, 4))], "without a reason field"),
-        ("unknown", [field(0x00, b"\x06"), field(0x08, uN(A_NONCE, 4))],
+        ("absent", [field(0x08, uN(A_NONCE, 4)), field(0x10, uN(B_NONCE, 4))],
+         "without a reason field"),
+        ("unknown", [field(0x00, b"\x06"), field(0x08, uN(A_NONCE, 4)),
+                     field(0x10, uN(B_NONCE, 4))],
          "with reason 06, which no core minor defines (an unknown enum7 value makes the field "
          "unknown, MOX-FLD-031)")):
     c = case("network::goodbye-reason-" + name,
@@ -2169,7 +2215,7 @@ c.step(t + 50, recv(rb), [(NEW, confirm(A_ID, NEW, 0x00606060, digest(rb)))],
        [established(NEW, "initiator", 0x00000103, 0x00606060)], deadline=None,
        note="row 5: the rebooted peer 0x55 answers; the re-probe base returns to 1000")
 delay = c.rng.jitter(1000, 25, 25)
-c.step(t + 1000, recv(goodbye(NEW, A_ID, "shutdown", 0x00000103)), [],
+c.step(t + 1000, recv(goodbye(NEW, A_ID, "shutdown", 0x00000103, 0x00606060)), [],
        [fell_back("peer-left", goodbye="shutdown")], deadline=t + 1000 + delay,
        note="row 31: the fallback waits reprobe_initial again (MOX-NEG-093)")
 
@@ -2191,7 +2237,7 @@ c.step(20, recv(EX_HELLO), [(A_ID, EX_REPLY)], deadline=270,
 c.step(60, recv(EX_CONFIRM), [], [established(A_ID, "responder", A_NONCE, B_NONCE)],
        deadline=None, agreement=agreement([(FADER, 1, 3), (GRID, 1, 0)], [1], A_LIMITS),
        note="row 15")
-c.step(1000, recv(goodbye(A_ID, B_ID, "shutdown", B_NONCE)), [],
+c.step(1000, recv(goodbye(A_ID, B_ID, "shutdown", B_NONCE, A_NONCE)), [],
        [fell_back("peer-left", goodbye="shutdown")], deadline=None,
        note="row 31: answer-only: every entry into Fallback sets no deadline and draws nothing")
 
@@ -2207,7 +2253,7 @@ rb = mut_reply(c, "r-answer-only", MUT_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(F
 c.step(30, recv(ph), [(P_HI, rb)], deadline=280, note="row 34")
 for t, dl in ((280, 780), (780, 1780), (1780, 3780)):
     c.step(t, TIMEOUT, [(P_HI, rb)], deadline=dl, note="row 13")
-c.step(3780, TIMEOUT, [(P_HI, goodbye(MUT_R, P_HI, "no-confirm", P_HI_NONCE))],
+c.step(3780, TIMEOUT, [(P_HI, goodbye(MUT_R, P_HI, "no-confirm", P_HI_NONCE, MUT_R_REPLY))],
        [fell_back("no-confirm")], deadline=None, note="row 14; answer-only: no deadline, no draw")
 
 c = case("answer-only::collision",
@@ -2220,7 +2266,7 @@ c.step(0, START, [], [], deadline=None, note="row 1, answer-only")
 NEW_R = 0x00654321
 c.rng.node_id(NEW_R)
 c.step(100, recv(peer_hello(MUT_R, 0x00F2F2F2, [(FADER, [(2, 0)])])),
-       [(BROADCAST, goodbye(MUT_R, BROADCAST, "id-collision", 0))], [id_changed(MUT_R, NEW_R)],
+       [(BROADCAST, goodbye(MUT_R, BROADCAST, "id-collision", 0, 0))], [id_changed(MUT_R, NEW_R)],
        deadline=None, note="row 36, answer-only: ends in Fallback, no hello, no deadline")
 ph = peer_hello(P_HI, P_HI_NONCE, [(FADER, [(2, 0)])])
 rb = mut_reply(c, "r-answer-only", NEW_R, P_HI, MUT_R_REPLY, P_HI_NONCE, ph, [(FADER, 2, 0)],
@@ -2231,7 +2277,7 @@ c.step(240, recv(confirm(P_HI, NEW_R, MUT_R_REPLY, digest(rb))), [],
 NEW_R2 = 0x00765432
 c.rng.node_id(NEW_R2)
 c.step(1000, recv(peer_hello(NEW_R, 0x00F5F5F5, [(FADER, [(1, 0)])])),
-       [(BROADCAST, goodbye(NEW_R, BROADCAST, "id-collision", 0))],
+       [(BROADCAST, goodbye(NEW_R, BROADCAST, "id-collision", 0, 0))],
        [id_changed(NEW_R, NEW_R2), fell_back("id-collision")], deadline=None,
        note="row 36 while established, answer-only: Fallback, no deadline, no draw")
 
