@@ -26,23 +26,23 @@
 //!    inputs: a new handshake sets `now + rto_initial`, which may be earlier than a pending
 //!    re-probe deadline, and many rows replace or clear it. So the target asserts what the
 //!    spec does guarantee:
-//!    a. a deadline an operation sets (any change of `poll_timeout()` to `Some(d)`) has
-//!       `d ≥ now`: the machine never schedules in the past, including after a backward
-//!       clock (a deadline that was set earlier may of course be overdue; that is the
-//!       caller's cue to call `handle_timeout`);
-//!    b. `handle_timeout(now)` before the deadline, or with none, does nothing: no body, no
-//!       event, no draw from the RNG, same deadline, same state (MOX-NEG-096);
-//!    c. a `handle_timeout` that fired leaves no deadline `≤ now` ("fires it once, with the
-//!       next deadline counted from now"), unless the clock is saturated at `u64::MAX`;
-//!    d. inputs the spec ignores change nothing — no body, no event, no draw, same
-//!       deadline, same state (§8.7.5 "Inputs not listed for a state are ignored"): every
-//!       `handle_body` that returns `Err(Ignored)` (X-*, echoes, stale, tie-break, rate
-//!       limited, …), `start` outside Idle/Closed, `close` in Idle/Closed, `reconfigure`
-//!       that fails `Config::check` (nothing changes at all, the config included), and
-//!       `reconfigure` in Idle, Fallback and Closed (it only stores the offers, row 40);
-//!    e. draining with `poll_transmit`/`poll_event` never changes the deadline or the state;
-//!    f. Idle and Closed have no deadline (nothing runs there), and `close` outside Idle
-//!       always ends in Closed (rows 37, 38).
+//!    - (a) a deadline an operation sets (any change of `poll_timeout()` to `Some(d)`) has
+//!      `d ≥ now`: the machine never schedules in the past, including after a backward
+//!      clock (a deadline that was set earlier may of course be overdue; that is the
+//!      caller's cue to call `handle_timeout`);
+//!    - (b) `handle_timeout(now)` before the deadline, or with none, does nothing: no body, no
+//!      event, no draw from the RNG, same deadline, same state (MOX-NEG-096);
+//!    - (c) a `handle_timeout` that fired leaves no deadline `≤ now` ("fires it once, with the
+//!      next deadline counted from now"), unless the clock is saturated at `u64::MAX`;
+//!    - (d) inputs the spec ignores change nothing — no body, no event, no draw, same
+//!      deadline, same state (§8.7.5 "Inputs not listed for a state are ignored"): every
+//!      `handle_body` that returns `Err(Ignored)` (X-*, echoes, stale, tie-break, rate
+//!      limited, …), `start` outside Idle/Closed, `close` in Idle/Closed, `reconfigure`
+//!      that fails `Config::check` (nothing changes at all, the config included), and
+//!      `reconfigure` in Idle, Fallback and Closed (it only stores the offers, row 40);
+//!    - (e) draining with `poll_transmit`/`poll_event` never changes the deadline or the state;
+//!    - (f) Idle and Closed have no deadline (nothing runs there), and `close` outside Idle
+//!      always ends in Closed (rows 37, 38).
 //! 6. `gate()` never panics and its `retry_after` fits 21 bits.
 //! 7. `H-dup`, `R-dup` (a re-send changes neither `k` nor the deadline, MOX-NEG-095) and
 //!    `R-dig`, `R-inv`, `F-dig` (bad messages are only counted, they never end a handshake
