@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz mox-codec with cargo-fuzz (libFuzzer + AddressSanitizer, nightly).
+# Fuzz mox-codec and mox-negotiate with cargo-fuzz (libFuzzer + AddressSanitizer, nightly).
 #
 # Usage: scripts/fuzz.sh [--seconds N] [TARGET...]
 #   --seconds N   run each target for N seconds (default 25)
@@ -26,6 +26,8 @@
 # a body, a SysEx message and an OSC packet) and envelope_roundtrip (structured).
 # bridge_roundtrip is seeded from vectors/envelope/*.json: each SysEx input behind mode byte
 # 00, each OSC input behind 01 (see the target's header).
+# negotiate_machine (mox-negotiate, two machines on a loopback link) starts empty: its
+# bodies come from the machines themselves (see the target's header).
 #
 # Needs: rustup nightly and cargo-fuzz (scripts/setup.sh installs both), python3.
 set -euo pipefail
