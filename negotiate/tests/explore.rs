@@ -763,6 +763,10 @@ fn print_outcome(scenario: &Scenario, outcome: &Outcome) {
         b.queue, b.loss, b.duplicate, b.reboots, b.partition, b.reconfigure, b.tamper, b.max_delay, b.fault_horizon, b.horizon
     );
     match outcome {
+        Outcome::Exhausted(r) if r.states > b.max_states => println!(
+            "{}: NOT exhausted: stopped at the cap of {} states [{bounds}]",
+            scenario.name, b.max_states
+        ),
         Outcome::Exhausted(r) => println!(
             "{}: exhausted: {} states, {} transitions, {} terminal, depth {}, {} paths cut by the queue bound [{bounds}]",
             scenario.name, r.states, r.transitions, r.terminal, r.max_depth, r.cut_by_queue
@@ -852,13 +856,6 @@ const CI_FAMILIES: &[Family] = &[
         stability: true,
     },
     Family {
-        name: "tampering relay and reconfigure",
-        compatible: true,
-        order: Order::AAbove,
-        faults: "loss=1,tamper=1,reconfigure=1",
-        stability: true,
-    },
-    Family {
         name: "tampering relay",
         compatible: true,
         order: Order::ABelow,
@@ -883,13 +880,46 @@ const CI_FAMILIES: &[Family] = &[
         name: "disjoint offers",
         compatible: false,
         order: Order::ABelow,
-        faults: "loss=1,dup=1,reboot=1",
+        faults: "loss=1,dup=1",
         stability: true,
     },
     Family {
         name: "disjoint offers",
         compatible: false,
         order: Order::AAbove,
+        faults: "loss=1,dup=1",
+        stability: true,
+    },
+];
+
+/// Wider families than CI can afford (`MOX_EXPLORE_WIDE=1`, scripts/explore.sh): about 14
+/// million states, 10 minutes on two cores.
+const WIDE_FAMILIES: &[Family] = &[
+    Family {
+        name: "tampering relay and reconfigure",
+        compatible: true,
+        order: Order::AAbove,
+        faults: "loss=1,tamper=1,reconfigure=1",
+        stability: true,
+    },
+    Family {
+        name: "disjoint offers under reboot",
+        compatible: false,
+        order: Order::ABelow,
+        faults: "loss=1,dup=1,reboot=1",
+        stability: true,
+    },
+    Family {
+        name: "disjoint offers under reboot",
+        compatible: false,
+        order: Order::AAbove,
+        faults: "loss=1,dup=1,reboot=1",
+        stability: true,
+    },
+    Family {
+        name: "loss, duplication and reboot",
+        compatible: true,
+        order: Order::ABelow,
         faults: "loss=1,dup=1,reboot=1",
         stability: true,
     },
@@ -974,10 +1004,11 @@ const MAX_STATES: usize = 30_000_000;
 #[test]
 #[ignore = "exhaustive: run in release (scripts/test.sh runs it with --ignored)"]
 fn every_property_holds_within_the_ci_bounds() {
-    let scenarios: Vec<Scenario> = CI_FAMILIES
+    let wide = std::env::var_os("MOX_EXPLORE_WIDE").is_some();
+    let families = CI_FAMILIES
         .iter()
-        .map(|f| family_scenario(f, MAX_STATES))
-        .collect();
+        .chain(WIDE_FAMILIES.iter().filter(|_| wide));
+    let scenarios: Vec<Scenario> = families.map(|f| family_scenario(f, MAX_STATES)).collect();
     let outcomes = explore_all(&scenarios);
     let mut total = 0;
     for (scenario, outcome) in scenarios.iter().zip(&outcomes) {
@@ -1002,6 +1033,11 @@ fn every_property_holds_within_the_ci_bounds() {
 #[ignore = "exhaustive: run in release (scripts/test.sh runs it with --ignored)"]
 fn every_planted_bug_is_caught() {
     let (a, b) = compatible_configs();
+    // Plant 6 (`SkipNonceEcho`) is not listed: the hello digest covers the hello's nonce, so
+    // a reply to another hello is refused as `R-dig` whether or not the echo is checked, and
+    // no property can tell the plant from the correct machine (explored to 2.3 million states
+    // with loss, duplication and reboot, and with reconfigure). The echo check stays in the
+    // spec as the cheap, first test (§8.7.2 classifies `R-stale` before `R-dig`).
     let plants: &[(Plant, Side, &str)] = &[
         (Plant::OwnHighestMajor, Side::B, "loss=1"),
         (Plant::SkipReplyValidation, Side::A, "loss=1"),
@@ -1012,14 +1048,20 @@ fn every_planted_bug_is_caught() {
             Side::B,
             "loss=1,tamper=1,tamperhello=0",
         ),
-        (Plant::SkipNonceEcho, Side::A, "loss=1,dup=1,reboot=1"),
-        (Plant::SkipGoodbyeSession, Side::A, "loss=1,dup=1,reboot=1"),
+        (Plant::SkipGoodbyeSession, Side::A, "dup=1,reboot=1"),
         (Plant::UnconfirmedHelloReplaces, Side::B, "dup=1"),
         (Plant::NoDuplicateRateLimit, Side::B, "loss=1,dup=2"),
         (Plant::GreaseSelectable, Side::B, "loss=1"),
     ];
+    // MOX_EXPLORE_PLANT=Name runs one plant (for investigating).
+    let only = std::env::var("MOX_EXPLORE_PLANT").ok();
+    let plants: Vec<_> = plants
+        .iter()
+        .filter(|(p, _, _)| only.as_ref().is_none_or(|o| format!("{p:?}") == *o))
+        .copied()
+        .collect();
     let mut scenarios = Vec::new();
-    for &(plant, side, faults) in plants {
+    for &(plant, side, faults) in &plants {
         for order in [Order::ABelow, Order::AAbove] {
             let mut configs = [a.clone(), b.clone()];
             if matches!(
