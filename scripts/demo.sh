@@ -4,8 +4,9 @@
 # the SysEx toolkit on a MIDI byte stream (realtime inside SysEx, running status, an aborted
 # SysEx), 7-bit packing, a Roland checksum, chunking and USB-MIDI/UMP packets, the MOX
 # envelope (a fader message decoded by a 1.1 and a 1.0 receiver, encoded with seeded
-# GREASE, bridged SysEx -> OSC -> SysEx), the reference extension schemas, then check the
-# golden vector corpus. Once the reference node exists this becomes the
+# GREASE, bridged SysEx -> OSC -> SysEx), the reference extension schemas, a negotiation
+# between two machines over a lossy simulated link with a reboot, then check the golden
+# vector corpus (negotiation transcripts included). Once the reference node exists this becomes the
 # conformance demo against it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -72,5 +73,9 @@ show bridge sysex-to-osc --with-fallback "$FADER"
 show schema check spec/extensions/mox.fader.toml
 echo; echo "\$ mox schema doc spec/extensions/mox.grid.toml | head -12"
 "$mox" schema doc spec/extensions/mox.grid.toml | head -12
+
+# Negotiation (spec chapter 8): two machines over a link that loses 30 % of the bodies; B
+# reboots at 1.5 s and A finds it again (PeerRebooted). Fast timers keep it short.
+show negotiate --simulate --seed 7 --loss 30 --reboot-b 1500 --timers fast --duration 4000
 
 show vectors check
