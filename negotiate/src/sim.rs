@@ -530,11 +530,7 @@ fn check_valid<const E: usize, const M: usize, const F: usize>(
     Ok(())
 }
 
-const ERROR: u8 = 0x01;
-const GOODBYE: u8 = 0x02;
-const CONFIRM: u8 = 0x03;
-const HELLO: u8 = 0x40;
-const REPLY: u8 = 0x41;
+use crate::wire::msg::{CONFIRM, ERROR, GOODBYE, HELLO, REPLY};
 
 /// The few facts of a core body that timelines and checks need.
 struct View {
