@@ -7,4 +7,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MOX_EXPLORE_WIDE=1 cargo test --release -p mox-negotiate --features sim,planted --test explore --locked \
-  -- --ignored --nocapture "$@"
+  -- --nocapture "$@"

@@ -38,7 +38,7 @@ step "negotiation: exhaustive exploration and planted bugs (release)"
 # The wall-time cap guards the CI budget (the run takes about 2 minutes on 2 cores); the
 # state cap inside the test is what decides whether a bound was exhausted.
 timeout "${NEGOTIATE_EXPLORE_CAP:-900}" \
-  cargo test --release -p mox-negotiate --features sim,planted --test explore --locked -- --ignored --nocapture
+  cargo test --release -p mox-negotiate --features sim,planted --test explore --locked -- --nocapture
 step "negotiation: random schedules (release, ${NEGOTIATE_SCHEDULES:-10000} cases)"
 PROPTEST_CASES="${NEGOTIATE_SCHEDULES:-10000}" cargo test --release -p mox-negotiate --features sim --test schedules --locked
 

@@ -545,16 +545,9 @@ struct View {
     grease_fields: usize,
 }
 
+/// A 4-byte `u28` field value (the crate's own reader).
 fn u28(value: &[u8]) -> Option<u32> {
-    if value.len() != 4 {
-        return None;
-    }
-    Some(
-        value
-            .iter()
-            .rev()
-            .fold(0u32, |acc, &b| (acc << 7) | u32::from(b & 0x7F)),
-    )
+    crate::wire::uint(value, 4)
 }
 
 fn describe_view(body: &[u8]) -> Option<View> {
